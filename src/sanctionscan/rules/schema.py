@@ -1,0 +1,224 @@
+"""The typed schema of every YAML file in a rule set: regime rule files and lexicons.
+
+Strict on purpose: unknown keys are refused, models are frozen, HS codes must be quoted strings
+(YAML reads `8701.10` as a float and `NO` as false), and every list field says what it holds.
+`sanctionscan rules schema` exports these models as JSON Schema for editors.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from sanctionscan.models import Direction, Severity, Status
+
+HsCode = Annotated[
+    str,
+    StringConstraints(strict=True, pattern=r"^\d{2}(\d{2}(\.?\d{2}(\d{2})?)?)?$"),
+    Field(description="HS chapter ('87'), heading ('8703') or subheading ('8703.10'); quoted"),
+]
+Term = Annotated[str, StringConstraints(strict=True, min_length=1)]
+Tag = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z][a-z0-9_]*$")]
+PartyId = Annotated[str, StringConstraints(strict=True, pattern=r"^[A-Za-z][A-Za-z0-9_.-]*$")]
+RuleId = Annotated[str, StringConstraints(strict=True, pattern=r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")]
+Category = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z_]+\.[a-z_]+$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+# --------------------------------------------------------------------------- rule files
+
+
+class Basis(Strict):
+    resolution: Annotated[str, StringConstraints(strict=True)] = Field(
+        description="Security Council resolution number, e.g. '2397'")
+    paragraph: Annotated[str, StringConstraints(strict=True)] | None = Field(
+        default=None, description="operative paragraph, e.g. '7' or '8(a)(iii)'")
+    verified: bool = Field(default=True, description="false where the reference marks it [?]")
+    note: str | None = None
+
+    def cite(self) -> str:
+        para = f" para. {self.paragraph}" if self.paragraph else ""
+        mark = "" if self.verified else " (unverified)"
+        return f"UNSCR {self.resolution}{para}{mark}"
+
+
+class GoodsSelector(Strict):
+    """Which goods a rule covers. A goods mention is covered when it matches any positive clause
+    and no exclusion."""
+
+    hs: list[HsCode] = Field(default_factory=list, description="HS prefixes covered")
+    tags: list[Tag] = Field(default_factory=list, description="lexicon tags covered")
+    terms: list[Term] = Field(default_factory=list, description="lexicon terms covered")
+    exclude_hs: list[HsCode] = Field(default_factory=list)
+    exclude_tags: list[Tag] = Field(default_factory=list)
+    exclude_terms: list[Term] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> GoodsSelector:
+        if not (self.hs or self.tags or self.terms):
+            raise ValueError("a goods selector needs at least one of hs, tags or terms")
+        return self
+
+
+class ListedSelector(Strict):
+    """Covers dealings with parties on an imported sanctions list."""
+
+    regimes: list[Annotated[str, StringConstraints(strict=True)]] = Field(
+        description="UN list types, e.g. 'DPRK', 'Al-Qaida', 'Taliban'")
+    types: list[Literal["individual", "entity", "vessel"]] = Field(
+        default_factory=lambda: ["individual", "entity", "vessel"])
+
+
+class Period(Strict):
+    start: date | None = Field(default=None, alias="from")
+    until: date | None = None
+
+
+class InForce(Strict):
+    start: date | None = Field(default=None, alias="from", description="first day in force")
+    until: date | None = Field(default=None, description="last day in force")
+    gaps: list[Period] = Field(default_factory=list, description="periods when not in force")
+
+    def covers(self, day: date) -> bool:
+        if self.start and day < self.start:
+            return False
+        if self.until and day > self.until:
+            return False
+        for gap in self.gaps:
+            if (gap.start is None or day >= gap.start) and (gap.until is None or day <= gap.until):
+                return False
+        return True
+
+
+class Example(Strict):
+    text: Term
+    published: date | None = None
+    evidence: list[Term] = Field(
+        default_factory=list, description="words the finding's evidence must cover")
+    note: str | None = None
+
+
+ExampleItem = Example | Term
+
+
+class Examples(Strict):
+    flag: list[ExampleItem] = Field(default_factory=list, description="must produce a finding")
+    no_flag: list[ExampleItem] = Field(default_factory=list, description="must not")
+
+
+class Rule(Strict):
+    id: RuleId = Field(description="stable identifier, never reused")
+    category: Category
+    title: Term
+    severity: Severity
+    basis: list[Basis] = Field(min_length=1)
+    direction: list[Direction] = Field(
+        min_length=1, description="which flows are covered: to_target, from_target, dealing")
+    target: list[PartyId] | None = Field(
+        default=None, description="party ids of the regime's target; defaults to the file's")
+    goods: GoodsSelector | None = None
+    listed: ListedSelector | None = None
+    in_force: InForce = Field(default_factory=InForce)
+    exemptions: list[str] = Field(default_factory=list, description="exemptions, in words")
+    statuses: list[Status] = Field(
+        default_factory=lambda: [Status.asserted, Status.alleged, Status.attempted,
+                                 Status.planned, Status.denied, Status.historical])
+    description: str | None = None
+    examples: Examples = Field(default_factory=Examples)
+
+    @model_validator(mode="after")
+    def _selects_something(self) -> Rule:
+        if self.goods is None and self.listed is None:
+            raise ValueError("a rule needs a goods selector, a listed selector, or both")
+        return self
+
+
+class RegimeFile(Strict):
+    regime: Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z_]+$")]
+    title: Term
+    committee: str | None = None
+    target: list[PartyId] = Field(min_length=1, description="default target party ids")
+    categories: list[Category] = Field(
+        default_factory=list, description="categories this file adds to the built-in list")
+    rules: list[Rule] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- lexicons
+
+
+class GoodsEntry(Strict):
+    terms: list[Term] = Field(min_length=1)
+    hs: list[HsCode] = Field(default_factory=list)
+    tags: list[Tag] = Field(default_factory=list)
+    generic: bool = Field(
+        default=False,
+        description="a vague word (car, equipment): counts only as the object of a transfer")
+    ignore: bool = Field(
+        default=False, description="a look-alike that must never count as goods (Shell plc)")
+    case_sensitive: bool = False
+    note: str | None = None
+
+
+class GoodsLexicon(Strict):
+    modifiers: dict[Tag, list[Term]] = Field(
+        default_factory=dict,
+        description="words just before a goods term that add a tag ('luxury' -> luxury)")
+    goods: list[GoodsEntry]
+
+
+PartyKind = Literal["state", "group", "organisation", "person", "lookalike"]
+
+
+class PartyEntry(Strict):
+    id: PartyId
+    label: Term
+    kind: PartyKind = "state"
+    names: list[Term] = Field(default_factory=list, description="names and aliases")
+    demonyms: list[Term] = Field(default_factory=list, description="North Korean, Iranian")
+    metonyms: list[Term] = Field(
+        default_factory=list, description="capitals, leaders, organs, places standing for it")
+    short_forms: list[Term] = Field(
+        default_factory=list,
+        description="short names ('Kim') that count only after a full name in the same article")
+    case_sensitive: list[Term] = Field(
+        default_factory=list, description="aliases matched only in exactly this case (US, ROK)")
+    note: str | None = None
+
+
+class PartiesLexicon(Strict):
+    parties: list[PartyEntry]
+
+
+ActionKind = Literal["transfer", "acquire", "carry"]
+
+
+class ActionEntry(Strict):
+    lemma: Term
+    kind: ActionKind = Field(
+        description="transfer: subject supplies; acquire: subject receives; carry: subject "
+                    "moves goods, direction from prepositions only")
+    forms: list[Term] = Field(min_length=1, description="every inflected form used in news")
+    nouns: list[Term] = Field(default_factory=list, description="nominal forms (shipment)")
+
+
+CueStatus = Literal["alleged", "denied", "attempted", "planned", "historical", "legal_context",
+                    "negation"]
+
+
+class CueEntry(Strict):
+    status: CueStatus
+    terms: list[Term] = Field(min_length=1)
+
+
+class ActionsLexicon(Strict):
+    actions: list[ActionEntry]
+    cues: list[CueEntry] = Field(default_factory=list)
+    recipient_markers: list[Term] = Field(
+        default_factory=list, description="words before a recipient: to, into, bound for")
+    supplier_markers: list[Term] = Field(
+        default_factory=list, description="words before a supplier: from, out of")
