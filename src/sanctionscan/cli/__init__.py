@@ -1,0 +1,51 @@
+"""The command line: a thin click layer over the core. Nothing below this package prints,
+exits or imports click.
+
+Each command group lives in its own module and is registered here by name.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from sanctionscan import __version__
+
+# command name -> (module, attribute); imported lazily so `--help` stays fast
+COMMANDS: dict[str, tuple[str, str]] = {
+    "scan": ("sanctionscan.cli.scan_cmd", "scan"),
+    "rules": ("sanctionscan.cli.rules_cmd", "rules"),
+    "lists": ("sanctionscan.cli.lists_cmd", "lists"),
+    "feed": ("sanctionscan.cli.feed_cmd", "feed"),
+    "baseline": ("sanctionscan.cli.feed_cmd", "baseline"),
+    "eval": ("sanctionscan.cli.eval_cmd", "eval_cmd"),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(name for name in COMMANDS if self.get_command(ctx, name) is not None)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        try:
+            module = importlib.import_module(target[0])
+        except ModuleNotFoundError as exc:
+            if exc.name == target[0]:
+                return None  # command module not written yet
+            raise
+        command: click.Command = getattr(module, target[1])
+        return command
+
+
+@click.group(cls=LazyGroup)
+@click.version_option(__version__, prog_name="sanctionscan")
+def cli() -> None:
+    """Flag possible UN Security Council sanctions violations in news articles."""
+
+
+def main() -> None:
+    cli()
