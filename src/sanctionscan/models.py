@@ -89,6 +89,15 @@ class Goods(Frozen):
     tags: list[str] = Field(default_factory=list)
 
 
+class Suppression(Frozen):
+    """Why a finding is not counted against the run: a reviewed baseline entry."""
+
+    kind: Literal["baseline"] = "baseline"
+    justification: str
+    reviewer: str | None = None
+    expires: date | None = None
+
+
 class Finding(Frozen):
     rule_id: str
     category: str
@@ -105,6 +114,9 @@ class Finding(Frozen):
     explanation: list[str] = Field(default_factory=list)
     fingerprint: str
     sentence: Span | None = None
+    suppression: Suppression | None = None
+    # ids of other documents (syndicated copies) that carry the same finding
+    also_in: list[str] = Field(default_factory=list)
 
 
 class DocumentResult(Frozen):
@@ -135,11 +147,28 @@ class RulesetInfo(Frozen):
     lists: list[ListInfo] = Field(default_factory=list)
 
 
+class InputRecord(Frozen):
+    id: str
+    sha256: str
+
+
+class Manifest(Frozen):
+    """Enough to reproduce a report: what ran, with which rules and lists, on which inputs."""
+
+    tool_version: str
+    ruleset_digest: str
+    lists: list[ListInfo] = Field(default_factory=list)
+    options: dict[str, str] = Field(default_factory=dict)
+    inputs: list[InputRecord] = Field(default_factory=list)
+    started: str | None = None
+
+
 class Report(Frozen):
     schema_version: Literal[1] = 1
     tool: ToolInfo
     ruleset: RulesetInfo
     documents: list[DocumentResult]
+    manifest: Manifest | None = None
 
     @property
     def findings(self) -> list[Finding]:
