@@ -1,14 +1,65 @@
 """The analysis entry points: documents in, `DocumentResult`s and a `Report` out.
 
-(Interface first; the body lands with the core engine.)
+sources -> Document -> segment -> mentions -> frames -> findings -> DocumentResult -> Report.
+A `Scanner` holds one compiled rule set; per document it does one automaton pass and local
+work per sentence, so the cost does not grow with the number of rules or list entries.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Iterable, Iterator
+from datetime import date
 
-from sanctionscan.models import Document, DocumentResult, Report, SkippedDocument
+from sanctionscan import __version__
+from sanctionscan.extract import find_mentions
+from sanctionscan.frames import assemble
+from sanctionscan.lexicon import fold
+from sanctionscan.models import (
+    Document,
+    DocumentResult,
+    Manifest,
+    Report,
+    SkippedDocument,
+    ToolInfo,
+)
+from sanctionscan.rules.matcher import FindingBuilder, RuleIndex
 from sanctionscan.ruleset import RuleSet
+from sanctionscan.text import segment
+
+_MONTHS = ("jan feb mar apr may jun jul aug sep oct nov dec").split()
+_ISO = re.compile(r"\b(20\d\d|19\d\d)-(\d\d)-(\d\d)\b")
+_DMY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+((?:19|20)\d\d)\b")
+_MDY = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)\b")
+
+
+def dateline(text: str) -> date | None:
+    """The publication date a news page often prints in its first lines, if any."""
+    head = text[:300]
+    candidates = []
+    for m in _ISO.finditer(head):
+        candidates.append((m.start(), _safe_date(int(m[1]), int(m[2]), int(m[3]))))
+    for m in _DMY.finditer(head):
+        candidates.append((m.start(), _month_date(m[3], m[2], m[1])))
+    for m in _MDY.finditer(head):
+        candidates.append((m.start(), _month_date(m[3], m[1], m[2])))
+    found = [d for _, d in sorted(candidates, key=lambda c: c[0]) if d is not None]
+    return found[0] if found else None
+
+
+def _month_date(year: str, month: str, day: str) -> date | None:
+    key = month[:3].lower()
+    if key not in _MONTHS:
+        return None
+    return _safe_date(int(year), _MONTHS.index(key) + 1, int(day))
+
+
+def _safe_date(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
 
 
 class Scanner:
@@ -17,12 +68,32 @@ class Scanner:
     def __init__(self, ruleset: RuleSet, min_confidence: float = 0.0) -> None:
         self.ruleset = ruleset
         self.min_confidence = min_confidence
+        self.index = RuleIndex(ruleset)
 
     def scan_document(self, doc: Document) -> DocumentResult:
-        raise NotImplementedError
+        text = doc.text
+        folded = fold(text)
+        sentences = segment(text)
+        listed = self.ruleset.list_matcher.find(text) if self.ruleset.list_matcher else []
+        mentions = find_mentions(text, self.ruleset.lexicon, listed)
+        published = doc.published or dateline(text)
+        frames = assemble(text, folded, sentences, mentions, self.ruleset.lexicon, published)
+        builder = FindingBuilder(self.index, doc.id, text, mentions)
+        builder.add_frames(frames)
+        findings = [f for f in builder.findings() if f.confidence >= self.min_confidence]
+        return DocumentResult(
+            id=doc.id, source=doc.source, title=doc.title, url=doc.url, findings=findings,
+            digest="sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        )
 
     def scan_all(self, items: Iterable[Document | SkippedDocument]) -> Iterator[DocumentResult]:
-        raise NotImplementedError
+        for item in items:
+            if isinstance(item, SkippedDocument):
+                yield DocumentResult(id=item.id, source=item.source, skipped=item.reason)
+            else:
+                yield self.scan_document(item)
 
-    def report(self, results: Iterable[DocumentResult]) -> Report:
-        raise NotImplementedError
+    def report(self, results: Iterable[DocumentResult], manifest: Manifest | None = None
+               ) -> Report:
+        return Report(tool=ToolInfo(version=__version__), ruleset=self.ruleset.info,
+                      documents=list(results), manifest=manifest)

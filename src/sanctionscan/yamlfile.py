@@ -66,13 +66,13 @@ def _explain(err: dict[str, Any]) -> str:
         return "unknown key (not allowed here)"
     if kind == "missing":
         return "required key is missing"
+    if kind == "string_type" and isinstance(value, bool):
+        return f"{value!r} must be a quoted string (YAML reads yes/no/on/off as booleans)"
     if kind in {"string_type", "string_pattern_mismatch"} and isinstance(value, int | float):
         return (
             f"{value!r} must be a quoted string (YAML reads unquoted codes like 8701.10 as "
             f"numbers): write '{value}'"
         )
-    if kind == "string_type" and isinstance(value, bool):
-        return f"{value!r} must be a quoted string (YAML reads yes/no/on/off as booleans)"
     return f"{err['msg']} (got {value!r})" if value is not None and kind != "value_error" else err["msg"]
 
 

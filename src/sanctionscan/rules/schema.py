@@ -194,14 +194,14 @@ class PartiesLexicon(Strict):
     parties: list[PartyEntry]
 
 
-ActionKind = Literal["transfer", "acquire", "carry"]
+ActionKind = Literal["transfer", "acquire", "carry", "exchange"]
 
 
 class ActionEntry(Strict):
     lemma: Term
     kind: ActionKind = Field(
         description="transfer: subject supplies; acquire: subject receives; carry: subject "
-                    "moves goods, direction from prepositions only")
+                    "moves goods, direction from prepositions only; exchange: goods go both ways")
     forms: list[Term] = Field(min_length=1, description="every inflected form used in news")
     nouns: list[Term] = Field(default_factory=list, description="nominal forms (shipment)")
 

@@ -1,0 +1,57 @@
+"""What every command shares: exit codes, loading rules with readable errors, progress."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+import click
+
+from sanctionscan.errors import RuleSetError
+from sanctionscan.models import Report, Severity
+from sanctionscan.ruleset import RuleSet, default_rules_dir, load_ruleset
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2  # also rule-file errors
+EXIT_INPUT = 3
+
+T = TypeVar("T")
+
+
+def load_rules_or_exit(rules_dirs: Iterable[Path], no_default: bool = False) -> RuleSet:
+    dirs = list(rules_dirs)
+    if not no_default:
+        dirs.insert(0, default_rules_dir())
+    try:
+        return load_ruleset(dirs)
+    except RuleSetError as exc:
+        for error in exc.errors:
+            click.echo(str(error), err=True)
+        click.echo(f"sanctionscan: {len(exc.errors)} rule-file error(s)", err=True)
+        sys.exit(EXIT_USAGE)
+
+
+def exit_code_for(report: Report, fail_on: str) -> int:
+    if fail_on == "none":
+        return EXIT_OK
+    threshold = Severity(fail_on).rank
+    for finding in report.findings:
+        if finding.suppression is None and finding.severity.rank >= threshold:
+            return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def progress(items: Iterable[T], quiet: bool, every: float = 2.0) -> Iterator[T]:
+    """Pass items through, printing a count to stderr every few seconds on long runs."""
+    last = time.monotonic()
+    count = 0
+    for item in items:
+        count += 1
+        yield item
+        if not quiet and time.monotonic() - last > every:
+            last = time.monotonic()
+            click.echo(f"sanctionscan: {count} document(s) read...", err=True)

@@ -1,0 +1,349 @@
+"""Frames: who moved which goods to whom, with what status and when — one per transfer word.
+
+A frame is assembled inside one sentence from the mentions around a transfer word. Roles come
+from voice and prepositions ("to X" recipient, "from X" supplier, "by X" agent of a passive, the
+subject of an active verb, "gave X a car" indirect object), and from origin adjectives
+("Iranian-made drones"). Status comes from cue words in scope. Goods or roles that the sentence
+only refers back to ("the car", "they") are carried over from the previous sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from sanctionscan.extract import Kind, Mention, Mentions, years_in
+from sanctionscan.lexicon import MARKER_RECIPIENT, MARKER_SUPPLIER, CompiledLexicon, PartyForm
+from sanctionscan.models import Status
+from sanctionscan.text import Sentence
+
+_WORD = re.compile(r"[\w'-]+|[^\w\s]")
+# words allowed between a preposition and its party ("to the rival Libyan government")
+_NOUN_PHRASE_FILLER = frozenset(
+    "the a an its their his her our rival neighbouring neighboring fellow eastern western "
+    "northern southern isolated reclusive sanctioned impoverished nuclear-armed communist "
+    "regime's country's".split()
+)
+_BE = frozenset("was were is are be been being get got gets 's".split())
+_ADVERBS = frozenset(
+    "reportedly allegedly illegally secretly covertly also later then subsequently directly "
+    "indirectly already recently quietly likely eventually ultimately successfully "
+    "clandestinely actually initially still".split()
+)
+_VIOLATION = frozenset(
+    "despite violation violations violating violated breach breaching breached defiance defying "
+    "evade evading evaded evasion circumvent circumventing skirt skirting flout flouting "
+    "contravention bust busting".split()
+)
+_PARTICIPLE_IRREGULAR = frozenset(
+    "given sold sent brought bought made built shipped supplied provided".split())
+_ORIGIN_LINK = re.compile(r"^\s*-?\s*(?:made|built|manufactured|produced|origin|designed|"
+                          r"supplied|provided|sourced)?\s*$")
+_ANAPHOR = re.compile(r"\b(it|they|them|these|those|this|the same)\b")
+_MONTHS = {m: i for i, m in enumerate(
+    "january february march april may june july august september october november "
+    "december".split(), 1)}
+_MONTH_YEAR = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(?:\d{1,2},?\s+)?(\d{4})\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    sentence: Sentence
+    action: Mention
+    kind: str
+    goods: tuple[Mention, ...]
+    suppliers: tuple[Mention, ...] = ()
+    recipients: tuple[Mention, ...] = ()
+    status: Status = Status.asserted
+    cues: tuple[Mention, ...] = ()
+    when: date | None = None
+    goods_tags: tuple[frozenset[str], ...] = ()  # modifier tags per goods mention
+    notes: tuple[str, ...] = ()
+    carried: bool = False
+    inferred_supplier: bool = False
+
+
+@dataclass(slots=True)
+class _Context:
+    text: str
+    folded: str
+    lex: CompiledLexicon
+    m: Mentions
+    published: date | None
+    previous: list[Frame] = field(default_factory=list)
+    previous_goods: list[Mention] = field(default_factory=list)
+
+
+def assemble(text: str, folded: str, sentences: list[Sentence], mentions: Mentions,
+             lex: CompiledLexicon, published: date | None) -> list[Frame]:
+    ctx = _Context(text, folded, lex, mentions, published)
+    frames: list[Frame] = []
+    for sentence in sentences:
+        if not sentence.analysable:
+            continue
+        goods = mentions.in_span(mentions.goods, sentence.start, sentence.end)
+        actions = mentions.in_span(mentions.actions, sentence.start, sentence.end)
+        parties = mentions.in_span(mentions.parties, sentence.start, sentence.end)
+        if not actions or not (goods or parties or ctx.previous_goods):
+            ctx.previous, ctx.previous_goods = [], goods or ctx.previous_goods[:0]
+            continue
+        found = _sentence_frames(ctx, sentence, goods, actions, parties)
+        frames.extend(found)
+        ctx.previous = found
+        ctx.previous_goods = goods or [g for f in found for g in f.goods]
+    return frames
+
+
+def _words(s: str) -> list[str]:
+    return _WORD.findall(s)
+
+
+def _sentence_frames(ctx: _Context, sentence: Sentence, goods: list[Mention],
+                     actions: list[Mention], parties: list[Mention]) -> list[Frame]:
+    lex, folded = ctx.lex, ctx.folded
+    cues = ctx.m.in_span(ctx.m.cues, sentence.start, sentence.end)
+    markers = ctx.m.in_span(ctx.m.markers, sentence.start, sentence.end)
+    modifiers = ctx.m.in_span(ctx.m.modifiers, sentence.start, sentence.end)
+    live_parties = [p for p in parties if not _is_lookalike(lex, p)]
+    when = _event_date(folded[sentence.start:sentence.end], ctx.published)
+    origin = _origins(folded, live_parties, goods)
+    frames = []
+    for i, action in enumerate(actions):
+        entry = lex.actions[action.ref]
+        kind = entry.kind
+        nominal = action.form == 1
+        left_bound = actions[i - 1].end if i else sentence.start
+        right_bound = actions[i + 1].start if i + 1 < len(actions) else sentence.end
+        passive = not nominal and _is_passive(folded, sentence.start, action, goods)
+        if _marked_as_goods_word(folded, action):
+            continue
+        frame_goods = _goods_for(folded, action, goods, left_bound, right_bound, nominal,
+                                 passive)
+        carried = False
+        if not frame_goods and ctx.previous_goods and _ANAPHOR.search(
+                folded[sentence.start:sentence.end]):
+            frame_goods = list(ctx.previous_goods)
+            carried = True
+        if not frame_goods:
+            continue
+        suppliers, recipients, notes = _roles(
+            folded, action, kind, nominal, passive, live_parties, markers, origin, frame_goods,
+            sentence, left_bound, right_bound)
+        inferred = False
+        if not suppliers:
+            origins = [origin[g.start] for g in frame_goods if g.start in origin]
+            if origins and not any(o in recipients for o in origins):
+                suppliers = origins[:1]
+                inferred = True
+                notes.append("supplier inferred from the origin of the goods")
+        if not suppliers and not recipients and not live_parties and ctx.previous:
+            prev = ctx.previous[-1]
+            if prev.suppliers or prev.recipients:
+                suppliers, recipients = list(prev.suppliers), list(prev.recipients)
+                carried = True
+                notes.append("parties carried over from the previous sentence")
+        status, status_cues = _status(folded, action, cues, lex, sentence)
+        tags = tuple(_modifier_tags(folded, g, modifiers, lex) for g in frame_goods)
+        frames.append(Frame(
+            sentence=sentence, action=action, kind=kind, goods=tuple(frame_goods),
+            suppliers=tuple(suppliers), recipients=tuple(recipients), status=status,
+            cues=tuple(status_cues), when=when, goods_tags=tags, notes=tuple(notes),
+            carried=carried, inferred_supplier=inferred,
+        ))
+    return frames
+
+
+def _is_lookalike(lex: CompiledLexicon, p: Mention) -> bool:
+    return p.kind is Kind.PARTY and lex.parties[p.ref].kind == "lookalike"
+
+
+def _marked_as_goods_word(folded: str, action: Mention) -> bool:
+    # "shipping" in "shipping container" or "supply" in "supply chain" is not a transfer
+    after = folded[action.end:action.end + 12]
+    return bool(re.match(r"\s+(chains?|lines?|routes?|companies|company|firms?|agents?|"
+                         r"costs?|industry|sector|lanes?)\b", after))
+
+
+def _is_passive(folded: str, sent_start: int, action: Mention, goods: list[Mention]) -> bool:
+    before = _words(folded[max(sent_start, action.start - 60):action.start])
+    j = len(before) - 1
+    while j >= 0 and (before[j] in _ADVERBS or before[j] == "being"):
+        j -= 1
+    word = folded[action.start:action.end]
+    participle = word.endswith(("ed", "en")) or word in _PARTICIPLE_IRREGULAR
+    if j >= 0 and before[j] in _BE and participle:
+        return True
+    # reduced relative: "drones sent to Russia", "vehicles, which are likely smuggled in"
+    if participle and any(0 <= action.start - g.end <= 2 for g in goods):
+        return True
+    return False
+
+
+def _goods_for(folded: str, action: Mention, goods: list[Mention], left: int, right: int,
+               nominal: bool, passive: bool) -> list[Mention]:
+    after = [g for g in goods if action.end <= g.start < right]
+    before = [g for g in goods if left <= g.start and g.end <= action.start]
+    near_before = [g for g in before if len(_words(folded[g.end:action.start])) <= 3]
+    if passive:
+        return near_before or before[-1:] or after
+    if nominal:
+        # "sale of two yachts", "deliveries of munitions"; "coal exports", "arms sales"
+        of_goods = [g for g in after if _words(folded[action.end:g.start])[:1] == ["of"]
+                    and len(_words(folded[action.end:g.start])) <= 6]
+        compound = [g for g in before if len(_words(folded[g.end:action.start])) <= 1]
+        return of_goods[:1] + [g for g in of_goods[1:] if g.start - of_goods[0].end < 40] \
+            + compound
+    return after or before[-1:]
+
+
+def _origins(folded: str, parties: list[Mention], goods: list[Mention]) -> dict[int, Mention]:
+    """goods start -> the demonym that says where the goods come from ("Iranian-made drones")."""
+    out: dict[int, Mention] = {}
+    for g in goods:
+        for p in parties:
+            if p.form != PartyForm.DEMONYM or p.end > g.start:
+                continue
+            gap = folded[p.end:g.start]
+            words = _words(gap)
+            # adjacent, or one modifier between ("Iranian-made drones", "Russian Aurus car")
+            if _ORIGIN_LINK.match(gap) or (len(words) == 1 and words[0].isalpha()):
+                out[g.start] = p
+    return out
+
+
+def _marker_before(folded: str, p: Mention, markers: list[Mention], floor: int) -> int:
+    """MARKER_RECIPIENT / MARKER_SUPPLIER / 3 for "by" / 0, for the words before party p."""
+    for m in reversed(markers):
+        if m.end > p.start:
+            continue
+        if m.end < floor:
+            break
+        gap = _words(folded[m.end:p.start])
+        if all(w in _NOUN_PHRASE_FILLER for w in gap) and len(gap) <= 3:
+            return m.form
+        break
+    before = _words(folded[max(floor, p.start - 24):p.start])
+    while before and before[-1] in _NOUN_PHRASE_FILLER:
+        before.pop()
+    if before and before[-1] == "by":
+        return 3
+    if before and before[-1] in {"with", "of", "in", "at", "on", "against", "between",
+                                 "among", "via", "through", "like", "as", "than", "and", ","}:
+        return 4  # other prepositions: not a subject
+    return 0
+
+
+def _roles(folded: str, action: Mention, kind: str, nominal: bool, passive: bool,
+           parties: list[Mention], markers: list[Mention], origin: dict[int, Mention],
+           goods: list[Mention], sentence: Sentence, left: int, right: int
+           ) -> tuple[list[Mention], list[Mention], list[str]]:
+    suppliers: list[Mention] = []
+    recipients: list[Mention] = []
+    notes: list[str] = []
+    origin_ids = {id(p) for p in origin.values()}
+    subject: Mention | None = None
+    hyphen_agent: Mention | None = None
+    for p in parties:
+        if p.end <= action.start and folded[p.end:action.start] == "-":
+            hyphen_agent = p  # "North Korean-provided missiles"
+            continue
+        in_right = action.end <= p.start < right
+        in_left = p.end <= action.start
+        mark = _marker_before(folded, p, markers, sentence.start)
+        if mark == MARKER_RECIPIENT and (in_right or nominal or kind == "carry"):
+            recipients.append(p)
+        elif mark == MARKER_SUPPLIER and (in_right or nominal or kind == "carry"):
+            suppliers.append(p)
+        elif mark == 3 and (passive or nominal):
+            (recipients if kind == "acquire" else suppliers).append(p)
+        elif in_right and mark == 0 and not passive and not nominal and kind == "transfer" \
+                and not recipients and _is_indirect_object(folded, action, p):
+            recipients.append(p)
+        elif in_left and mark == 0 and id(p) not in origin_ids and p.start >= left - 200:
+            subject = p  # nearest unmarked party to the left wins (later ones overwrite)
+    particle_in = re.match(r"\s+in\b(?!\s+(?:the|a|an|\d))", folded[action.end:action.end + 8])
+    if subject is not None and not particle_in and len(
+            _words(folded[subject.end:action.start])) > 14:
+        subject = None
+    if hyphen_agent is not None:
+        (recipients if kind == "acquire" else suppliers).append(hyphen_agent)
+    if subject is not None:
+        if particle_in:
+            recipients.append(subject)
+            notes.append("'... in' read as brought into the subject's country")
+        elif nominal:
+            # "Iran's delivery of drones", "North Korea's coal exports"
+            if re.match(r"\s*'s?\b", folded[subject.end:subject.end + 3]) or len(
+                    _words(folded[subject.end:action.start])) <= 2:
+                (recipients if kind == "acquire" else suppliers).append(subject)
+        elif passive:
+            if kind == "transfer":
+                recipients.append(subject)  # "Kim was given a limousine"
+        elif kind == "acquire":
+            recipients.append(subject)
+        elif kind == "transfer":
+            suppliers.append(subject)
+        elif kind == "exchange":
+            suppliers.append(subject)
+            recipients.append(subject)
+    return suppliers, recipients, notes
+
+
+def _is_indirect_object(folded: str, action: Mention, p: Mention) -> bool:
+    gap = _words(folded[action.end:p.start])
+    return all(w in _NOUN_PHRASE_FILLER for w in gap) and len(gap) <= 2
+
+
+def _status(folded: str, action: Mention, cues: list[Mention], lex: CompiledLexicon,
+            sentence: Sentence) -> tuple[Status, list[Mention]]:
+    found: dict[str, list[Mention]] = {}
+    for c in cues:
+        status = lex.cue_status[c.ref]
+        if status == "legal_context":
+            if c.end > action.start or len(_words(folded[c.end:action.start])) > 15:
+                continue
+            before = _words(folded[max(sentence.start, c.start - 40):c.start])[-4:]
+            if any(w in _VIOLATION for w in before):
+                continue
+        elif status == "negation":
+            if c.end > action.start or len(_words(folded[c.end:action.start])) > 2:
+                continue
+            if re.match(r"\s+(only|just|merely)\b", folded[c.end:c.end + 8]):
+                continue
+        elif status == "planned":
+            if c.end > action.start or len(_words(folded[c.end:action.start])) > 6:
+                continue
+        found.setdefault(status, []).append(c)
+    for status in ("legal_context", "negation", "denied", "attempted", "planned", "alleged",
+                   "historical"):
+        if status in found:
+            if status in ("denied", "negation") and "alleged" in found and status == "denied":
+                return Status.alleged, found["alleged"] + found["denied"]
+            mapped = Status.denied if status == "negation" else Status(status)
+            return mapped, found[status]
+    return Status.asserted, []
+
+
+def _modifier_tags(folded: str, g: Mention, modifiers: list[Mention], lex: CompiledLexicon
+                   ) -> frozenset[str]:
+    tags = set()
+    for mod in modifiers:
+        if mod.end <= g.start and len(_words(folded[mod.end:g.start])) <= 2:
+            tags.add(lex.modifier_tags[mod.ref])
+    return frozenset(tags)
+
+
+def _event_date(sentence_folded: str, published: date | None) -> date | None:
+    found = _MONTH_YEAR.findall(sentence_folded)
+    if found:
+        month, year = max(((_MONTHS[m], int(y)) for m, y in found), key=lambda t: (t[1], t[0]))
+        if 1950 <= year <= 2049:
+            return date(year, month, 15)
+    years = years_in(sentence_folded)
+    if years:
+        return date(max(years), 7, 1)
+    if published is not None and re.search(r"\blast year\b", sentence_folded):
+        return replace(published, year=published.year - 1) if not (
+            published.month == 2 and published.day == 29) else date(published.year - 1, 2, 28)
+    return published

@@ -1,0 +1,181 @@
+"""Compiled gazetteers: every lexicon term in one Aho-Corasick automaton, built once per rule set.
+
+A document is scanned once, whatever the number of terms. Terms are matched on a lower-cased
+copy of the text that has exactly the same length as the original (characters whose lower case
+would change the length are left as they are), so match offsets are offsets into the article.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import IntEnum
+
+import ahocorasick
+
+from sanctionscan.rules.schema import (
+    ActionEntry,
+    ActionsLexicon,
+    GoodsEntry,
+    GoodsLexicon,
+    PartiesLexicon,
+    PartyEntry,
+)
+
+
+class Layer(IntEnum):
+    GOODS = 1
+    PARTY = 2
+    ACTION = 3
+    CUE = 4
+    MARKER = 5
+    MODIFIER = 6
+
+
+class PartyForm(IntEnum):
+    NAME = 1
+    DEMONYM = 2
+    METONYM = 3
+    SHORT = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One raw automaton match, before overlaps are resolved."""
+
+    start: int
+    end: int
+    layer: Layer
+    ref: int  # index into the layer's table
+    form: int = 0  # PartyForm for parties, 1 for nominal actions, marker kind for markers
+
+
+# Characters folded before matching; each maps one character to one character.
+_FOLD = str.maketrans({
+    "’": "'", "‘": "'", "ʼ": "'", "`": "'", "“": '"', "”": '"',
+    "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "\u00a0": " ",
+})
+
+
+def fold(text: str) -> str:
+    """Lower-case and fold punctuation without changing the length of the text."""
+    folded = text.translate(_FOLD)
+    lowered = folded.lower()
+    if len(lowered) == len(folded):
+        return lowered
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in folded)
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def _variants(term: str, plural: bool) -> set[str]:
+    base = _SPACE.sub(" ", fold(term).strip())
+    forms = {base}
+    if "-" in base:
+        forms.add(base.replace("-", " "))
+        forms.add(base.replace("-", ""))
+    elif " " in base and len(base.split()) == 2:
+        forms.add(base.replace(" ", "-"))
+    if plural:
+        forms |= {_pluralise(f) for f in list(forms)}
+    return {f for f in forms if f}
+
+
+def _pluralise(phrase: str) -> str:
+    head, _, last = phrase.rpartition(" ")
+    if not last or not last[-1].isalpha():
+        return phrase
+    if last.endswith(("s", "x", "z", "ch", "sh")):
+        plural = last + "es"
+    elif last.endswith("y") and len(last) > 1 and last[-2] not in "aeiou":
+        plural = last[:-1] + "ies"
+    elif last.endswith("fe"):
+        plural = last[:-2] + "ves"
+    else:
+        plural = last + "s"
+    return f"{head} {plural}" if head else plural
+
+
+MARKER_RECIPIENT = 1
+MARKER_SUPPLIER = 2
+
+
+class CompiledLexicon:
+    """All lexicon terms of a rule set in one automaton, plus the tables the hits point into."""
+
+    def __init__(self, goods: GoodsLexicon, parties: PartiesLexicon,
+                 actions: ActionsLexicon) -> None:
+        self.goods: list[GoodsEntry] = list(goods.goods)
+        self.parties: list[PartyEntry] = list(parties.parties)
+        self.actions: list[ActionEntry] = list(actions.actions)
+        self.cue_status: list[str] = [c.status for c in actions.cues]
+        self.modifier_tags: list[str] = list(goods.modifiers)
+        self.party_index = {p.id: i for i, p in enumerate(self.parties)}
+        self.goods_terms: list[str] = [e.terms[0] for e in self.goods]
+        # term text -> goods entry index, for rule selectors that name terms
+        self.goods_by_term: dict[str, list[int]] = {}
+        automaton = ahocorasick.Automaton()
+        table: dict[str, list[tuple[int, int, int, str | None]]] = {}
+
+        def add(term: str, layer: Layer, ref: int, form: int = 0, plural: bool = False,
+                exact: bool = False) -> None:
+            for key in _variants(term, plural):
+                table.setdefault(key, []).append((layer, ref, form, term if exact else None))
+
+        for i, entry in enumerate(self.goods):
+            for term in entry.terms:
+                add(term, Layer.GOODS, i, plural=True, exact=entry.case_sensitive)
+                self.goods_by_term.setdefault(fold(term), []).append(i)
+        for i, party in enumerate(self.parties):
+            exact = set(party.case_sensitive)
+            for names, form, plural in (
+                (party.names + party.case_sensitive, PartyForm.NAME, False),
+                (party.demonyms, PartyForm.DEMONYM, True),
+                (party.metonyms, PartyForm.METONYM, False),
+                (party.short_forms, PartyForm.SHORT, False),
+            ):
+                for term in dict.fromkeys(names):
+                    add(term, Layer.PARTY, i, form, plural, exact=term in exact)
+        for i, action in enumerate(self.actions):
+            for term in action.forms:
+                add(term, Layer.ACTION, i, 0)
+            for term in action.nouns:
+                add(term, Layer.ACTION, i, 1, plural=True)
+        for i, cue in enumerate(actions.cues):
+            for term in cue.terms:
+                add(term, Layer.CUE, i)
+        for term in actions.recipient_markers:
+            add(term, Layer.MARKER, 0, MARKER_RECIPIENT)
+        for term in actions.supplier_markers:
+            add(term, Layer.MARKER, 0, MARKER_SUPPLIER)
+        for i, (_tag, words) in enumerate(goods.modifiers.items()):
+            for term in words:
+                add(term, Layer.MODIFIER, i)
+        for key, payloads in table.items():
+            automaton.add_word(key, (len(key), tuple(payloads)))
+        automaton.make_automaton()
+        self._automaton = automaton
+        self.size = len(table)
+
+    def scan(self, text: str, folded: str | None = None) -> Iterator[Hit]:
+        """Every whole-word match of every term, overlapping ones included."""
+        folded = fold(text) if folded is None else folded
+        n = len(folded)
+        for last, (length, payloads) in self._automaton.iter(folded):
+            end = last + 1
+            start = end - length
+            if start > 0 and _is_word_char(folded[start - 1]):
+                continue
+            if end < n and _is_word_char(folded[end]):
+                continue
+            for layer, ref, form, exact in payloads:
+                if exact is not None and text[start:end].replace("-", " ") != exact.replace(
+                        "-", " "):
+                    continue
+                yield Hit(start, end, Layer(layer), ref, form)
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum()

@@ -1,0 +1,225 @@
+"""Rules over frames: which UN measure a frame may breach, and the finding that says so.
+
+Goods coverage is decided once per rule set: for every goods lexicon entry (and every modifier
+tag) the list of rules whose selector covers it. Per frame the work is a few set lookups, not a
+pass over the rules. Findings from several frames with the same rule and parties in one article
+merge into one finding that keeps all their evidence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sanctionscan.extract import Kind, Mention, Mentions
+from sanctionscan.frames import Frame
+from sanctionscan.lexicon import CompiledLexicon, fold
+from sanctionscan.models import Direction, Evidence, Finding, Goods, Status
+from sanctionscan.rules.schema import GoodsEntry, GoodsSelector
+from sanctionscan.ruleset import LoadedRule, RuleSet
+
+# How much a status lowers the confidence that a frame is a real breach.
+_STATUS_FACTOR = {
+    Status.asserted: 1.0, Status.attempted: 0.9, Status.alleged: 0.8, Status.historical: 0.6,
+    Status.planned: 0.45, Status.denied: 0.3,
+}
+# When several frames merge, the finding keeps the strongest status in this order.
+_STATUS_ORDER = [Status.asserted, Status.attempted, Status.alleged, Status.historical,
+                 Status.planned, Status.denied]
+
+
+def _selects(sel: GoodsSelector, entry: GoodsEntry, extra_tags: frozenset[str]) -> bool:
+    tags = set(entry.tags) | extra_tags
+    terms = {fold(t) for t in entry.terms}
+    if any(h.replace(".", "").startswith(x.replace(".", "")) for h in entry.hs
+           for x in sel.exclude_hs):
+        return False
+    if tags & set(sel.exclude_tags) or terms & {fold(t) for t in sel.exclude_terms}:
+        return False
+    if any(h.replace(".", "").startswith(x.replace(".", "")) for h in entry.hs for x in sel.hs):
+        return True
+    return bool(tags & set(sel.tags) or terms & {fold(t) for t in sel.terms})
+
+
+class RuleIndex:
+    """Goods entry -> rules, built once per rule set."""
+
+    def __init__(self, ruleset: RuleSet) -> None:
+        self.ruleset = ruleset
+        self.lex: CompiledLexicon = ruleset.lexicon
+        self.goods_rules = [r for r in ruleset.rules if r.rule.goods is not None]
+        self.listed_rules = [r for r in ruleset.rules if r.rule.listed is not None]
+        self._cache: dict[tuple[int, frozenset[str]], tuple[LoadedRule, ...]] = {}
+
+    def rules_for(self, entry_index: int, extra_tags: frozenset[str]) -> tuple[LoadedRule, ...]:
+        key = (entry_index, extra_tags)
+        found = self._cache.get(key)
+        if found is None:
+            entry = self.lex.goods[entry_index]
+            found = tuple(r for r in self.goods_rules
+                          if _selects(r.rule.goods, entry, extra_tags))  # type: ignore[arg-type]
+            self._cache[key] = found
+        return found
+
+
+@dataclass
+class _Draft:
+    rule: LoadedRule
+    direction: Direction
+    target: str
+    counterparty: str | None
+    status: Status
+    confidence: float
+    goods: list[Mention] = field(default_factory=list)
+    spans: dict[tuple[str, int, int], None] = field(default_factory=dict)
+    explanation: list[str] = field(default_factory=list)
+    sentence: tuple[int, int] | None = None
+    hs: dict[str, None] = field(default_factory=dict)
+    tags: dict[str, None] = field(default_factory=dict)
+
+
+class FindingBuilder:
+    def __init__(self, index: RuleIndex, doc_id: str, text: str, mentions: Mentions) -> None:
+        self.index = index
+        self.lex = index.lex
+        self.doc_id = doc_id
+        self.text = text
+        self.mentions = mentions
+        self.drafts: dict[tuple[str, str, str | None], _Draft] = {}
+
+    def party_id(self, m: Mention) -> str:
+        if m.kind is Kind.LISTED:
+            return str(self.mentions.listed[m.ref].ref)  # type: ignore[attr-defined]
+        return self.lex.parties[m.ref].id
+
+    def add_frames(self, frames: Iterable[Frame]) -> None:
+        for frame in frames:
+            if frame.status is Status.legal_context:
+                continue
+            self._add_frame(frame)
+
+    def _add_frame(self, frame: Frame) -> None:
+        supplier_ids = [self.party_id(p) for p in frame.suppliers]
+        recipient_ids = [self.party_id(p) for p in frame.recipients]
+        for g, tags in zip(frame.goods, frame.goods_tags, strict=True):
+            for loaded in self.index.rules_for(g.ref, tags):
+                rule = loaded.rule
+                if frame.status not in rule.statuses:
+                    continue
+                if frame.when is not None and not rule.in_force.covers(frame.when):
+                    continue
+                for direction in rule.direction:
+                    hit = self._match_direction(direction, loaded.targets, frame, supplier_ids,
+                                                recipient_ids)
+                    if hit is None:
+                        continue
+                    target_m, counter_m = hit
+                    self._record(loaded, direction, frame, g, tags, target_m, counter_m)
+                    break
+
+    def _match_direction(self, direction: Direction, targets: tuple[str, ...], frame: Frame,
+                         supplier_ids: list[str], recipient_ids: list[str]
+                         ) -> tuple[Mention, Mention | None] | None:
+        if direction is Direction.to_target:
+            sides = (frame.recipients, recipient_ids, frame.suppliers, supplier_ids)
+        elif direction is Direction.from_target:
+            sides = (frame.suppliers, supplier_ids, frame.recipients, recipient_ids)
+        else:
+            both = frame.suppliers + frame.recipients
+            ids = supplier_ids + recipient_ids
+            sides = (both, ids, both, ids)
+        mentions, ids, other_mentions, other_ids = sides
+        for m, pid in zip(mentions, ids, strict=True):
+            if pid in targets:
+                counter = next((om for om, oid in zip(other_mentions, other_ids, strict=True)
+                                if oid not in targets), None)
+                return m, counter
+        return None
+
+    def _record(self, loaded: LoadedRule, direction: Direction, frame: Frame, goods: Mention,
+                tags: frozenset[str], target_m: Mention, counter_m: Mention | None) -> None:
+        target = self.party_id(target_m)
+        counterparty = self.party_id(counter_m) if counter_m is not None else None
+        key = (loaded.rule.id, target, counterparty)
+        confidence = self._confidence(frame, goods, counter_m)
+        draft = self.drafts.get(key)
+        if draft is None:
+            draft = _Draft(loaded, direction, target, counterparty, frame.status, confidence,
+                           sentence=(frame.sentence.start, frame.sentence.end))
+            self.drafts[key] = draft
+        else:
+            if _STATUS_ORDER.index(frame.status) < _STATUS_ORDER.index(draft.status):
+                draft.status = frame.status
+            if confidence > draft.confidence:
+                draft.confidence = confidence
+                draft.sentence = (frame.sentence.start, frame.sentence.end)
+        entry = self.lex.goods[goods.ref]
+        if goods not in draft.goods:
+            draft.goods.append(goods)
+        draft.hs.update(dict.fromkeys(entry.hs))
+        draft.tags.update(dict.fromkeys(sorted(set(entry.tags) | tags)))
+        for role, m in (("goods", goods), ("target", target_m), ("counterparty", counter_m),
+                        ("action", frame.action)):
+            if m is not None:
+                draft.spans[(role, m.start, m.end)] = None
+        for cue in frame.cues:
+            draft.spans[("cue", cue.start, cue.end)] = None
+        why = (f"{frame.status.value} {frame.kind} '{self._t(frame.action)}' of "
+               f"'{self._t(goods)}' ({', '.join(entry.hs) or 'no HS'}; "
+               f"{', '.join(sorted(set(entry.tags) | tags)) or 'no tags'})"
+               f" {direction.value.replace('_', ' ')} {target} via '{self._t(target_m)}'")
+        if counter_m is not None:
+            why += f", counterparty {counterparty} via '{self._t(counter_m)}'"
+        if frame.when is not None:
+            why += f"; dated {frame.when.isoformat()}, in force"
+        for note in frame.notes:
+            why += f"; {note}"
+        if why not in draft.explanation:
+            draft.explanation.append(why)
+
+    def _t(self, m: Mention) -> str:
+        return self.text[m.start:m.end]
+
+    def _confidence(self, frame: Frame, goods: Mention, counter: Mention | None) -> float:
+        score = 0.75
+        if counter is not None:
+            score += 0.1
+        if frame.action.form == 0:
+            score += 0.05
+        if self.lex.goods[goods.ref].generic:
+            score -= 0.15
+        if frame.carried:
+            score -= 0.1
+        if frame.inferred_supplier:
+            score -= 0.05
+        if frame.kind == "carry" and not (frame.recipients and frame.suppliers):
+            score -= 0.05
+        return round(max(0.05, min(0.99, score * _STATUS_FACTOR[frame.status])), 2)
+
+    def findings(self) -> list[Finding]:
+        out = []
+        for draft in self.drafts.values():
+            rule = draft.rule.rule
+            best_goods = max(draft.goods, key=lambda g: (not self.lex.goods[g.ref].generic,
+                                                         g.end - g.start))
+            goods_keys = sorted({self.lex.goods_terms[g.ref] for g in draft.goods})
+            fingerprint = hashlib.sha256("\x1f".join(
+                [rule.id, self.doc_id, draft.target, draft.counterparty or "",
+                 *goods_keys]).encode()).hexdigest()[:32]
+            evidence = [
+                Evidence(role=role, start=s, end=e, text=self.text[s:e])  # type: ignore[arg-type]
+                for role, s, e in sorted(draft.spans, key=lambda k: (k[1], k[2], k[0]))
+            ]
+            out.append(Finding(
+                rule_id=rule.id, category=rule.category, title=rule.title,
+                severity=rule.severity, confidence=draft.confidence, status=draft.status,
+                direction=draft.direction, target=draft.target, counterparty=draft.counterparty,
+                goods=Goods(text=self._t(best_goods), hs=list(draft.hs), tags=list(draft.tags)),
+                basis=[b.cite() for b in rule.basis], evidence=evidence,
+                explanation=draft.explanation, fingerprint=fingerprint,
+                sentence={"start": draft.sentence[0], "end": draft.sentence[1]}
+                if draft.sentence else None,
+            ))
+        out.sort(key=lambda f: (f.evidence[0].start if f.evidence else 0, f.rule_id))
+        return out
