@@ -31,6 +31,11 @@ Render = Callable[[Report, RenderOptions], str]
 FORMATTERS: dict[str, str] = {
     "text": "text",
     "json": "json_format",
+    "jsonl": "jsonl",
+    "markdown": "markdown",
+    "html": "html",
+    "sarif": "sarif",
+    "junit": "junit",
 }
 
 
