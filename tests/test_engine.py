@@ -1,0 +1,144 @@
+"""The pipeline on small sentences written for these tests: roles, voice, status, look-alikes,
+carry-over, dates, offsets."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from sanctionscan.engine import Scanner, dateline
+from sanctionscan.models import Document, Finding, Status
+from sanctionscan.ruleset import load_ruleset
+
+
+@pytest.fixture(scope="module")
+def scanner() -> Scanner:
+    return Scanner(load_ruleset())
+
+
+def scan(scanner: Scanner, text: str, published: date | None = date(2024, 6, 1)
+         ) -> list[Finding]:
+    result = scanner.scan_document(Document(id="t", text=text, published=published))
+    for f in result.findings:
+        for ev in f.evidence:
+            assert text[ev.start:ev.end] == ev.text
+    return result.findings
+
+
+def categories(findings: list[Finding]) -> set[str]:
+    return {f.category for f in findings}
+
+
+def test_active_transfer_names_supplier_and_recipient(scanner: Scanner) -> None:
+    findings = scan(scanner, "Russia delivered 40 heavy trucks to North Korea in March.")
+    (veh,) = [f for f in findings if f.category == "dprk.vehicles"]
+    assert veh.target == "KP" and veh.counterparty == "RU"
+    assert veh.direction.value == "to_target"
+    assert veh.status is Status.asserted
+    roles = {e.role: e.text for e in veh.evidence}
+    assert roles["goods"] == "trucks" and roles["target"] == "North Korea"
+    assert roles["counterparty"] == "Russia" and roles["action"] == "delivered"
+    assert "87" in "".join(veh.goods.hs)
+
+
+def test_passive_with_agent(scanner: Scanner) -> None:
+    findings = scan(scanner, "The armoured limousine was handed over to Kim Jong Un by "
+                             "Chinese officials last week.")
+    veh = [f for f in findings if f.category == "dprk.vehicles"]
+    assert veh and veh[0].counterparty == "CN" and veh[0].target == "KP"
+
+
+def test_indirect_object_of_give(scanner: Scanner) -> None:
+    findings = scan(scanner, "The Russian president gave Kim Jong Un a new Aurus sedan.")
+    assert {"dprk.vehicles", "dprk.luxury_goods"} <= categories(findings)
+
+
+def test_nominal_transfer(scanner: Scanner) -> None:
+    findings = scan(scanner, "Customs officers documented a shipment of used buses to "
+                             "Pyongyang from Dandong.")
+    veh = [f for f in findings if f.category == "dprk.vehicles"]
+    assert veh and veh[0].target == "KP"
+
+
+def test_export_from_target(scanner: Scanner) -> None:
+    findings = scan(scanner, "North Korea has shipped thousands of artillery shells to Russia, "
+                             "officials said.")
+    arms = [f for f in findings if f.category == "dprk.arms"]
+    assert arms and arms[0].direction.value == "from_target" and arms[0].counterparty == "RU"
+
+
+def test_hedged_is_alleged_with_lower_confidence(scanner: Scanner) -> None:
+    plain = scan(scanner, "Russia delivered 40 heavy trucks to North Korea.")
+    hedged = scan(scanner, "Russia allegedly delivered 40 heavy trucks to North Korea.")
+    p = next(f for f in plain if f.category == "dprk.vehicles")
+    h = next(f for f in hedged if f.category == "dprk.vehicles")
+    assert h.status is Status.alleged
+    assert h.confidence < p.confidence
+
+
+def test_denied_transfer(scanner: Scanner) -> None:
+    findings = scan(scanner, "Beijing denied that it had sold any trucks to North Korea.")
+    for f in findings:
+        assert f.status is Status.denied
+
+
+def test_legal_context_is_not_an_event(scanner: Scanner) -> None:
+    text = ("Security Council resolutions prohibit supplying trucks, cars and other vehicles "
+            "to North Korea.")
+    assert scan(scanner, text) == []
+
+
+def test_look_alike_party_is_never_the_target(scanner: Scanner) -> None:
+    assert scan(scanner, "Hyundai shipped 300 trucks to South Korea last month.") == []
+    assert scan(scanner, "Korean Air bought four new aircraft from Airbus.") == []
+
+
+def test_wrong_direction_does_not_flag_import_ban(scanner: Scanner) -> None:
+    # vehicles are banned going to the DPRK; the DPRK's own train going to Russia is not a sale
+    findings = scan(scanner, "Kim Jong Un travelled to Russia on his armoured train.")
+    assert "dprk.vehicles" not in categories(findings)
+
+
+def test_goods_carried_over_from_previous_sentence(scanner: Scanner) -> None:
+    text = ("Chinese traders bought twenty used excavators and trucks in Dandong. "
+            "They were later smuggled into North Korea across the river.")
+    veh = [f for f in scan(scanner, text) if f.category == "dprk.vehicles"]
+    assert veh and veh[0].target == "KP"
+
+
+def test_event_before_measure_is_not_a_finding(scanner: Scanner) -> None:
+    # the ban on all vehicles dates from December 2017
+    early = scan(scanner, "In 2015 a Chinese company sold 30 trucks to North Korea.")
+    late = scan(scanner, "In 2019 a Chinese company sold 30 trucks to North Korea.")
+    assert "dprk.vehicles" not in categories(early)
+    assert "dprk.vehicles" in categories(late)
+
+
+def test_repeated_sentence_gives_one_finding(scanner: Scanner) -> None:
+    once = "Russia delivered 40 heavy trucks to North Korea."
+    findings = scan(scanner, f"{once}\n{once}\n")
+    veh = [f for f in findings if f.category == "dprk.vehicles"]
+    assert len(veh) == 1
+    assert all(e.end <= len(once) for e in veh[0].evidence)
+
+
+def test_boilerplate_after_comment_prompt_is_ignored(scanner: Scanner) -> None:
+    text = ("Seoul hosted a trade fair.\n\nWould you like to comment on this article?\n"
+            "Russia delivered 40 heavy trucks to North Korea.\n")
+    assert scan(scanner, text) == []
+
+
+def test_fingerprint_ignores_offsets(scanner: Scanner) -> None:
+    a = scan(scanner, "Russia delivered 40 heavy trucks to North Korea.")
+    b = scan(scanner, "Officials said on Monday that Russia delivered 40 heavy trucks to "
+                      "North Korea.")
+    fa = {f.fingerprint for f in a if f.category == "dprk.vehicles"}
+    fb = {f.fingerprint for f in b if f.category == "dprk.vehicles"}
+    assert fa and fa == fb
+
+
+def test_dateline_read_from_article_head() -> None:
+    assert dateline("Thu, 28 May 2020\n\nUsed buses...") == date(2020, 5, 28)
+    assert dateline("January 16, 2024\nThe navy said") == date(2024, 1, 16)
+    assert dateline("No date here at all.") is None

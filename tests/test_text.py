@@ -1,0 +1,51 @@
+"""Segmentation keeps offsets exact and marks what is not the story."""
+
+from __future__ import annotations
+
+from sanctionscan.lexicon import fold
+from sanctionscan.text import segment
+
+
+def sentences(text: str) -> list[str]:
+    return [text[s.start:s.end] for s in segment(text)]
+
+
+def test_abbreviations_do_not_end_sentences() -> None:
+    text = ("The U.N. panel met Mr. Lee on Feb. 3 in Washington. "
+            "The U.S. envoy left. Dr. Kim stayed.")
+    assert sentences(text) == [
+        "The U.N. panel met Mr. Lee on Feb. 3 in Washington.",
+        "The U.S. envoy left.",
+        "Dr. Kim stayed.",
+    ]
+
+
+def test_lines_are_sentence_boundaries_and_offsets_are_exact() -> None:
+    text = "Headline without a period\n\nFirst sentence here. Second one!\n"
+    segs = segment(text)
+    assert [text[s.start:s.end] for s in segs] == [
+        "Headline without a period", "First sentence here.", "Second one!"]
+    assert segs[1].paragraph > segs[0].paragraph
+
+
+def test_captions_and_trailing_boilerplate_are_marked_not_removed() -> None:
+    text = ("Story sentence one.\nImage: Someone/Getty Images\nStory two.\n\n"
+            "Would you like to comment on this article?\nRegister now.\n")
+    segs = segment(text)
+    flags = {text[s.start:s.end]: s.boilerplate for s in segs}
+    assert flags["Story sentence one."] is False
+    assert flags["Image: Someone/Getty Images"] is True
+    assert flags["Story two."] is False
+    assert flags["Register now."] is True
+
+
+def test_repeated_lines_point_at_the_first() -> None:
+    line = "The same caption line appears twice in a row here."
+    segs = segment(f"{line}\n{line}\nSomething else entirely.")
+    assert segs[0].duplicate_of is None and segs[1].duplicate_of == 0
+    assert segs[2].duplicate_of is None
+
+
+def test_fold_keeps_length() -> None:
+    for text in ["İstanbul’s “port” – ok", "ÀÉÎ straße", "plain"]:
+        assert len(fold(text)) == len(text)
