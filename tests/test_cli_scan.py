@@ -31,7 +31,7 @@ def test_seed_acceptance_case() -> None:
     for f in findings:
         for ev in f["evidence"]:
             assert text[ev["start"]:ev["end"]] == ev["text"]
-    aurus = [f for f in findings if f["counterparty"] == "RU" and f["target"] == "KP"]
+    aurus = [f for f in findings if f["counterparty"] == "RU" and f["direction"] == "to_target"]
     assert {f["category"] for f in aurus} == {"dprk.vehicles", "dprk.luxury_goods"}
     for f in aurus:
         assert f["status"] == "asserted" and f["direction"] == "to_target"

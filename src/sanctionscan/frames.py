@@ -170,7 +170,7 @@ def _is_passive(folded: str, sent_start: int, action: Mention, goods: list[Menti
     j = len(before) - 1
     while j >= 0 and (before[j] in _ADVERBS or before[j] == "being"):
         j -= 1
-    word = folded[action.start:action.end]
+    word = folded[action.start:action.end].split(" ")[0]
     participle = word.endswith(("ed", "en")) or word in _PARTICIPLE_IRREGULAR
     if j >= 0 and before[j] in _BE and participle:
         return True

@@ -126,6 +126,11 @@ class FindingBuilder:
         elif direction is Direction.from_target:
             sides = (frame.suppliers, supplier_ids, frame.recipients, recipient_ids)
         else:
+            # "dealing" is for flows with no clear direction (trading, exchanges, dealings with
+            # a listed party); a clear supply to or from the target is judged by the other two.
+            if frame.kind != "exchange" and not any(
+                    p.kind is Kind.LISTED for p in frame.suppliers + frame.recipients):
+                return None
             both = frame.suppliers + frame.recipients
             ids = supplier_ids + recipient_ids
             sides = (both, ids, both, ids)
