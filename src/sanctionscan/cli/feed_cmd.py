@@ -1,0 +1,223 @@
+"""`sanctionscan feed` (the CI check on news feeds) and `sanctionscan baseline create|update`.
+
+Thin: options are parsed here, the run is `feedrun.run_feed`, reports are written with
+`cli.output`, and only after every report is on disk is the state committed. Exit codes as in
+DESIGN §6: 0 nothing new at or above --fail-on, 1 new findings at or above it, 2 usage or
+rule-file error, 3 every source failed (or, with --strict, any source or entry failed).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+
+from sanctionscan.baseline import create_baseline, load_baseline, save_baseline, update_baseline
+from sanctionscan.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_INPUT,
+    EXIT_OK,
+    EXIT_USAGE,
+    load_rules_or_exit,
+)
+from sanctionscan.cli.output import output_options, pair_outputs, write_outputs
+from sanctionscan.engine import Scanner
+from sanctionscan.errors import InputError, UsageError
+from sanctionscan.feedrun import (
+    FAIL_ON_CHOICES,
+    FeedOptions,
+    FeedRun,
+    Progress,
+    commit,
+    run_feed,
+)
+from sanctionscan.fetch import Fetcher, FetchPolicy
+from sanctionscan.models import Report
+from sanctionscan.state import State
+
+DEFAULT_STATE = Path(".sanctionscan/state.sqlite")
+
+
+def feed_exit_code(run: FeedRun, fail_on: str, strict: bool) -> int:
+    if run.all_sources_failed:
+        return EXIT_INPUT
+    if strict and (run.failed_sources or any(d.skipped for d in run.report.documents)):
+        return EXIT_INPUT
+    if run.failing_findings(fail_on):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+@click.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--state", "state_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=DEFAULT_STATE, show_default=True,
+              help="SQLite file remembering the entries already scanned.")
+@click.option("--no-state", is_flag=True,
+              help="Remember nothing: scan every entry, record nothing.")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Reviewed findings (YAML or JSON) shown as suppressed; they never fail the job.")
+@click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), default="high", show_default=True,
+              help="Exit 1 when a new, non-baselined finding at or above this severity is found.")
+@click.option("--strict", is_flag=True,
+              help="Exit 3 when any feed or entry failed, not only when all feeds failed.")
+@click.option("--fetch-articles", is_flag=True,
+              help="For entries with only a link, download the page and scan its main text.")
+@output_options("text")
+@click.option("--rules", "rules_dirs", multiple=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Rule folder to add (repeatable).")
+@click.option("--no-default-rules", is_flag=True, help="Use only the --rules folders.")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.3, show_default=True,
+              help="Report only findings at or above this confidence.")
+@click.option("--timeout", type=click.FloatRange(0.1, 600), default=20.0, show_default=True,
+              help="Seconds allowed for each connect/read.")
+@click.option("--max-bytes", type=click.IntRange(1024), default=10 * 1024 * 1024,
+              show_default=True, help="Largest feed or page accepted.")
+@click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True,
+              help="Retries of a failed download, with exponential backoff.")
+@click.option("--dedupe-threshold", type=click.FloatRange(0, 1), default=0.6, show_default=True,
+              help="Shingle similarity at which two articles count as copies of one story.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr.")
+def feed(sources: tuple[str, ...], state_path: Path, no_state: bool, baseline_path: Path | None,
+         fail_on: str, strict: bool, fetch_articles: bool, formats: tuple[str, ...],
+         outputs: tuple[Path, ...], rules_dirs: tuple[Path, ...], no_default_rules: bool,
+         min_confidence: float, timeout: float, max_bytes: int, retries: int,
+         dedupe_threshold: float, quiet: bool) -> None:
+    """Scan new entries of RSS/Atom feeds (URLs, files, or files listing feeds one a line)."""
+    def say(message: str) -> None:
+        if not quiet:
+            click.echo(f"sanctionscan: {message}", err=True)
+
+    try:
+        pairs = pair_outputs(formats, outputs)
+        baseline = load_baseline(baseline_path) if baseline_path is not None else None
+    except UsageError as exc:
+        raise click.UsageError(str(exc)) from exc
+    except InputError as exc:
+        click.echo(f"sanctionscan: {exc}", err=True)
+        sys.exit(EXIT_INPUT)
+    ruleset = load_rules_or_exit(rules_dirs, no_default_rules)
+    scanner = Scanner(ruleset, min_confidence=min_confidence)
+    policy = FetchPolicy(timeout=timeout, max_bytes=max_bytes, retries=retries)
+    options = FeedOptions(
+        fetch_articles=fetch_articles,
+        dedupe_threshold=dedupe_threshold,
+        baseline=baseline,
+        options={
+            "command": "feed",
+            "sources": " ".join(sources),
+            "fail_on": fail_on,
+            "strict": str(strict).lower(),
+            "fetch_articles": str(fetch_articles).lower(),
+            "min_confidence": str(min_confidence),
+            "baseline": str(baseline_path) if baseline_path else "",
+            "state": "" if no_state else str(state_path),
+            "rules": " ".join(str(p) for p in rules_dirs),
+            "dedupe_threshold": str(dedupe_threshold),
+        },
+    )
+    try:
+        state = State.open(None if no_state else state_path)
+    except InputError as exc:
+        click.echo(f"sanctionscan: {exc}", err=True)
+        sys.exit(EXIT_INPUT)
+    with state, Fetcher(policy) as fetcher:
+        run = run_feed(list(sources), scanner, state, fetcher, options, progress=say)
+        write_outputs(run.report, pairs, run.texts, color=sys.stdout.isatty())
+        # Only now, with every report on disk, do these entries count as seen.
+        commit(state, run)
+    _summary(run, fail_on, say)
+    sys.exit(feed_exit_code(run, fail_on, strict))
+
+
+def _summary(run: FeedRun, fail_on: str, say: Progress) -> None:
+    report = run.report
+    findings = report.findings
+    suppressed = sum(1 for f in findings if f.suppression is not None)
+    scanned = sum(1 for d in report.documents if d.skipped is None)
+    for source in run.failed_sources:
+        say(f"feed failed: {source.error}")
+    for doc in report.documents:
+        if doc.skipped and doc.id not in {s.source for s in run.failed_sources}:
+            say(f"skipped {doc.id}: {doc.skipped}")
+    failing = run.failing_findings(fail_on)
+    say(
+        f"{len(run.sources)} feed(s), {len(run.failed_sources)} failed; {scanned} new or changed "
+        f"entr{'y' if scanned == 1 else 'ies'} scanned, {run.unchanged} unchanged; "
+        f"{len(findings)} finding(s), {suppressed} suppressed, {len(run.new_fingerprints)} new; "
+        f"{len(failing)} at or above --fail-on {fail_on}"
+    )
+
+
+# -- baseline ----------------------------------------------------------------------------------
+
+
+def _read_report(path: Path) -> Report:
+    try:
+        return Report.model_validate(json.loads(path.read_text(encoding="utf-8")))
+    except OSError as exc:
+        click.echo(f"sanctionscan: {path}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_INPUT)
+    except ValueError as exc:  # JSON or validation error
+        click.echo(f"sanctionscan: {path}: not a sanctionscan JSON report ({exc})", err=True)
+        sys.exit(EXIT_USAGE)
+
+
+@click.group()
+def baseline() -> None:
+    """Write the reviewed baseline of accepted findings from a JSON report."""
+
+
+_reason = click.option("--reason", required=True,
+                       help="Why these findings are accepted (shown as the justification).")
+_reviewer = click.option("--reviewer", help="Who reviewed them.")
+_expires = click.option("--expires", type=click.DateTime(["%Y-%m-%d"]),
+                        help="Date (YYYY-MM-DD) after which the entries fail again.")
+
+
+@baseline.command("create")
+@click.argument("report", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--output", "-o", "output", required=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Baseline file to write (.yaml/.yml or .json).")
+@_reason
+@_reviewer
+@_expires
+def baseline_create(report: Path, output: Path, reason: str, reviewer: str | None,
+                    expires: datetime | None) -> None:
+    """Create a baseline accepting every finding in REPORT (from --format json)."""
+    until = _date(expires)
+    result = create_baseline(_read_report(report), reason, reviewer, until)
+    save_baseline(result, output)
+    click.echo(f"sanctionscan: {len(result.entries)} finding(s) baselined in {output}", err=True)
+
+
+@baseline.command("update")
+@click.argument("baseline_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("report", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_reason
+@_reviewer
+@_expires
+@click.option("--accept-changed", is_flag=True,
+              help="Re-record entries whose finding changed in substance (after a new review).")
+@click.option("--prune", is_flag=True, help="Drop entries whose finding is not in REPORT.")
+def baseline_update(baseline_file: Path, report: Path, reason: str, reviewer: str | None,
+                    expires: datetime | None, accept_changed: bool, prune: bool) -> None:
+    """Add REPORT's findings that BASELINE_FILE does not have yet; keep reviewed entries."""
+    try:
+        current = load_baseline(baseline_file)
+    except UsageError as exc:
+        raise click.UsageError(str(exc)) from exc
+    updated, counts = update_baseline(current, _read_report(report), reason, reviewer,
+                                      _date(expires), accept_changed, prune)
+    save_baseline(updated, baseline_file)
+    click.echo("sanctionscan: baseline " + ", ".join(f"{v} {k}" for k, v in counts.items()),
+               err=True)
+
+
+def _date(value: datetime | None) -> date | None:
+    return value.date() if value is not None else None  # click.DateTime gives a datetime

@@ -1,0 +1,299 @@
+"""The feed check as a plain function: sources in, a report and the pending state change out.
+
+It owns the order of a feed run (DESIGN §1, use 3): expand sources (feed URLs, feed files, files
+listing feeds), fetch and parse each feed (a bad one becomes a skipped result with its reason),
+keep only entries that are new or changed since the state last recorded them, fetch article
+pages for link-only entries when asked, scan, merge syndicated copies, apply the baseline and
+stamp the run manifest. It does not write anything: the caller writes the reports first and only
+then calls `commit`, so a crash in between never marks an unscanned entry as seen.
+
+No printing, no exiting, no click: progress goes to an optional callback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Protocol
+
+from sanctionscan import __version__
+from sanctionscan.baseline import Baseline, apply_baseline
+from sanctionscan.dedupe import DEFAULT_THRESHOLD, merge_syndicated
+from sanctionscan.feeds import (
+    FeedEntry,
+    FeedError,
+    content_hash,
+    entry_document,
+    looks_like_xml,
+    parse_feed,
+)
+from sanctionscan.fetch import Fetcher, FetchError, is_url, read_local
+from sanctionscan.htmltext import decode_html, extract_main_text
+from sanctionscan.models import (
+    Document,
+    DocumentResult,
+    Finding,
+    InputRecord,
+    Manifest,
+    Report,
+    Severity,
+)
+from sanctionscan.state import SeenEntry, State
+
+Progress = Callable[[str], None]
+
+FAIL_ON_CHOICES = ("high", "medium", "low", "none")
+
+
+class ScannerLike(Protocol):
+    def scan_document(self, doc: Document) -> DocumentResult: ...
+
+    def report(self, results: Iterable[DocumentResult]) -> Report: ...
+
+
+@dataclass(frozen=True)
+class FeedOptions:
+    fetch_articles: bool = False
+    dedupe_threshold: float = DEFAULT_THRESHOLD
+    baseline: Baseline | None = None
+    today: date | None = None  # for baseline expiry; tests pin it
+    options: dict[str, str] = field(default_factory=dict)  # recorded in the manifest
+
+
+@dataclass(frozen=True)
+class SourceOutcome:
+    """One feed as the run saw it: how many entries, how many were new, or why it failed."""
+
+    source: str
+    entries: int = 0
+    scanned: int = 0
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class FeedRun:
+    report: Report
+    texts: dict[str, str]  # document id -> scanned text, for formatters that highlight
+    sources: list[SourceOutcome]
+    pending: list[SeenEntry]  # what `commit` records once the reports are written
+    new_fingerprints: frozenset[str]  # findings no earlier committed run reported
+    unchanged: int  # entries skipped because the state has them with the same content
+
+    @property
+    def failed_sources(self) -> list[SourceOutcome]:
+        return [s for s in self.sources if s.error is not None]
+
+    @property
+    def all_sources_failed(self) -> bool:
+        return bool(self.sources) and all(s.error is not None for s in self.sources)
+
+    def failing_findings(self, fail_on: str) -> list[Finding]:
+        """New, unsuppressed findings at or above `fail_on`: the ones that fail the job."""
+        if fail_on == "none":
+            return []
+        floor = Severity(fail_on).rank
+        return [
+            f
+            for f in self.report.findings
+            if f.suppression is None
+            and f.fingerprint in self.new_fingerprints
+            and f.severity.rank >= floor
+        ]
+
+
+# -- sources -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _FeedBytes:
+    source: str
+    data: bytes | None
+    error: str | None = None
+
+
+def _read(source: str, fetcher: Fetcher) -> bytes:
+    if is_url(source):
+        return fetcher.get(source, accept="application/rss+xml, application/atom+xml, */*").content
+    path = Path(source[len("file://") :] if source.startswith("file://") else source)
+    return read_local(path, fetcher.policy.max_bytes)
+
+
+def expand_sources(sources: Iterable[str], fetcher: Fetcher) -> list[_FeedBytes]:
+    """Read every source; a local file that is not XML is a list of feeds, one a line."""
+    out: list[_FeedBytes] = []
+    for source in sources:
+        try:
+            data = _read(source, fetcher)
+        except FetchError as exc:
+            out.append(_FeedBytes(source, None, str(exc)))
+            continue
+        if is_url(source) or looks_like_xml(data):
+            out.append(_FeedBytes(source, data))
+            continue
+        listed = _feed_list(source, data)
+        if not listed:
+            out.append(_FeedBytes(source, None, f"{source}: neither a feed nor a list of feeds"))
+        for item in listed:
+            try:
+                out.append(_FeedBytes(item, _read(item, fetcher)))
+            except FetchError as exc:
+                out.append(_FeedBytes(item, None, str(exc)))
+    return out
+
+
+def _feed_list(source: str, data: bytes) -> list[str]:
+    base = Path(source).parent
+    items: list[str] = []
+    for line in data.decode("utf-8", errors="replace").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        # relative paths in a list are relative to the list, so the list works from any cwd
+        items.append(line if is_url(line) or Path(line).is_absolute() else str(base / line))
+    return items
+
+
+# -- the run -----------------------------------------------------------------------------------
+
+
+def _sha256(data: bytes) -> str:
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def _entry_key(entry: FeedEntry, fetch_articles: bool) -> str:
+    """The state hash of an entry, decided from the feed alone so unchanged pages are never
+    fetched again. A link-only entry seen without `--fetch-articles` is marked so that a later
+    run with it fetches the page."""
+    base = content_hash(entry_document(entry))
+    return base if (not entry.link_only or fetch_articles) else "unfetched:" + base
+
+
+def run_feed(
+    sources: list[str],
+    scanner: ScannerLike,
+    state: State,
+    fetcher: Fetcher,
+    options: FeedOptions | None = None,
+    progress: Progress | None = None,
+) -> FeedRun:
+    options = options or FeedOptions()
+    say = progress or (lambda _msg: None)
+    started = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    results: list[DocumentResult] = []
+    texts: dict[str, str] = {}
+    outcomes: list[SourceOutcome] = []
+    inputs: list[InputRecord] = []
+    pending_keys: dict[str, tuple[str, str, str]] = {}  # doc id -> (feed, entry id, hash)
+    duplicates: list[tuple[str, str, str, str]] = []  # (feed, entry id, hash, doc id)
+    unchanged = 0
+
+    feeds = expand_sources(sources, fetcher)
+    for index, feed in enumerate(feeds, 1):
+        say(f"[{index}/{len(feeds)}] {feed.source}")
+        if feed.data is None:
+            reason = feed.error or "unreadable"
+            outcomes.append(SourceOutcome(feed.source, error=reason))
+            results.append(DocumentResult(id=feed.source, source=feed.source, skipped=reason))
+            continue
+        inputs.append(InputRecord(id=feed.source, sha256=_sha256(feed.data)))
+        try:
+            parsed = parse_feed(feed.data, feed.source)
+        except FeedError as exc:
+            outcomes.append(SourceOutcome(feed.source, error=str(exc)))
+            results.append(DocumentResult(id=feed.source, source=feed.source, skipped=str(exc)))
+            continue
+        scanned = 0
+        for entry in parsed.entries:
+            key = _entry_key(entry, options.fetch_articles)
+            if not state.needs_scan(entry.feed, entry.entry_id, key):
+                unchanged += 1
+                continue
+            if entry.entry_id in pending_keys or entry.entry_id in texts:
+                # the same article in two feeds: scanned once, remembered for both
+                duplicates.append((entry.feed, entry.entry_id, key, entry.entry_id))
+                continue
+            result, doc = _scan_entry(entry, scanner, fetcher, options.fetch_articles)
+            results.append(result)
+            if doc is not None:
+                texts[doc.id] = doc.text
+                inputs.append(InputRecord(id=doc.id, sha256=_sha256(doc.text.encode("utf-8"))))
+            if result.skipped is None or not entry.link_only or not options.fetch_articles:
+                # a page that failed to download is tried again next run, so not recorded
+                pending_keys[result.id] = (entry.feed, entry.entry_id, key)
+            scanned += 1
+        outcomes.append(SourceOutcome(feed.source, entries=len(parsed.entries), scanned=scanned))
+        say(f"  {len(parsed.entries)} entries, {scanned} new or changed")
+
+    report = scanner.report(results)
+    # The state remembers what each document's own scan found, before copies are merged.
+    own_fingerprints = {d.id: tuple(f.fingerprint for f in d.findings) for d in report.documents}
+    documents = merge_syndicated(report.documents, texts, options.dedupe_threshold)
+    report = report.model_copy(update={"documents": documents})
+    if options.baseline is not None:
+        report = apply_baseline(report, options.baseline, options.today)
+    report = report.model_copy(
+        update={"manifest": _manifest(report, options.options, inputs, started)}
+    )
+
+    pending = [
+        SeenEntry(feed, entry_id, key, own_fingerprints.get(doc_id, ()))
+        for doc_id, (feed, entry_id, key) in pending_keys.items()
+    ]
+    pending += [
+        SeenEntry(feed, entry_id, key, own_fingerprints.get(doc_id, ()))
+        for feed, entry_id, key, doc_id in duplicates
+    ]
+    fingerprints = [f.fingerprint for f in report.findings]
+    known = state.known_fingerprints(fingerprints)
+    return FeedRun(
+        report=report,
+        texts=texts,
+        sources=outcomes,
+        pending=pending,
+        new_fingerprints=frozenset(fp for fp in fingerprints if fp not in known),
+        unchanged=unchanged,
+    )
+
+
+def _scan_entry(
+    entry: FeedEntry, scanner: ScannerLike, fetcher: Fetcher, fetch_articles: bool
+) -> tuple[DocumentResult, Document | None]:
+    base = {"id": entry.entry_id, "source": entry.feed, "title": entry.title, "url": entry.link}
+    if entry.link_only:
+        if not fetch_articles:
+            reason = "entry has only a link; use --fetch-articles to scan the article page"
+            return DocumentResult(**base, skipped=reason), None
+        assert entry.link is not None  # link_only implies a link
+        try:
+            page = fetcher.get(entry.link, accept="text/html, application/xhtml+xml")
+        except FetchError as exc:
+            return DocumentResult(**base, skipped=f"article page: {exc}"), None
+        text, page_title = extract_main_text(decode_html(page.content, page.content_type))
+        if not text.strip():
+            return DocumentResult(**base, skipped="article page has no main text"), None
+        doc = entry_document(entry, text=text, title=page_title)
+    else:
+        doc = entry_document(entry)
+    return scanner.scan_document(doc), doc
+
+
+def _manifest(
+    report: Report, options: dict[str, str], inputs: list[InputRecord], started: str
+) -> Manifest:
+    earlier = report.manifest
+    return Manifest(
+        tool_version=earlier.tool_version if earlier else __version__,
+        ruleset_digest=earlier.ruleset_digest if earlier else report.ruleset.digest,
+        lists=earlier.lists if earlier else report.ruleset.lists,
+        options={**(earlier.options if earlier else {}), **options},
+        inputs=inputs,
+        started=started,
+    )
+
+
+def commit(state: State, run: FeedRun) -> None:
+    """Record the run as seen: call only after every report of the run has been written."""
+    state.commit(run.pending)

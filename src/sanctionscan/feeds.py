@@ -1,0 +1,161 @@
+"""RSS 2.0 and Atom feeds: bytes in, entries and `Document`s out.
+
+It owns the safety check and the mapping from feed entries to documents. Every feed passes
+through defusedxml first, which refuses entity declarations (the "billion laughs" bomb),
+external entities and DTD tricks, and rejects XML that is not well formed; only bytes that pass
+reach feedparser, which does the format-specific work (RSS/Atom element names, dates). A bad
+feed raises `FeedError` with a reason; the caller reports it and goes on with the other feeds.
+
+An entry's document id is its guid (or Atom id), else its link; its text is the content or
+summary with markup removed; `link_only` says the entry has no text of its own, so the article
+page must be fetched to scan anything.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from xml.etree.ElementTree import ParseError
+
+import feedparser
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as SafeET
+
+from sanctionscan.errors import SanctionscanError
+from sanctionscan.htmltext import html_to_text
+from sanctionscan.models import Document
+
+FEED_ROOTS = frozenset({"rss", "feed", "rdf", "RDF"})
+
+
+class FeedError(SanctionscanError):
+    """Feed bytes that are unsafe, malformed or not a feed at all."""
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    feed: str  # the source the entry came from (URL or path as given)
+    entry_id: str
+    title: str | None
+    link: str | None
+    text: str
+    published: date | None
+
+    @property
+    def link_only(self) -> bool:
+        return not self.text.strip() and bool(self.link)
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    source: str
+    title: str | None
+    entries: list[FeedEntry]
+
+
+def looks_like_xml(data: bytes) -> bool:
+    """True when bytes start like an XML document (used to tell a feed from a list of feeds)."""
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith(b"<")
+
+
+def check_safe_xml(data: bytes, source: str) -> str:
+    """Refuse dangerous or malformed XML; return the local name of the root element."""
+    try:
+        root = SafeET.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as exc:
+        raise FeedError(f"{source}: refused unsafe XML ({type(exc).__name__}: {exc})") from exc
+    except ParseError as exc:
+        raise FeedError(f"{source}: malformed XML ({exc})") from exc
+    except (ValueError, RecursionError) as exc:  # pragma: no cover - exotic encodings, nesting
+        raise FeedError(f"{source}: unreadable XML ({exc})") from exc
+    tag = root.tag
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def parse_feed(data: bytes, source: str) -> ParsedFeed:
+    """Parse RSS/Atom bytes into entries; raise `FeedError` for anything that is not a feed."""
+    root = check_safe_xml(data, source)
+    if root not in FEED_ROOTS:
+        raise FeedError(f"{source}: not an RSS or Atom feed (root element <{root}>)")
+    # Bytes only: feedparser never opens URLs or files we did not hand it.
+    parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
+    entries: list[FeedEntry] = []
+    seen: set[str] = set()
+    for raw in parsed.entries:
+        entry = _entry(raw, source)
+        if entry is None or entry.entry_id in seen:
+            continue
+        seen.add(entry.entry_id)
+        entries.append(entry)
+    feed_title = parsed.feed.get("title") if parsed.get("feed") else None
+    return ParsedFeed(source=source, title=_clean(feed_title), entries=entries)
+
+
+def _entry(raw: feedparser.FeedParserDict, source: str) -> FeedEntry | None:
+    link = _clean(raw.get("link"))
+    title = _clean(html_to_text(raw.get("title", "") or ""))
+    summary = raw.get("summary", "") or ""
+    contents = [c.get("value", "") or "" for c in raw.get("content", []) or []]
+    # Full content beats a teaser; fall back to the summary when content is absent or shorter.
+    body_html = max([summary, *contents], key=len)
+    text = html_to_text(body_html)
+    entry_id = _clean(raw.get("id")) or link
+    if not entry_id:
+        if not (title or text):
+            return None  # an empty <item/>: nothing to scan, nothing to remember
+        entry_id = "sha256:" + hashlib.sha256(f"{title}\n{text}".encode()).hexdigest()[:32]
+    return FeedEntry(
+        feed=source,
+        entry_id=entry_id,
+        title=title,
+        link=link,
+        text=text,
+        published=_published(raw),
+    )
+
+
+def _published(raw: feedparser.FeedParserDict) -> date | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        value = raw.get(key)
+        if isinstance(value, time.struct_time):
+            try:
+                stamp = calendar.timegm(value)
+                return datetime.fromtimestamp(stamp, tz=timezone.utc).date()
+            except (OverflowError, ValueError):
+                continue
+    return None
+
+
+def _clean(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    value = " ".join(value.split())
+    return value or None
+
+
+def entry_document(entry: FeedEntry, text: str | None = None, title: str | None = None) -> Document:
+    """The document scanned for an entry; `text`/`title` replace the entry's when a page was
+    fetched for a link-only entry."""
+    body = entry.text if text is None else text
+    heading = entry.title or title
+    return Document(
+        id=entry.entry_id,
+        text=body,
+        source=entry.feed,
+        title=heading,
+        url=entry.link,
+        published=entry.published,
+    )
+
+
+def content_hash(doc: Document) -> str:
+    """What "the entry changed" means: its title, text or link changed."""
+    digest = hashlib.sha256()
+    for part in (doc.title or "", doc.url or "", doc.text):
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\x00")
+    return "sha256:" + digest.hexdigest()

@@ -1,0 +1,167 @@
+"""What the feed check remembers between runs: a small SQLite database.
+
+It owns the record of every feed entry seen (feed, entry id, content hash, first/last seen) and
+the fingerprints of the findings reported for it. Reading is free; writing happens only in
+`commit`, one transaction for the whole run, called by the feed command after its reports are
+written. So a run that dies between scanning and committing leaves the state as it was: the
+entries are scanned again next time and their findings reported again (never lost), and the
+primary keys make a repeated commit idempotent (never duplicated).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from types import TracebackType
+
+from sanctionscan.errors import InputError
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS entries (
+    feed         TEXT NOT NULL,
+    entry_id     TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    first_seen   TEXT NOT NULL,
+    last_scanned TEXT NOT NULL,
+    PRIMARY KEY (feed, entry_id)
+);
+CREATE TABLE IF NOT EXISTS findings (
+    feed        TEXT NOT NULL,
+    entry_id    TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    first_seen  TEXT NOT NULL,
+    PRIMARY KEY (feed, entry_id, fingerprint)
+);
+CREATE INDEX IF NOT EXISTS findings_by_fingerprint ON findings (fingerprint);
+"""
+
+
+@dataclass(frozen=True)
+class SeenEntry:
+    """One scanned entry, to be recorded when the run commits."""
+
+    feed: str
+    entry_id: str
+    content_hash: str
+    fingerprints: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+class State:
+    """The state database of one run. Open with `State.open(path)`; use as a context manager."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path | None) -> None:
+        self._db = connection
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path | None) -> State:
+        """Open (creating if needed) the state at `path`; `None` gives a throwaway in-memory one."""
+        try:
+            if path is None:
+                connection = sqlite3.connect(":memory:", isolation_level=None)
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                connection = sqlite3.connect(str(path), isolation_level=None, timeout=30)
+            # WAL keeps readers unblocked and a crash mid-commit rolls back cleanly.
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=FULL")
+            connection.executescript(_SCHEMA)
+            row = connection.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+            if row is None:
+                connection.execute(
+                    "INSERT INTO meta (key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),)
+                )
+            elif row[0] != str(SCHEMA_VERSION):
+                connection.close()
+                raise InputError(
+                    f"{path}: state schema {row[0]} is not the supported {SCHEMA_VERSION}"
+                )
+        except sqlite3.DatabaseError as exc:
+            raise InputError(f"{path}: not a usable state database ({exc})") from exc
+        return cls(connection, path)
+
+    def __enter__(self) -> State:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def known_hash(self, feed: str, entry_id: str) -> str | None:
+        row = self._db.execute(
+            "SELECT content_hash FROM entries WHERE feed=? AND entry_id=?", (feed, entry_id)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def needs_scan(self, feed: str, entry_id: str, content_hash: str) -> bool:
+        """New entries and entries whose content changed are scanned; the rest are not."""
+        return self.known_hash(feed, entry_id) != content_hash
+
+    def known_fingerprints(self, fingerprints: Iterable[str]) -> set[str]:
+        """Which of these fingerprints an earlier run already reported (for any entry)."""
+        wanted = list(dict.fromkeys(fingerprints))
+        found: set[str] = set()
+        # chunks keep us under SQLite's bound-parameter limit
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT DISTINCT fingerprint FROM findings WHERE fingerprint IN ({marks})", chunk
+            )
+            found.update(str(r[0]) for r in rows)
+        return found
+
+    def entry_count(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
+
+    def finding_count(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM findings").fetchone()[0])
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def commit(self, seen: Iterable[SeenEntry]) -> None:
+        """Record a whole run in one transaction: all of it, or (on any failure) none of it."""
+        now = _now()
+        rows = list(seen)
+        cursor = self._db.cursor()
+        cursor.execute("BEGIN IMMEDIATE")
+        try:
+            for entry in rows:
+                cursor.execute(
+                    "INSERT INTO entries (feed, entry_id, content_hash, first_seen, last_scanned)"
+                    " VALUES (?, ?, ?, ?, ?)"
+                    " ON CONFLICT (feed, entry_id) DO UPDATE SET"
+                    " content_hash=excluded.content_hash, last_scanned=excluded.last_scanned",
+                    (entry.feed, entry.entry_id, entry.content_hash, now, now),
+                )
+                cursor.executemany(
+                    "INSERT OR IGNORE INTO findings (feed, entry_id, fingerprint, first_seen)"
+                    " VALUES (?, ?, ?, ?)",
+                    [(entry.feed, entry.entry_id, fp, now) for fp in entry.fingerprints],
+                )
+            cursor.execute("COMMIT")
+        except BaseException:
+            cursor.execute("ROLLBACK")
+            raise
