@@ -1,0 +1,501 @@
+"""Sanctions lists: the normalised list model, the UN consolidated XML importer and list files.
+
+This module owns everything between the official UN Security Council Consolidated List (XML) and
+the versioned YAML list files under `rules/lists/`: reading the XML leniently (real files break
+the published XSD, see reference §6), writing list files atomically with a header that carries
+the source, the source date, the entry count and a content digest, and loading them back with
+`file:line` errors. Matching names in text is `sanctionscan.names`; this module never matches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+import unicodedata
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from xml.etree.ElementTree import Element, ParseError
+
+import defusedxml
+import defusedxml.ElementTree as SafeET
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from sanctionscan.errors import RuleFileError, RuleSetError, SanctionscanError
+from sanctionscan.models import ListInfo
+from sanctionscan.yamlfile import load_yaml
+
+LIST_FORMAT_VERSION = 1
+UN_CONSOLIDATED_URL = "https://scsanctions.un.org/resources/xml/en/consolidated.xml"
+
+# The real file is ~3 MB; anything far larger is not the UN list and would only cost memory.
+MAX_XML_BYTES = 64 * 1024 * 1024
+_COMMENT_LIMIT = 300
+
+EntryType = Literal["individual", "entity", "vessel"]
+AliasQuality = Literal["good", "low", "unknown"]
+NonEmpty = Annotated[str, StringConstraints(strict=True, min_length=1)]
+ImoNumber = Annotated[str, StringConstraints(strict=True, pattern=r"^\d{7}$")]
+
+
+class ListImportError(SanctionscanError):
+    """The input cannot be imported at all (unreadable, hostile or not the UN list)."""
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Alias(_Frozen):
+    """One other name of a listed party, as the list gives it."""
+
+    name: NonEmpty
+    quality: AliasQuality = "good"
+    original_script: bool = Field(
+        default=False, description="written in a non-Latin script (Arabic, Chinese, ...)")
+    former: bool = Field(default=False, description="a previous name (UN 'f.k.a.')")
+
+
+class ListEntry(_Frozen):
+    """One listed individual, entity or vessel."""
+
+    ref: NonEmpty = Field(description="permanent reference, e.g. 'KPi.033'")
+    type: EntryType
+    name: NonEmpty = Field(description="primary name as listed")
+    aliases: list[Alias] = Field(default_factory=list)
+    regime: NonEmpty = Field(description="UN list type, e.g. 'DPRK', 'Al-Qaida', 'Taliban'")
+    listed_on: date | None = None
+    nationality: list[str] = Field(default_factory=list)
+    imo: list[ImoNumber] = Field(
+        default_factory=list, description="ship IMO numbers (vessels only)")
+    company_imo: list[ImoNumber] = Field(
+        default_factory=list,
+        description="IMO company/registered-owner numbers; never a ship's number")
+    flag: str | None = Field(default=None, description="flag state (vessels)")
+    data_id: int | None = Field(default=None, description="UN DATAID, stable across versions")
+    comments: str = Field(default="", description="short extract of the list's comments")
+
+
+class SanctionsList(_Frozen):
+    """A whole normalised list: what one list file holds."""
+
+    name: NonEmpty = Field(description="short list name, e.g. 'un-consolidated'")
+    source: str = Field(default="", description="where it came from (URL or file name)")
+    version: str = Field(default="", description="source date, e.g. the XML dateGenerated")
+    entries: list[ListEntry] = Field(default_factory=list)
+
+    @cached_property
+    def digest(self) -> str:
+        """sha256 of the canonical content, so a rule-set digest changes when any entry does."""
+        content = self.model_dump(mode="json")
+        canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+    def info(self) -> ListInfo:
+        return ListInfo(name=self.name, version=self.version, entries=len(self.entries),
+                        digest=self.digest)
+
+
+class ImportResult(_Frozen):
+    """An imported list and the records that could not be read (one message per record)."""
+
+    list: SanctionsList
+    problems: list[str] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- XML import
+
+_REF_PATTERN = re.compile(r"^[A-Z]{2}[ie]\.\d+$")
+_REGIME_BY_PREFIX = {
+    "QD": "Al-Qaida", "TA": "Taliban", "KP": "DPRK", "IQ": "Iraq", "IR": "Iran", "LY": "Libya",
+    "CD": "DRC", "SO": "Somalia", "CF": "CAR", "YE": "Yemen", "GB": "GB", "SS": "SouthSudan",
+    "SD": "Sudan", "HT": "Haiti",
+}
+_INDIVIDUAL_QUALITY: dict[str, AliasQuality] = {"good": "good", "low": "low", "": "unknown"}
+_IMO_PATTERNS = (
+    re.compile(r"(?:International Maritime Organi[sz]ation \(IMO\) |IMO )?[Nn]umber:?\s*(\d{7})\b"),
+    re.compile(r"Company Number IMO:?\s*(\d{7})\b"),
+)
+_QUOTES = "\"'“”‘’«»"
+
+
+class _BadRecord(Exception):
+    """One record cannot be read; becomes an import problem, the others still load."""
+
+
+def import_consolidated_xml(path: Path | str, *, name: str = "un-consolidated",
+                            source: str = UN_CONSOLIDATED_URL) -> ImportResult:
+    """Read the UN consolidated list XML into a normalised list.
+
+    Raises ListImportError when the file cannot be used at all (unreadable, too large, hostile
+    markup such as entity expansion, not the UN list). A single unreadable record does not stop
+    the import: it is left out and named in `problems`.
+    """
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ListImportError(f"{path}: cannot read file: {exc}") from exc
+    if size > MAX_XML_BYTES:
+        raise ListImportError(
+            f"{path}: {size} bytes is far larger than the UN list (limit {MAX_XML_BYTES})")
+    try:
+        # The UN list never declares a DTD, so any DTD is refused outright: that stops entity
+        # expansion ("billion laughs") and external entities before they are read.
+        tree = SafeET.parse(str(path), forbid_dtd=True, forbid_entities=True,
+                            forbid_external=True)
+    except defusedxml.DefusedXmlException as exc:
+        raise ListImportError(
+            f"{path}: refused: the XML declares a DTD or entities ({type(exc).__name__}); the "
+            "UN list never does, and entity expansion can exhaust memory") from exc
+    except ParseError as exc:
+        line = exc.position[0] if getattr(exc, "position", None) else 1
+        raise ListImportError(f"{path}:{line}: not well-formed XML: {exc}") from exc
+    except OSError as exc:
+        raise ListImportError(f"{path}: cannot read file: {exc}") from exc
+
+    root = tree.getroot()
+    if _local(root.tag) != "CONSOLIDATED_LIST":
+        raise ListImportError(
+            f"{path}: root element is <{_local(root.tag)}>, expected <CONSOLIDATED_LIST>: "
+            "is this the UN consolidated list?")
+    records = [(el, "individual") for el in root.iter() if _local(el.tag) == "INDIVIDUAL"]
+    records += [(el, "entity") for el in root.iter() if _local(el.tag) == "ENTITY"]
+    if not records:
+        raise ListImportError(f"{path}: no INDIVIDUAL or ENTITY records found")
+
+    entries: list[ListEntry] = []
+    problems: list[str] = []
+    seen: set[str] = set()
+    for position, (element, kind) in enumerate(records, start=1):
+        label = _record_label(element, kind, position)
+        try:
+            entry = _read_record(element, kind, problems, label)
+        except _BadRecord as exc:
+            problems.append(f"{label}: skipped: {exc}")
+            continue
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            problems.append(f"{label}: skipped: {where}: {first['msg']}")
+            continue
+        if entry.ref in seen:
+            problems.append(f"{label}: skipped: reference {entry.ref} appears twice")
+            continue
+        seen.add(entry.ref)
+        entries.append(entry)
+
+    entries.sort(key=lambda e: e.ref)
+    version = (root.get("dateGenerated") or "").strip()
+    lst = SanctionsList(name=name, source=source, version=version, entries=entries)
+    return ImportResult(list=lst, problems=problems)
+
+
+def _local(tag: Any) -> str:
+    # Tolerate a namespace even though the UN file has none; a comment node has a callable tag.
+    if not isinstance(tag, str):
+        return ""
+    return tag.rsplit("}", 1)[-1]
+
+
+def _children(element: Element, tag: str) -> list[Element]:
+    return [child for child in element if _local(child.tag) == tag]
+
+
+def _text(element: Element | None) -> str:
+    if element is None:
+        return ""
+    return " ".join("".join(element.itertext()).split())
+
+
+def _first_text(element: Element, tag: str) -> str:
+    for child in _children(element, tag):
+        value = _text(child)
+        if value:
+            return value
+    return ""
+
+
+def _values(element: Element, tag: str) -> list[str]:
+    """Non-empty `<TAG><VALUE>..</VALUE></TAG>` values, whitespace collapsed."""
+    found: list[str] = []
+    for holder in _children(element, tag):
+        for value in _children(holder, "VALUE"):
+            text = _text(value)
+            if text and text not in found:
+                found.append(text)
+    return found
+
+
+def _record_label(element: Element, kind: str, position: int) -> str:
+    ref = _first_text(element, "REFERENCE_NUMBER")
+    if ref:
+        return ref
+    data_id = _first_text(element, "DATAID")
+    suffix = f", DATAID {data_id}" if data_id else ""
+    return f"{kind} record #{position} (no REFERENCE_NUMBER{suffix})"
+
+
+def _read_record(element: Element, kind: str, problems: list[str], label: str) -> ListEntry:
+    ref = _first_text(element, "REFERENCE_NUMBER")
+    if not ref:
+        raise _BadRecord("REFERENCE_NUMBER is missing or empty")
+    if not _REF_PATTERN.match(ref):
+        raise _BadRecord(f"REFERENCE_NUMBER {ref!r} is not of the form 'KPi.033'")
+    name = _primary_name(element, kind)
+    if not name:
+        raise _BadRecord("no name (FIRST_NAME ... FOURTH_NAME are empty)")
+    regime = _first_text(element, "UN_LIST_TYPE") or _REGIME_BY_PREFIX.get(ref[:2], "")
+    if not regime:
+        raise _BadRecord("UN_LIST_TYPE is missing and the reference prefix is unknown")
+
+    listed_on: date | None = None
+    raw_listed = _first_text(element, "LISTED_ON")
+    if raw_listed:
+        listed_on = _parse_date(raw_listed)
+        if listed_on is None:
+            # The name is what matching needs; a bad date only loses the date.
+            problems.append(f"{label}: LISTED_ON {raw_listed!r} is not a date; kept without it")
+
+    data_id_text = _first_text(element, "DATAID")
+    data_id = int(data_id_text) if data_id_text.isdigit() else None
+    comments = _first_text(element, "COMMENTS1")
+    alias_tag = "INDIVIDUAL_ALIAS" if kind == "individual" else "ENTITY_ALIAS"
+    aliases = _aliases(element, alias_tag, kind, name)
+    nationality = _values(element, "NATIONALITY")
+    if kind == "entity":
+        # Entities have no nationality element; the countries of their addresses say where
+        # they operate, which is what a reader of the finding needs.
+        for address in _children(element, "ENTITY_ADDRESS"):
+            country = _first_text(address, "COUNTRY")
+            if country and country not in nationality:
+                nationality.append(country)
+    return ListEntry(
+        ref=ref, type=kind, name=name, aliases=aliases, regime=regime, listed_on=listed_on,
+        nationality=nationality, company_imo=_company_imo_numbers(comments), data_id=data_id,
+        comments=_short(comments),
+    )
+
+
+def _primary_name(element: Element, kind: str) -> str:
+    tags = ("FIRST_NAME",) if kind == "entity" else (
+        "FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
+    parts = [_first_text(element, tag) for tag in tags]
+    return " ".join(p for p in parts if p)
+
+
+def _parse_date(raw: str) -> date | None:
+    # Real files carry '2015-04-14-04:00' (date with a UTC offset) next to plain ISO dates.
+    match = re.match(r"^(\d{4})-(\d{2})-(\d{2})", raw.strip())
+    if not match:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
+def _aliases(element: Element, tag: str, kind: str, primary: str) -> list[Alias]:
+    found: list[Alias] = []
+    seen = {primary.casefold()}
+
+    def add(raw: str, quality: AliasQuality, former: bool, script: bool | None = None) -> None:
+        for name in split_packed_alias(raw):
+            key = name.casefold()
+            if key in seen:
+                continue
+            seen.add(key)
+            original = is_original_script(name) if script is None else script
+            found.append(Alias(name=name, quality=quality, original_script=original,
+                               former=former))
+
+    original_name = _first_text(element, "NAME_ORIGINAL_SCRIPT")
+    if original_name:
+        add(original_name, "good", False, True)
+    for alias in _children(element, tag):
+        raw = _first_text(alias, "ALIAS_NAME")
+        if not raw:
+            continue  # the common placeholder <ALIAS_NAME/> means "no alias"
+        quality_text = _first_text(alias, "QUALITY").casefold()
+        former = quality_text in {"f.k.a.", "fka", "f.k.a"}
+        if kind == "individual":
+            quality = _INDIVIDUAL_QUALITY.get(quality_text, "unknown")
+        else:
+            quality = "good" if quality_text in {"a.k.a.", "aka", "a.k.a", "f.k.a.", "fka",
+                                                  "f.k.a"} else "unknown"
+        add(raw, quality, former)
+    return found
+
+
+def split_packed_alias(raw: str) -> list[str]:
+    """Split one ALIAS_NAME into names: the UN packs several into one element with '; ', and
+    wraps a list in parentheses after an original-script form."""
+    text = " ".join(raw.split())
+    pieces: list[str] = []
+    outer = re.match(r"^(?P<head>[^()]+?)\s*\((?P<inner>[^()]*;[^()]*)\)\s*$", text)
+    if outer:
+        pieces.append(outer["head"])
+        pieces.extend(outer["inner"].split(";"))
+    else:
+        pieces.extend(text.split(";"))
+    names = []
+    for piece in pieces:
+        name = piece.strip().strip(_QUOTES).strip().rstrip(",").strip()
+        if name:
+            names.append(name)
+    return names
+
+
+def is_original_script(name: str) -> bool:
+    """True when the name is written in a non-Latin script (Arabic, Chinese, Hangul, ...)."""
+    for char in name:
+        if char.isalpha() and not unicodedata.name(char, "").startswith("LATIN"):
+            return True
+    return False
+
+
+def _company_imo_numbers(comments: str) -> list[str]:
+    numbers: list[str] = []
+    for pattern in _IMO_PATTERNS:
+        for match in pattern.finditer(comments):
+            # "Number: 1234567" alone could be a phone number: only keep it when IMO is named.
+            window = comments[max(0, match.start() - 60):match.end()]
+            if "IMO" in window and match[1] not in numbers:
+                numbers.append(match[1])
+    return numbers
+
+
+def _short(comments: str) -> str:
+    text = " ".join(comments.split())
+    if len(text) <= _COMMENT_LIMIT:
+        return text
+    cut = text[:_COMMENT_LIMIT].rsplit(" ", 1)[0]
+    return cut + " …"
+
+
+# --------------------------------------------------------------------------- list files
+
+
+class _ListFile(BaseModel):
+    """The on-disk shape of a list file; validated strictly so hand edits fail loudly."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    format_version: Literal[1]
+    name: NonEmpty
+    source: str = ""
+    source_date: str = ""
+    entry_count: int
+    digest: Annotated[str, StringConstraints(strict=True, pattern=r"^sha256:[0-9a-f]{64}$")]
+    entries: list[ListEntry]
+
+
+def write_list_file(lst: SanctionsList, path: Path | str) -> None:
+    """Write a versioned YAML list file atomically: readers never see half a file."""
+    path = Path(path)
+    header = (
+        f"# sanctionscan list file (format {LIST_FORMAT_VERSION}). Generated; do not edit by\n"
+        "# hand: the digest covers every entry and is checked on load.\n"
+    )
+    body = {
+        "format_version": LIST_FORMAT_VERSION,
+        "name": lst.name,
+        "source": lst.source,
+        "source_date": lst.version,
+        "entry_count": len(lst.entries),
+        "digest": lst.digest,
+        "entries": [_entry_for_file(e) for e in lst.entries],
+    }
+    text = header + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+def _entry_for_file(entry: ListEntry) -> dict[str, Any]:
+    # Defaults are left out so the file stays readable; loading restores them.
+    data = entry.model_dump(mode="python", exclude_defaults=True)
+    if "aliases" in data:
+        data["aliases"] = [
+            a.model_dump(mode="python", exclude_defaults=True) for a in entry.aliases]
+    return data
+
+
+def load_list_file(path: Path | str) -> SanctionsList:
+    """Load and validate one list file. Raises RuleSetError with `file:line: message` errors."""
+    path = Path(path)
+    try:
+        doc = load_yaml(path)
+    except RuleFileError as exc:
+        raise RuleSetError([exc]) from exc
+    if not isinstance(doc.data, dict):
+        raise RuleSetError([doc.error((), "a list file must be a mapping with 'entries'")])
+    try:
+        parsed = _ListFile.model_validate(doc.data)
+    except ValidationError as exc:
+        raise RuleSetError(doc.validation_errors(exc)) from exc
+
+    errors: list[RuleFileError] = []
+    first_line: dict[str, int] = {}
+    for i, entry in enumerate(parsed.entries):
+        if entry.ref in first_line:
+            errors.append(doc.error(("entries", i, "ref"),
+                                    f"duplicate ref {entry.ref!r} (first at line "
+                                    f"{first_line[entry.ref]})"))
+        else:
+            first_line[entry.ref] = doc.line_of(("entries", i, "ref"))
+        if entry.imo and entry.type != "vessel":
+            errors.append(doc.error(("entries", i, "imo"),
+                                    "imo holds ship numbers and is only allowed on vessels "
+                                    "(use company_imo for a company's IMO number)"))
+    if parsed.entry_count != len(parsed.entries):
+        errors.append(doc.error(("entry_count",),
+                                f"entry_count is {parsed.entry_count} but the file holds "
+                                f"{len(parsed.entries)} entries"))
+    lst = SanctionsList(name=parsed.name, source=parsed.source, version=parsed.source_date,
+                        entries=parsed.entries)
+    if not errors and lst.digest != parsed.digest:
+        errors.append(doc.error(("digest",),
+                                f"digest does not match the entries (computed {lst.digest}); "
+                                "the file was changed after it was written — re-import it, or "
+                                "put the computed digest here after reviewing the change"))
+    if errors:
+        raise RuleSetError(errors)
+    return lst
+
+
+def load_lists(directory: Path | str) -> list[SanctionsList]:
+    """Load every `*.yaml` list file in a folder, in name order. All files are checked and every
+    error is reported together (RuleSetError), not only the first file's."""
+    directory = Path(directory)
+    lists: list[SanctionsList] = []
+    errors: list[RuleFileError] = []
+    names: dict[str, Path] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        try:
+            lst = load_list_file(path)
+        except RuleSetError as exc:
+            errors.extend(exc.errors)
+            continue
+        if lst.name in names:
+            errors.append(RuleFileError(str(path), 1, f"list name {lst.name!r} is already used "
+                                                      f"by {names[lst.name]}"))
+            continue
+        names[lst.name] = path
+        lists.append(lst)
+    if errors:
+        raise RuleSetError(errors)
+    return lists
