@@ -99,7 +99,43 @@ class FindingBuilder:
                 continue
             self._add_frame(frame)
 
+    def _add_listed(self, frame: Frame) -> None:
+        """Dealings with a listed person, entity or vessel named in the frame's sentence."""
+        if not self.index.listed_rules:
+            return
+        sentence = frame.sentence
+        for m in self.mentions.in_span(self.mentions.parties, sentence.start, sentence.end):
+            if m.kind is not Kind.LISTED:
+                continue
+            match = self.mentions.listed[m.ref]
+            for loaded in self.index.listed_rules:
+                rule = loaded.rule
+                sel = rule.listed
+                if sel is None or match.regime not in sel.regimes or match.type not in sel.types:  # type: ignore[attr-defined]
+                    continue
+                if frame.status not in rule.statuses:
+                    continue
+                if frame.when is not None and not rule.in_force.covers(frame.when):
+                    continue
+                others = [p for p in frame.suppliers + frame.recipients if p is not m]
+                counter = others[0] if others else None
+                goods = frame.goods[0]
+                self._record(loaded, Direction.dealing, frame, goods, frame.goods_tags[0], m,
+                             counter)
+                key = (rule.id, self.party_id(m), self.party_id(counter) if counter else None)
+                why = (f"listed {match.type} {match.ref} '{match.primary_name}' "  # type: ignore[attr-defined]
+                       f"({match.regime}) matched as '{match.text}' via alias "  # type: ignore[attr-defined]
+                       f"'{match.alias}' ({match.alias_quality}), similarity "  # type: ignore[attr-defined]
+                       f"{match.score:.0f} >= {match.threshold:.0f}"  # type: ignore[attr-defined]
+                       + (f"; steps: {', '.join(match.steps)}" if match.steps else ""))  # type: ignore[attr-defined]
+                draft = self.drafts[key]
+                draft.spans[("listed", m.start, m.end)] = None
+                draft.spans.pop(("target", m.start, m.end), None)
+                if why not in draft.explanation:
+                    draft.explanation.insert(0, why)
+
     def _add_frame(self, frame: Frame) -> None:
+        self._add_listed(frame)
         supplier_ids = [self.party_id(p) for p in frame.suppliers]
         recipient_ids = [self.party_id(p) for p in frame.recipients]
         for g, tags in zip(frame.goods, frame.goods_tags, strict=True):
