@@ -10,7 +10,7 @@ only refers back to ("the car", "they") are carried over from the previous sente
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from sanctionscan.extract import Kind, Mention, Mentions, years_in
@@ -344,6 +344,6 @@ def _event_date(sentence_folded: str, published: date | None) -> date | None:
     if years:
         return date(max(years), 7, 1)
     if published is not None and re.search(r"\blast year\b", sentence_folded):
-        return replace(published, year=published.year - 1) if not (
+        return published.replace(year=published.year - 1) if not (
             published.month == 2 and published.day == 29) else date(published.year - 1, 2, 28)
     return published
