@@ -25,6 +25,9 @@ _NOUN_PHRASE_FILLER = frozenset(
     "northern southern isolated reclusive sanctioned impoverished nuclear-armed communist "
     "regime's country's".split()
 )
+_GAP_BREAKERS = frozenset(
+    "from to by with that which who whom where when while after before and or but said says "
+    "told , ; : ( ) \" was were is are has have had be will would in at on near under".split())
 _BE = frozenset("was were is are be been being get got gets 's".split())
 _ADVERBS = frozenset(
     "reportedly allegedly illegally secretly covertly also later then subsequently directly "
@@ -40,6 +43,8 @@ _PARTICIPLE_IRREGULAR = frozenset(
     "given sold sent brought bought made built shipped supplied provided".split())
 _ORIGIN_LINK = re.compile(r"^\s*-?\s*(?:made|built|manufactured|produced|origin|designed|"
                           r"supplied|provided|sourced)?\s*$")
+# "Panamanian-registered tanker": a flag or base, never the actor of the sentence
+_FLAG_COMPOUND = re.compile(r"-(?:registered|flagged|flag|owned|operated|based|controlled)\b")
 _ANAPHOR = re.compile(r"\b(it|they|them|these|those|this|the same)\b")
 _MONTHS = {m: i for i, m in enumerate(
     "january february march april may june july august september october november "
@@ -118,8 +123,8 @@ def _sentence_frames(ctx: _Context, sentence: Sentence, goods: list[Mention],
         passive = not nominal and _is_passive(folded, sentence.start, action, goods)
         if _marked_as_goods_word(folded, action):
             continue
-        frame_goods = _goods_for(folded, action, goods, left_bound, right_bound, nominal,
-                                 passive)
+        frame_goods = _cargo_over_carrier(folded, _goods_for(
+            folded, action, goods, left_bound, right_bound, nominal, passive), goods)
         carried = False
         if not frame_goods and ctx.previous_goods and _ANAPHOR.search(
                 folded[sentence.start:sentence.end]):
@@ -129,7 +134,7 @@ def _sentence_frames(ctx: _Context, sentence: Sentence, goods: list[Mention],
             continue
         suppliers, recipients, notes = _roles(
             folded, action, kind, nominal, passive, live_parties, markers, origin, frame_goods,
-            sentence, left_bound, right_bound)
+            sentence, left_bound, right_bound, actions)
         inferred = False
         if not suppliers:
             origins = [origin[g.start] for g in frame_goods if g.start in origin]
@@ -197,6 +202,25 @@ def _goods_for(folded: str, action: Mention, goods: list[Mention], left: int, ri
     return after or before[-1:]
 
 
+_CARRIES = re.compile(r"^\s*(?:,\s*)?(?:of|with|carrying|containing|filled with|loaded with|"
+                      r"laden with|full of|packed with|holding|transporting)\b")
+
+
+def _cargo_over_carrier(folded: str, chosen: list[Mention], goods: list[Mention]
+                        ) -> list[Mention]:
+    """ "containers of munitions", "a tanker carrying oil": the cargo is the goods, not the
+    thing it travels in."""
+    out = []
+    for g in chosen:
+        cargo = [c for c in goods if c.start >= g.end and len(_words(folded[g.end:c.start])) <= 8
+                 and _CARRIES.match(folded[g.end:c.start])]
+        if cargo:
+            out.extend(c for c in cargo[:3] if c not in out)
+        elif g not in out:
+            out.append(g)
+    return out
+
+
 def _origins(folded: str, parties: list[Mention], goods: list[Mention]) -> dict[int, Mention]:
     """goods start -> the demonym that says where the goods come from ("Iranian-made drones")."""
     out: dict[int, Mention] = {}
@@ -212,7 +236,8 @@ def _origins(folded: str, parties: list[Mention], goods: list[Mention]) -> dict[
     return out
 
 
-def _marker_before(folded: str, p: Mention, markers: list[Mention], floor: int) -> int:
+def _marker_before(folded: str, p: Mention, markers: list[Mention], floor: int,
+                   actions: list[Mention] = ()) -> int:  # type: ignore[assignment]
     """MARKER_RECIPIENT / MARKER_SUPPLIER / 3 for "by" / 0, for the words before party p."""
     for m in reversed(markers):
         if m.end > p.start:
@@ -220,7 +245,9 @@ def _marker_before(folded: str, p: Mention, markers: list[Mention], floor: int) 
         if m.end < floor:
             break
         gap = _words(folded[m.end:p.start])
-        if all(w in _NOUN_PHRASE_FILLER for w in gap) and len(gap) <= 3:
+        # "to one of the two rival Libyan governments": a short noun phrase may stand between
+        if len(gap) <= 5 and not any(w in _GAP_BREAKERS for w in gap) and not any(
+                m.end <= a.start < p.start for a in actions):  # "to resupply Houthi forces"
             return m.form
         break
     before = _words(folded[max(floor, p.start - 24):p.start])
@@ -236,8 +263,8 @@ def _marker_before(folded: str, p: Mention, markers: list[Mention], floor: int) 
 
 def _roles(folded: str, action: Mention, kind: str, nominal: bool, passive: bool,
            parties: list[Mention], markers: list[Mention], origin: dict[int, Mention],
-           goods: list[Mention], sentence: Sentence, left: int, right: int
-           ) -> tuple[list[Mention], list[Mention], list[str]]:
+           goods: list[Mention], sentence: Sentence, left: int, right: int,
+           actions: list[Mention]) -> tuple[list[Mention], list[Mention], list[str]]:
     suppliers: list[Mention] = []
     recipients: list[Mention] = []
     notes: list[str] = []
@@ -250,7 +277,7 @@ def _roles(folded: str, action: Mention, kind: str, nominal: bool, passive: bool
             continue
         in_right = action.end <= p.start < right
         in_left = p.end <= action.start
-        mark = _marker_before(folded, p, markers, sentence.start)
+        mark = _marker_before(folded, p, markers, sentence.start, actions)
         if mark == MARKER_RECIPIENT and (in_right or nominal or kind == "carry"):
             recipients.append(p)
         elif mark == MARKER_SUPPLIER and (in_right or nominal or kind == "carry"):
@@ -260,7 +287,8 @@ def _roles(folded: str, action: Mention, kind: str, nominal: bool, passive: bool
         elif in_right and mark == 0 and not passive and not nominal and kind == "transfer" \
                 and not recipients and _is_indirect_object(folded, action, p):
             recipients.append(p)
-        elif in_left and mark == 0 and id(p) not in origin_ids and p.start >= left - 200:
+        elif in_left and mark == 0 and id(p) not in origin_ids and p.start >= left - 200 \
+                and not _FLAG_COMPOUND.match(folded[p.end:p.end + 12]):
             subject = p  # nearest unmarked party to the left wins (later ones overwrite)
     particle_in = re.match(r"\s+in\b(?!\s+(?:the|a|an|\d))", folded[action.end:action.end + 8])
     if subject is not None and not particle_in and len(

@@ -37,7 +37,8 @@ def import_cmd(xml_file: Path, out: Path | None, strict: bool) -> None:
     counts: dict[str, int] = {}
     for entry in result.list.entries:
         counts[entry.type] = counts.get(entry.type, 0) + 1
-    summary = ", ".join(f"{n} {kind}s" for kind, n in sorted(counts.items()))
+    plural = {"entity": "entities", "individual": "individuals", "vessel": "vessels"}
+    summary = ", ".join(f"{n} {plural.get(kind, kind)}" for kind, n in sorted(counts.items()))
     click.echo(f"wrote {target}: {len(result.list.entries)} entries ({summary}), version "
                f"{result.list.version}, {len(result.problems)} problem(s)")
     if strict and result.problems:
