@@ -1,0 +1,785 @@
+"""Finding listed persons, entities and vessels in text: the compiled listed-party matcher.
+
+This module owns name normalisation (transliteration, case, diacritics, hyphens, apostrophes,
+Korean romanisation variants, word order) and the matcher built once per rule set from the
+imported lists (`sanctionscan.lists`). Per document the work does not grow with the number of
+list entries: one Aho-Corasick pass over the document's normalised tokens finds whole aliases and
+rare blocking tokens; only the few candidate windows found that way are scored with rapidfuzz.
+Every match carries offsets into the original text, the alias that matched, its score, the
+threshold it had to reach and the normalisation steps applied, so a finding can explain itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+import ahocorasick
+import regex
+from anyascii import anyascii
+from pydantic import BaseModel, ConfigDict, Field
+from rapidfuzz import fuzz
+
+from sanctionscan.lists import AliasQuality, EntryType, ListEntry, SanctionsList
+
+# --------------------------------------------------------------------------- thresholds
+# Scores are rapidfuzz 0..100 on normalised names. Exact-only paths use 100.
+THRESHOLD_GOOD = 88.0
+THRESHOLD_UNKNOWN = 92.0
+# Weak aliases (nicknames, kunyas) are often ordinary words or short: demand near-identity.
+THRESHOLD_LOW = 95.0
+# Korean names are short and built from a few hundred syllables, so any fuzziness turns one
+# listed person into many real people: compare phonetic keys and demand them all equal.
+THRESHOLD_KOREAN = 100.0
+# A token of the alias counts as present in a window at this per-token similarity.
+TOKEN_SIMILARITY = 80.0
+# Single-word aliases shorter than this are ordinary words far too often (acronyms excepted).
+MIN_SINGLE_TOKEN_CHARS = 5
+# An alias is blocked on this many of its rarest distinctive tokens, so one misspelt token
+# still leaves a way in.
+BLOCKING_TOKENS = 2
+
+MatchStep = str
+
+
+class ListedMatch(BaseModel):
+    """One listed party found in a text. `text == document[start:end]` always holds."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    start: int
+    end: int
+    text: str
+    ref: str
+    primary_name: str
+    regime: str
+    type: EntryType
+    list_name: str = ""
+    alias: str = Field(description="the list name that matched (primary name or an alias)")
+    alias_quality: AliasQuality
+    score: float
+    threshold: float
+    steps: list[MatchStep] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- Korean names
+
+
+def _fold_words(words: Iterable[str]) -> frozenset[str]:
+    return frozenset(_fold(w) for w in words)
+
+
+# Korean family names in their usual romanisations, mapped to one form ("Lee" = "Ri").
+_SURNAME_FORMS = {
+    "ri": "ri", "li": "ri", "lee": "ri", "yi": "ri", "rhee": "ri", "rhie": "ri",
+    "pak": "pak", "park": "pak", "bak": "pak", "pack": "pak",
+    "choe": "choe", "choi": "choe", "chwe": "choe", "chhwe": "choe", "choy": "choe",
+    "kim": "kim", "gim": "kim",
+    "jo": "jo", "cho": "jo",
+    "jon": "jon", "jeon": "jon", "chon": "jon", "chun": "jon", "jun": "jon",
+    "ko": "ko", "go": "ko", "koh": "ko",
+    "kang": "kang", "gang": "kang",
+    "yun": "yun", "yoon": "yun",
+    "o": "o", "oh": "o",
+    "ryu": "ryu", "yu": "ryu", "yoo": "ryu", "ryoo": "ryu",
+    "rim": "rim", "im": "rim", "lim": "rim",
+    "hyon": "hyon", "hyun": "hyon", "hyeon": "hyon",
+    "ju": "ju", "chu": "ju",
+    "son": "son", "sohn": "son",
+    "ryom": "ryom", "yeom": "ryom", "yom": "ryom",
+}
+# One romanised Korean syllable after folding (eo->o, eu->u, ch->j): optional initial, optional
+# glide, vowel, optional final. Used to tell a Korean personal name from other names.
+_KOREAN_SYLLABLE = re.compile(
+    r"^(?:kk|tt|pp|ss|jj|[kgndtrlmbpsjh])?[yw]?(?:ae|oe|ui|ai|[aeiou])(?:ng|[kntlmp])?$")
+
+
+# --------------------------------------------------------------------------- normalisation
+
+# Chinese and Japanese write names without spaces: each ideograph is its own token, so a
+# listed name in Chinese script is found inside a longer run of text.
+_TOKEN = regex.compile(
+    r"[\p{Han}\p{Hiragana}\p{Katakana}]"
+    r"|(?:(?![\p{Han}\p{Hiragana}\p{Katakana}])[\p{L}\p{M}\p{N}])+"
+    r"(?:['’ʼ‘`´](?:(?![\p{Han}\p{Hiragana}\p{Katakana}])[\p{L}\p{M}\p{N}])+)*")
+_POSSESSIVE = regex.compile(r"['’ʼ]s$", regex.IGNORECASE)
+_APOSTROPHES = "'’ʼ‘`´"
+_IMO_IN_TEXT = regex.compile(
+    r"\bIMO\b(?:[ \t]*(?:number|no\.?|nr\.?|num\.?|#))?[ \t]*[:#.]?[ \t]*(\d{7})\b",
+    regex.IGNORECASE)
+
+
+@lru_cache(maxsize=1 << 16)
+def _plain(raw: str) -> str:
+    """Transliterate, casefold and keep letters and digits only ("Cho’ng" -> "chong")."""
+    ascii_text = anyascii(raw).casefold()
+    return "".join(ch for ch in ascii_text if ch.isalnum())
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold(raw: str) -> str:
+    """The scoring form of one token: plain, one spelling per Korean surname, and the
+    McCune-Reischauer / Revised Romanisation spellings folded together (Jong = Chong = Jeong)."""
+    plain = _plain(raw)
+    if plain in _SURNAME_FORMS:
+        return _SURNAME_FORMS[plain]
+    return plain.replace("eo", "o").replace("eu", "u").replace("ch", "j")
+
+
+@lru_cache(maxsize=1 << 16)
+def _key(folded: str) -> str:
+    """The blocking (phonetic) key of a folded token: vowels o/u and voiced/unvoiced consonants
+    merged, doubled letters collapsed, so Choson = Chosun and Taedong = Daedong."""
+    if folded.isdigit():
+        return folded
+    text = folded.replace("ph", "p").replace("sh", "s").replace("kh", "k").replace("th", "t")
+    if len(text) >= 5 and text.endswith("s") and not text.endswith("ss"):
+        text = text[:-1]  # "Houthis" / "Houthi"
+    text = text.translate(_VOICING)
+    out: list[str] = []
+    for ch in text:
+        if not out or out[-1] != ch:
+            out.append(ch)
+    return "".join(out)
+
+
+_VOICING = str.maketrans({"u": "o", "g": "k", "d": "t", "b": "p", "l": "r"})
+
+
+# Words that never tell one party from another: they may be part of a match, never its reason.
+_STOP = _fold_words("""
+    the of and for in on at to a an de du des la le el al ul bin ibn abu bint wa y e et von van
+""".split())
+_LEGAL_FORMS = _fold_words("""
+    co company corp corporation inc incorporated ltd limited llc plc pte jsc ojsc cjsc sa sarl
+    gmbh ag bv nv srl spa kk pty lp llp
+""".split())
+# Kinds of body and places: "Korea ... Trading Corporation" names hundreds of firms, many of
+# them South Korean. They count towards a match only next to a real name.
+_GENERIC = _fold_words("""
+    trading trade traders general bank banking korea korean dprk dprkn north south east west
+    democratic people peoples republic national international foreign external central state
+    united group groups holding holdings enterprise enterprises industry industries industrial
+    department ministry committee commission bureau office agency administration authority
+    association associated organisation organization institute center centre council service
+    services development management technology technologies commercial credit investment
+    finance financial shipping shpg logistics transport import export joint venture cooperation
+    cooperative union federation branch division unit affairs economic trust partnership
+""".split())
+# Ordinary English words that occur in listed names ("THE YOUTH", "The Base", "Third Floor"):
+# a name made only of these needs several of them in a row to be specific.
+_ORDINARY = _fold_words("""
+    ocean maritime marine sea mining energy atomic space air aviation airlines construction
+    engineering machine machinery equipment materials metals metal chemical chemicals
+    electronics electric power oil gas petroleum fuel youth base god islamic islam salvation
+    supporters partisans revolutionary liberation brigade brigades battalion martyrs mujahidin
+    mujahideen jihad movement front network foundation fund army forces force military defence
+    defense armed security intelligence research science sciences academy university station
+    factory works complex world global asia pacific star bridge floor first second third new
+    great golden green pine family victory party crew supplies victory land river mountain
+    light gold silver steel iron coal friendship unity peace freedom justice
+""".split())
+_VESSEL_CUES = _fold_words("""
+    vessel vessels ship ships tanker tankers freighter cargo bulk carrier mv m v mt ss boat
+    dhow trawler flagged tug barge
+""".split())
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    start: int
+    end: int
+    raw: str
+    folded: str
+    key: str
+    brk: bool  # punctuation before this token that a name never spans
+
+
+# A name may run across spaces, hyphens, apostrophes and quotes ("Jimmy 'Barbecue' Cherizier"),
+# never across clause punctuation: "Ri Won Ho; Li ..." must not yield "Won Ho; Li".
+_HARD_BREAK = set(";:!?()[]{}<>|/\\•·\n")
+_ABBREVIATIONS = frozenset({"no", "nr", "co", "corp", "inc", "ltd", "st", "mr", "mrs", "ms",
+                            "dr", "jr", "sr", "gen", "col", "lt", "capt", "bros"})
+
+
+def _is_break(gap: str, previous: str, following: str) -> bool:
+    if not gap.strip(" \t-‐‑–—'’ʼ‘`´\"“”«»"):
+        return gap.count("\n") >= 2
+    if any(ch in _HARD_BREAK for ch in gap) or gap.count("\n") >= 2:
+        return True
+    rest = gap.strip(" \t\n-'’\"“”")
+    if rest in {".", ".,"}:
+        # "Co. Ltd", "No. 39", "J. Smith" keep going; a sentence end does not.
+        return not (_plain(previous) in _ABBREVIATIONS or len(previous) == 1)
+    if rest == ",":
+        # "COMPANY, LIMITED" / "Co., Ltd" are one name; "Kim Jong-il, Kim Il-sung" are two.
+        return _fold(following) not in _LEGAL_FORMS
+    return True
+
+
+def _tokens(text: str) -> list[_Token]:
+    found: list[_Token] = []
+    previous_end = 0  # end of the previous token including a possessive "'s"
+    for match in _TOKEN.finditer(text):
+        start, end = match.span()
+        gap = text[previous_end:start]
+        previous_end = end
+        raw = match.group()
+        possessive = _POSSESSIVE.search(raw)
+        if possessive and possessive.start() >= 2:
+            # "KOMID's" names KOMID; the clitic must not glue onto the name.
+            end -= len(raw) - possessive.start()
+            raw = raw[:possessive.start()]
+        folded = _fold(raw)
+        if not folded:
+            continue
+        brk = bool(found) and _is_break(gap, found[-1].raw, raw)
+        found.append(_Token(start, end, raw, folded, _key(folded), brk))
+    return found
+
+
+# --------------------------------------------------------------------------- alias forms
+
+FormKind = Literal["fuzzy", "exact", "korean", "acronym", "vessel"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Form:
+    """One matchable spelling of one list name, with how it may match."""
+
+    entry: int  # index into _Matcher.entries
+    alias: str
+    quality: AliasQuality
+    kind: FormKind
+    folded: tuple[str, ...]
+    keys: tuple[str, ...]
+    raw_tokens: tuple[str, ...]
+    threshold: float
+    steps: tuple[str, ...]
+    original_script: bool
+
+
+def _name_variants(name: str) -> list[tuple[str, tuple[str, ...]]]:
+    """Spellings derived from one list name, each with the steps that derived it: the name
+    without a parenthesised part, and without trailing legal forms ("Co. Ltd")."""
+    variants: list[tuple[str, tuple[str, ...]]] = [(name, ())]
+    # A bracketed part is an acronym or a remark ("(DCB)", "(Sheikh)"): matched on its own
+    # (acronyms) or not at all, never as part of the name.
+    without_parens = " ".join(re.sub(r"\([^()]*\)", " ", name).split())
+    if without_parens and without_parens != name:
+        variants = [(without_parens, ("parenthetical-dropped",))]
+    # "THE HOUTHIS" is named as "the Houthis" and as "Houthis"; the article proves nothing.
+    text, steps = variants[0]
+    article = re.match(r"(?i)the\s+(?=\S)", text)
+    if article:
+        variants = [(text[article.end():], steps + ("article-dropped",))]
+    for text, steps in list(variants):
+        tokens = [t.group() for t in _TOKEN.finditer(text)]
+        cut = len(tokens)
+        while cut > 0 and _fold(tokens[cut - 1]) in _LEGAL_FORMS:
+            cut -= 1
+        if 0 < cut < len(tokens):
+            variants.append((" ".join(tokens[:cut]), steps + ("legal-form-dropped",)))
+    return variants
+
+
+def _acronyms_in(name: str) -> list[str]:
+    """An upper-case acronym given in parentheses after a name: 'DAEDONG CREDIT BANK (DCB)'."""
+    return re.findall(r"\(([A-Z][A-Z0-9]{1,7})\)", name)
+
+
+def _is_acronym(alias: str) -> bool:
+    return bool(re.fullmatch(r"[A-Z][A-Z0-9]{1,5}", alias.strip()))
+
+
+TokenClass = Literal["stop", "legal", "generic", "ordinary", "number", "name"]
+
+
+def _token_class(folded: str) -> TokenClass:
+    if folded.isdigit():
+        return "number"
+    if folded in _STOP:
+        return "stop"
+    if folded in _LEGAL_FORMS:
+        return "legal"
+    if folded in _GENERIC:
+        return "generic"
+    if folded in _ORDINARY:
+        return "ordinary"
+    return "name"
+
+
+def _is_distinctive(folded: str) -> bool:
+    return _token_class(folded) in {"name", "ordinary"}
+
+
+def _forms_for(index: int, entry: ListEntry) -> list[_Form]:
+    names: list[tuple[str, AliasQuality, bool]] = [(entry.name, "good", False)]
+    names += [(a.name, a.quality, a.original_script) for a in entry.aliases]
+    forms: list[_Form] = []
+    for alias, quality, script in names:
+        for acronym in _acronyms_in(alias):
+            forms.append(_make_form(index, alias, acronym, quality, "acronym",
+                                    ("acronym-case-sensitive",), script))
+        for text, steps in _name_variants(alias):
+            forms.extend(_forms_for_text(index, entry, alias, text, quality, steps, script))
+    return forms
+
+
+def _forms_for_text(index: int, entry: ListEntry, alias: str, text: str,
+                    quality: AliasQuality, steps: tuple[str, ...], script: bool) -> list[_Form]:
+    """How one spelling may match, decided once at compile time (see docs/lists.md)."""
+    raw_tokens = [t.raw for t in _tokens(text)]
+    if not raw_tokens:
+        return []
+    folded = [_fold(t) for t in raw_tokens]
+    classes = [_token_class(f) for f in folded]
+    n = len(raw_tokens)
+    names = [f for f, c in zip(folded, classes) if c == "name"]
+    ordinary = classes.count("ordinary")
+    non_stop = n - classes.count("stop")
+
+    def make(kind: FormKind, tokens: list[str], extra: tuple[str, ...] = (),
+             threshold: float = 100.0) -> _Form:
+        return _make_form(index, alias, " ".join(tokens), quality, kind, steps + extra, script,
+                          threshold)
+
+    if script:
+        # Transliterated Arabic or Chinese is too lossy to compare fuzzily; exact only, and
+        # only against text in the same script (checked at match time).
+        return [make("exact", raw_tokens)] if sum(map(len, folded)) >= 4 else []
+    if entry.type == "vessel":
+        return [make("vessel", toks, extra) for toks, extra in _joined_variants(raw_tokens)]
+    forms: list[_Form] = []
+    if n == 1 and _is_acronym(text):
+        forms.append(make("acronym", raw_tokens, ("acronym-case-sensitive",)))
+    if quality == "low" and len(names) < 2:
+        return forms  # nicknames and kunyas ("Abu Fatma", "BARBEQUE") never match alone
+    if entry.type == "individual" and 2 <= n <= 4 and all(
+            _KOREAN_SYLLABLE.match(f) for f in folded):
+        return forms + [make("korean", toks, extra, THRESHOLD_KOREAN)
+                        for toks, extra in _korean_orders(raw_tokens)]
+    if not names:
+        # Kinds of body and ordinary words ("Ministry of Defence", "THE YOUTH", "Third Floor")
+        # name many bodies in many countries. Only a long run of them, or one with a number
+        # ("Office 39"), is specific, and then only word for word.
+        specific = ("number" in classes and "generic" in classes) or (
+            ordinary >= 2 and non_stop >= 3) or (ordinary >= 1 and non_stop >= 4)
+        if specific:
+            forms += [make("exact", toks, extra) for toks, extra in _joined_variants(raw_tokens)]
+        return forms
+    if len(names) == 1 and non_stop == 1:
+        # One real word plus articles ("SHABAAB", "THE HOUTHIS", "Al Qa'ida").
+        if len(names[0]) < MIN_SINGLE_TOKEN_CHARS:
+            return forms
+        if len(names[0]) < 7:
+            return forms + [make("exact", raw_tokens)]
+    if quality == "low":
+        threshold = THRESHOLD_LOW
+    elif quality == "unknown":
+        threshold = THRESHOLD_UNKNOWN
+    else:
+        threshold = THRESHOLD_GOOD
+    forms += [make("fuzzy", toks, extra, threshold)
+              for toks, extra in _joined_variants(raw_tokens)]
+    if entry.type == "individual" and n >= 2:
+        rotated = raw_tokens[1:] + raw_tokens[:1]
+        forms.append(make("fuzzy", rotated, ("word-order",), threshold))
+    return forms
+
+
+def _joined_variants(tokens: list[str]) -> list[tuple[list[str], tuple[str, ...]]]:
+    """The tokens as listed, then with each adjacent pair written as one word ("Jongsik",
+    "Chonmasan" is left to fuzzy scoring)."""
+    variants: list[tuple[list[str], tuple[str, ...]]] = [(tokens, ())]
+    for i in range(len(tokens) - 1):
+        joined = tokens[:i] + [tokens[i] + tokens[i + 1]] + tokens[i + 2:]
+        variants.append((joined, ("joined",)))
+    return variants
+
+
+def _korean_orders(tokens: list[str]) -> list[tuple[list[str], tuple[str, ...]]]:
+    """Family name first (as the UN lists it) and last (Western order), each with the given
+    name split or written as one word."""
+    family, given = tokens[0], tokens[1:]
+    shapes: list[tuple[list[str], tuple[str, ...]]] = [(given, ())]
+    if len(given) > 1:
+        shapes.append((["".join(given)], ("joined",)))
+    orders: list[tuple[list[str], tuple[str, ...]]] = []
+    for g, extra in shapes:
+        orders.append(([family] + g, extra))
+        orders.append((g + [family], extra + ("word-order",)))
+    return orders
+
+
+def _make_form(index: int, alias: str, text: str, quality: AliasQuality, kind: FormKind,
+               steps: tuple[str, ...], script: bool, threshold: float = 100.0) -> _Form:
+    raw_tokens = tuple(t.raw for t in _tokens(text))
+    folded = tuple(_fold(t) for t in raw_tokens)
+    return _Form(entry=index, alias=alias, quality=quality, kind=kind, folded=folded,
+                 keys=tuple(_key(f) for f in folded), raw_tokens=raw_tokens,
+                 threshold=threshold, steps=steps, original_script=script)
+
+
+# --------------------------------------------------------------------------- the matcher
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    form: int
+    first: int  # token index, inclusive
+    last: int  # token index, inclusive
+    score: float
+    steps: tuple[str, ...]
+
+
+class ListMatcher:
+    """Finds listed parties in text. Compile once per rule set; `find` is then read-only, so
+    one matcher can serve many documents and be pickled into worker processes."""
+
+    def __init__(self, entries: tuple[ListEntry, ...], list_names: tuple[str, ...],
+                 forms: tuple[_Form, ...], automaton: ahocorasick.Automaton,
+                 vessel_imo: dict[str, tuple[int, ...]],
+                 company_imo: dict[str, tuple[int, ...]]) -> None:
+        self._entries = entries
+        self._list_names = list_names
+        self._forms = forms
+        self._automaton = automaton
+        self._vessel_imo = vessel_imo
+        self._company_imo = company_imo
+
+    @property
+    def aliases(self) -> int:
+        """How many matchable spellings were compiled (for benchmarks and reports)."""
+        return len(self._forms)
+
+    @classmethod
+    def compile(cls, lists: list[SanctionsList]) -> ListMatcher:
+        entries: list[ListEntry] = []
+        list_names: list[str] = []
+        for lst in lists:
+            for entry in lst.entries:
+                entries.append(entry)
+                list_names.append(lst.name)
+
+        forms: list[_Form] = []
+        for index, entry in enumerate(entries):
+            forms.extend(_forms_for(index, entry))
+        forms = _dedupe(forms)
+
+        # How many entries use each key as a name token: an alias is blocked on its rarest.
+        entry_df: dict[str, set[int]] = defaultdict(set)
+        for form in forms:
+            for folded, key in zip(form.folded, form.keys):
+                if _is_distinctive(folded):
+                    entry_df[key].add(form.entry)
+
+        phrases: dict[str, list[int]] = defaultdict(list)
+        blocks: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for form_id, form in enumerate(forms):
+            phrases[" ".join(form.keys)].append(form_id)
+            if form.kind != "fuzzy":
+                continue
+            positions = [i for i, f in enumerate(form.folded) if _token_class(f) == "name"]
+            positions.sort(key=lambda i: (len(entry_df[form.keys[i]]), -len(form.keys[i])))
+            for i in positions[:BLOCKING_TOKENS]:
+                blocks[form.keys[i]].append((form_id, i))
+
+        automaton = ahocorasick.Automaton()
+        for key in set(phrases) | set(blocks):
+            # Keys are padded with spaces and so is the document, so hits fall on whole tokens.
+            automaton.add_word(f" {key} ", (len(key) + 2, tuple(phrases.get(key, ())),
+                                            tuple(blocks.get(key, ()))))
+        if len(automaton) == 0:
+            automaton.add_word(" \x00 ", (3, (), ()))  # an automaton needs one word
+        automaton.make_automaton()
+
+        vessel_imo: dict[str, list[int]] = defaultdict(list)
+        company_imo: dict[str, list[int]] = defaultdict(list)
+        for index, entry in enumerate(entries):
+            for number in entry.imo if entry.type == "vessel" else ():
+                vessel_imo[number].append(index)
+            # A company number identifies the owner, never a ship: it only finds the company.
+            for number in entry.company_imo:
+                company_imo[number].append(index)
+        return cls(tuple(entries), tuple(list_names), tuple(forms), automaton,
+                   {k: tuple(v) for k, v in vessel_imo.items()},
+                   {k: tuple(v) for k, v in company_imo.items()})
+
+    # ------------------------------------------------------------------ per document
+
+    def find(self, text: str) -> list[ListedMatch]:
+        """Every listed party named in `text`, in text order, overlaps resolved."""
+        tokens = _tokens(text)
+        candidates: list[_Candidate] = []
+        if tokens:
+            candidates = self._candidates(tokens)
+        matches = self._resolve(text, tokens, candidates)
+        matches.extend(self._imo_matches(text))
+        matches.sort(key=lambda m: (m.start, -m.end, m.ref))
+        return matches
+
+    def _candidates(self, tokens: list[_Token]) -> list[_Candidate]:
+        # Tokens joined by spaces, with "|" at clause breaks so no phrase key runs across one.
+        parts: list[str] = []
+        token_at: dict[int, int] = {}
+        offset = 0
+        for i, token in enumerate(tokens):
+            if token.brk:
+                parts.append("|")
+                offset += 2
+            token_at[offset] = i  # offset of the space before token i
+            parts.append(token.key)
+            offset += len(token.key) + 1
+        keyed = " " + " ".join(parts) + " "
+
+        found: list[_Candidate] = []
+        tried: set[tuple[int, int, int]] = set()
+        for end, (length, phrase_forms, postings) in self._automaton.iter(keyed):
+            first = token_at.get(end - length + 1)
+            if first is None:
+                continue
+            for form_id in phrase_forms:
+                form = self._forms[form_id]
+                last = first + len(form.keys) - 1
+                tried.add((form_id, first, len(form.keys)))
+                candidate = self._check_exact(form_id, form, tokens, first, last)
+                if candidate is not None:
+                    found.append(candidate)
+            for form_id, position in postings:
+                form = self._forms[form_id]
+                n = len(form.keys)
+                for size in (n, n - 1, n + 1):
+                    for start in range(first - position - 1, first - position + 2):
+                        stop = start + size - 1
+                        if size < 1 or start < 0 or stop >= len(tokens) or not (
+                                start <= first <= stop):
+                            continue
+                        if (form_id, start, size) in tried or _crosses_break(tokens, start,
+                                                                             stop):
+                            continue
+                        tried.add((form_id, start, size))
+                        candidate = self._score_window(form_id, form, tokens, start, stop)
+                        if candidate is not None:
+                            found.append(candidate)
+        return found
+
+    def _check_exact(self, form_id: int, form: _Form, tokens: list[_Token], first: int,
+                     last: int) -> _Candidate | None:
+        """A whole alias was found by its keys; check what the match kind demands."""
+        if form.kind == "fuzzy":
+            return self._score_window(form_id, form, tokens, first, last)
+        window = tokens[first:last + 1]
+        steps = list(form.steps)
+        if form.original_script and not any(
+                ch.isalpha() and not ch.isascii() for t in window for ch in t.raw):
+            return None
+        if form.kind == "acronym":
+            if tuple(t.raw for t in window) != form.raw_tokens:
+                return None
+        elif form.kind == "vessel":
+            cue = self._vessel_cue(tokens, first, last)
+            if cue is None:
+                return None
+            steps.append(cue)
+        if tuple(_plain(t.raw) for t in window) != tuple(_plain(r) for r in form.raw_tokens):
+            steps.append("romanisation")
+        return _Candidate(form_id, first, last, 100.0, tuple(steps))
+
+    def _vessel_cue(self, tokens: list[_Token], first: int, last: int) -> str | None:
+        """Vessel names are often ordinary words ("Koti", "Hua Fu"): take one only when it is
+        written in capitals, follows a vessel word ("the tanker ..."), or carries a hull
+        number after two or more words ("Sam Jong 2")."""
+        window = tokens[first:last + 1]
+        if all(t.raw.isupper() or t.raw.isdigit() for t in window) and any(
+                t.raw.isalpha() for t in window):
+            return "upper-case"
+        for i in range(first - 1, max(-1, first - 5), -1):
+            if tokens[i].folded in _VESSEL_CUES:
+                return "vessel-cue"
+            if tokens[i].brk:
+                break
+        if len(window) >= 3 and window[-1].raw.isdigit():
+            return "hull-number"
+        return None
+
+    def _score_window(self, form_id: int, form: _Form, tokens: list[_Token], first: int,
+                      last: int) -> _Candidate | None:
+        window = tokens[first:last + 1]
+        steps = list(form.steps)
+        if len(window) > len(form.keys):
+            # A longer window may hold the alias split in two ("Abdul Malik") or with a word
+            # inside it ("Jimmy 'Barbecue' Cherizier"), never the alias plus a neighbour.
+            if not (_accounted(window[0], window[1], form)
+                    and _accounted(window[-1], window[-2], form)):
+                return None
+        score = self._similarity(form, window)
+        if score is None and len(window) == len(form.keys) + 1 and form.quality != "low":
+            for skip in range(1, len(window) - 1):
+                if not window[skip].raw[:1].isupper():
+                    continue  # only a name-like word ("Barbecue"), never "said" or "and"
+                score = self._similarity(form, window[:skip] + window[skip + 1:])
+                if score is not None:
+                    steps.append("word-skipped")
+                    break
+        if score is None or not _distinctive_tokens_present(form, window):
+            return None
+        if score < 100:
+            steps.append("fuzzy")
+        if len(window) == len(form.keys) and score == 100 and tuple(
+                _plain(t.raw) for t in window) != tuple(_plain(r) for r in form.raw_tokens):
+            steps.append("romanisation")
+        return _Candidate(form_id, first, last, float(score), tuple(steps))
+
+    def _similarity(self, form: _Form, window: list[_Token]) -> float | None:
+        text_a = " ".join(t.folded for t in window)
+        text_b = " ".join(form.folded)
+        score = fuzz.ratio(text_a, text_b, score_cutoff=form.threshold)
+        if self._entries[form.entry].type == "individual":
+            # Names are written in either order ("KIM Yong Chol" / "Yong Chol Kim").
+            score = max(score, fuzz.token_sort_ratio(text_a, text_b,
+                                                     score_cutoff=form.threshold))
+        return float(score) if score else None
+
+    def _resolve(self, text: str, tokens: list[_Token],
+                 candidates: list[_Candidate]) -> list[ListedMatch]:
+        # Best per entry and span first, then the best-scoring, longest spans win overlaps.
+        # Equal spans of different entries with equal scores are all kept: the text does not
+        # say which of two identically named parties it means.
+        best: dict[tuple[int, int, int], _Candidate] = {}
+        for cand in candidates:
+            slot = (self._forms[cand.form].entry, cand.first, cand.last)
+            if slot not in best or _rank(cand, self._forms) < _rank(best[slot], self._forms):
+                best[slot] = cand
+        ordered = sorted(best.values(), key=lambda c: (
+            -c.score, -(tokens[c.last].end - tokens[c.first].start), c.first,
+            self._entries[self._forms[c.form].entry].ref))
+        taken: list[_Candidate] = []
+        for cand in ordered:
+            clash = False
+            for kept in taken:
+                if cand.first <= kept.last and kept.first <= cand.last:
+                    same = (cand.first, cand.last, cand.score) == (
+                        kept.first, kept.last, kept.score)
+                    if not same:
+                        clash = True
+                        break
+            if not clash:
+                taken.append(cand)
+        matches = []
+        for cand in taken:
+            form = self._forms[cand.form]
+            entry = self._entries[form.entry]
+            last = cand.last
+            steps = cand.steps
+            if entry.type == "entity":
+                # "Co., Ltd." after a company name belongs to it whether or not the alias lists
+                # it: the evidence should show the text's own legal form.
+                while (last + 1 < len(tokens) and not tokens[last + 1].brk
+                       and _token_class(tokens[last + 1].folded) == "legal"):
+                    last += 1
+                if last != cand.last:
+                    steps = tuple(s for s in steps if s != "legal-form-dropped")
+            start, end = tokens[cand.first].start, tokens[last].end
+            matches.append(ListedMatch(
+                start=start, end=end, text=text[start:end], ref=entry.ref,
+                primary_name=entry.name, regime=entry.regime, type=entry.type,
+                list_name=self._list_names[form.entry], alias=form.alias,
+                alias_quality=form.quality, score=round(cand.score, 1),
+                threshold=form.threshold, steps=_describe(text[start:end], form, steps)))
+        return matches
+
+    def _imo_matches(self, text: str) -> list[ListedMatch]:
+        matches = []
+        for found in _IMO_IN_TEXT.finditer(text):
+            number = found.group(1)
+            for index in self._vessel_imo.get(number, ()):
+                matches.append(self._imo_match(text, found, index, "imo-exact"))
+            for index in self._company_imo.get(number, ()):
+                matches.append(self._imo_match(text, found, index, "company-imo-exact"))
+        return matches
+
+    def _imo_match(self, text: str, found: regex.Match[str], index: int,
+                   step: str) -> ListedMatch:
+        entry = self._entries[index]
+        start, end = found.span()
+        return ListedMatch(
+            start=start, end=end, text=text[start:end], ref=entry.ref, primary_name=entry.name,
+            regime=entry.regime, type=entry.type, list_name=self._list_names[index],
+            alias=f"IMO {found.group(1)}", alias_quality="good", score=100.0, threshold=100.0,
+            steps=[step])
+
+
+def _distinctive_tokens_present(form: _Form, window: list[_Token]) -> bool:
+    """Every name token of the alias must be in the window (exactly by key, or similar enough,
+    or written as one word with its neighbour): a shared surname or legal form is not enough."""
+    pieces = [(t.folded, t.key) for t in window]
+    pieces += [(a.folded + b.folded, a.key + b.key) for a, b in zip(window, window[1:])]
+    for folded, key in zip(form.folded, form.keys):
+        if not _is_distinctive(folded):
+            continue
+        ok = False
+        for other, other_key in pieces:
+            if other_key == key:
+                ok = True
+            elif len(folded) > 3 and fuzz.ratio(folded, other,
+                                                score_cutoff=TOKEN_SIMILARITY):
+                ok = True
+            if ok:
+                break
+        if not ok:
+            return False
+    return True
+
+
+def _crosses_break(tokens: list[_Token], first: int, last: int) -> bool:
+    return any(tokens[i].brk for i in range(first + 1, last + 1))
+
+
+def _accounted(token: _Token, inner: _Token, form: _Form) -> bool:
+    """Whether a window's edge token belongs to the alias: as a token, as half of a token
+    written in two parts, or as a near spelling of one."""
+    if token.key in form.keys or token.key + inner.key in form.keys or (
+            inner.key + token.key in form.keys):
+        return True
+    return any(fuzz.ratio(token.folded, f, score_cutoff=TOKEN_SIMILARITY)
+               for f in form.folded if len(f) > 3)
+
+
+def _rank(cand: _Candidate, forms: tuple[_Form, ...]) -> tuple[float, int, int]:
+    # Prefer a higher score, then the listed spelling over a derived one, then fewer steps.
+    return (-cand.score, len(forms[cand.form].steps), len(cand.steps))
+
+
+def _describe(matched: str, form: _Form, steps: tuple[str, ...]) -> list[str]:
+    described: list[str] = []
+    if matched != form.alias:
+        if matched.casefold() == form.alias.casefold():
+            described.append("case")
+        else:
+            if anyascii(matched) != matched:
+                described.append("transliterated")
+            if any(ch in matched or ch in form.alias for ch in _APOSTROPHES + "-"):
+                described.append("hyphen-apostrophe")
+            described.append("normalised")
+    described.extend(s for s in steps if s not in described)
+    return described or ["exact"]
+
+
+def _dedupe(forms: list[_Form]) -> list[_Form]:
+    # One entry reaches the same key sequence through several aliases; keep the first (the
+    # primary name comes first, then aliases as listed, then derived spellings).
+    seen: set[tuple[int, tuple[str, ...], FormKind, tuple[str, ...]]] = set()
+    kept = []
+    for form in forms:
+        marker = (form.entry, form.keys, form.kind,
+                  form.raw_tokens if form.kind == "acronym" else ())
+        if marker in seen:
+            continue
+        seen.add(marker)
+        kept.append(form)
+    return kept
