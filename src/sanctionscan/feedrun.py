@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Protocol
 
 from sanctionscan import __version__
-from sanctionscan.baseline import Baseline, apply_baseline
+from sanctionscan.baseline import Baseline, Substance, apply_baseline
 from sanctionscan.dedupe import DEFAULT_THRESHOLD, merge_syndicated
 from sanctionscan.feeds import (
     FeedEntry,
@@ -79,7 +79,8 @@ class FeedRun:
     texts: dict[str, str]  # document id -> scanned text, for formatters that highlight
     sources: list[SourceOutcome]
     pending: list[SeenEntry]  # what `commit` records once the reports are written
-    new_fingerprints: frozenset[str]  # findings no earlier committed run reported
+    new_fingerprints: frozenset[str]  # findings no earlier run reported in this substance
+    reopened: frozenset[str]  # baselined findings whose entry expired or no longer matches
     unchanged: int  # entries skipped because the state has them with the same content
 
     @property
@@ -99,7 +100,7 @@ class FeedRun:
             f
             for f in self.report.findings
             if f.suppression is None
-            and f.fingerprint in self.new_fingerprints
+            and (f.fingerprint in self.new_fingerprints or f.fingerprint in self.reopened)
             and f.severity.rank >= floor
         ]
 
@@ -229,7 +230,10 @@ def run_feed(
 
     report = scanner.report(results)
     # The state remembers what each document's own scan found, before copies are merged.
-    own_fingerprints = {d.id: tuple(f.fingerprint for f in d.findings) for d in report.documents}
+    own_findings = {
+        d.id: tuple((f.fingerprint, substance_key(f)) for f in d.findings)
+        for d in report.documents
+    }
     documents = merge_syndicated(report.documents, texts, options.dedupe_threshold)
     report = report.model_copy(update={"documents": documents})
     if options.baseline is not None:
@@ -239,23 +243,50 @@ def run_feed(
     )
 
     pending = [
-        SeenEntry(feed, entry_id, key, own_fingerprints.get(doc_id, ()))
+        SeenEntry(feed, entry_id, key, own_findings.get(doc_id, ()))
         for doc_id, (feed, entry_id, key) in pending_keys.items()
     ]
     pending += [
-        SeenEntry(feed, entry_id, key, own_fingerprints.get(doc_id, ()))
+        SeenEntry(feed, entry_id, key, own_findings.get(doc_id, ()))
         for feed, entry_id, key, doc_id in duplicates
     ]
-    fingerprints = [f.fingerprint for f in report.findings]
-    known = state.known_fingerprints(fingerprints)
+    known = state.known_findings(f.fingerprint for f in report.findings)
+    baselined = options.baseline.by_fingerprint() if options.baseline is not None else {}
     return FeedRun(
         report=report,
         texts=texts,
         sources=outcomes,
         pending=pending,
-        new_fingerprints=frozenset(fp for fp in fingerprints if fp not in known),
+        new_fingerprints=frozenset(
+            f.fingerprint for f in report.findings if _is_new(f, known.get(f.fingerprint))
+        ),
+        reopened=frozenset(
+            f.fingerprint
+            for f in report.findings
+            if f.suppression is None and f.fingerprint in baselined
+        ),
         unchanged=unchanged,
     )
+
+
+def substance_key(finding: Finding) -> str:
+    """The finding's substance as stored in the state (stable JSON)."""
+    return Substance.of(finding).model_dump_json()
+
+
+def _is_new(finding: Finding, recorded: set[str] | None) -> bool:
+    """New unless an earlier run reported it with the same or stronger substance."""
+    if not recorded:
+        return True
+    now = Substance.of(finding)
+    for raw in recorded:
+        try:
+            before = Substance.model_validate_json(raw)
+        except ValueError:
+            continue
+        if not before.changes_in(now):
+            return False
+    return True
 
 
 def _scan_entry(

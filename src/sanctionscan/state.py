@@ -38,8 +38,9 @@ CREATE TABLE IF NOT EXISTS findings (
     feed        TEXT NOT NULL,
     entry_id    TEXT NOT NULL,
     fingerprint TEXT NOT NULL,
+    substance   TEXT NOT NULL,
     first_seen  TEXT NOT NULL,
-    PRIMARY KEY (feed, entry_id, fingerprint)
+    PRIMARY KEY (feed, entry_id, fingerprint, substance)
 );
 CREATE INDEX IF NOT EXISTS findings_by_fingerprint ON findings (fingerprint);
 """
@@ -47,12 +48,17 @@ CREATE INDEX IF NOT EXISTS findings_by_fingerprint ON findings (fingerprint);
 
 @dataclass(frozen=True)
 class SeenEntry:
-    """One scanned entry, to be recorded when the run commits."""
+    """One scanned entry, to be recorded when the run commits.
+
+    `findings` holds (fingerprint, substance) pairs: the fingerprint names the finding across
+    edits of the article; the substance (goods, parties, status as JSON) tells a later run whether
+    the same finding now says something stronger and so counts as new again.
+    """
 
     feed: str
     entry_id: str
     content_hash: str
-    fingerprints: tuple[str, ...] = field(default_factory=tuple)
+    findings: tuple[tuple[str, str], ...] = field(default_factory=tuple)
 
 
 def _now() -> str:
@@ -119,18 +125,20 @@ class State:
         """New entries and entries whose content changed are scanned; the rest are not."""
         return self.known_hash(feed, entry_id) != content_hash
 
-    def known_fingerprints(self, fingerprints: Iterable[str]) -> set[str]:
-        """Which of these fingerprints an earlier run already reported (for any entry)."""
+    def known_findings(self, fingerprints: Iterable[str]) -> dict[str, set[str]]:
+        """Fingerprint -> substances recorded for it by earlier runs (absent: never reported)."""
         wanted = list(dict.fromkeys(fingerprints))
-        found: set[str] = set()
+        found: dict[str, set[str]] = {}
         # chunks keep us under SQLite's bound-parameter limit
         for i in range(0, len(wanted), 500):
             chunk = wanted[i : i + 500]
             marks = ",".join("?" * len(chunk))
             rows = self._db.execute(
-                f"SELECT DISTINCT fingerprint FROM findings WHERE fingerprint IN ({marks})", chunk
+                f"SELECT fingerprint, substance FROM findings WHERE fingerprint IN ({marks})",
+                chunk,
             )
-            found.update(str(r[0]) for r in rows)
+            for fingerprint, substance in rows:
+                found.setdefault(str(fingerprint), set()).add(str(substance))
         return found
 
     def entry_count(self) -> int:
@@ -157,9 +165,9 @@ class State:
                     (entry.feed, entry.entry_id, entry.content_hash, now, now),
                 )
                 cursor.executemany(
-                    "INSERT OR IGNORE INTO findings (feed, entry_id, fingerprint, first_seen)"
-                    " VALUES (?, ?, ?, ?)",
-                    [(entry.feed, entry.entry_id, fp, now) for fp in entry.fingerprints],
+                    "INSERT OR IGNORE INTO findings"
+                    " (feed, entry_id, fingerprint, substance, first_seen) VALUES (?, ?, ?, ?, ?)",
+                    [(entry.feed, entry.entry_id, fp, sub, now) for fp, sub in entry.findings],
                 )
             cursor.execute("COMMIT")
         except BaseException:
