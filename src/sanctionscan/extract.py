@@ -35,6 +35,9 @@ class Mention:
     end: int
     ref: int  # index into the lexicon table of its kind (or into Mentions.listed)
     form: int = 0
+    # for a listed party that is also a lexicon party ("the Houthis"): that party's index, so
+    # goods rules aimed at the group and list rules aimed at the entry both see it
+    party: int = -1
 
 
 @dataclass(slots=True)
@@ -106,9 +109,12 @@ def find_mentions(text: str, lexicon: CompiledLexicon, listed: list[object] | No
         final_entities.append(hit)
 
     full_names = _full_name_words(final_entities, folded, lexicon)
+    lexicon_party_at = {(h.start, h.end): h.ref for h in entities if h.layer is Layer.PARTY
+                        and lexicon.parties[h.ref].kind != "lookalike"}
     for hit in final_entities:
         if hit.form == -1:
-            mentions.parties.append(Mention(Kind.LISTED, hit.start, hit.end, hit.ref, -1))
+            mentions.parties.append(Mention(Kind.LISTED, hit.start, hit.end, hit.ref, -1,
+                                            lexicon_party_at.get((hit.start, hit.end), -1)))
         elif hit.layer is Layer.GOODS:
             if not lexicon.goods[hit.ref].ignore:
                 mentions.goods.append(Mention(Kind.GOODS, hit.start, hit.end, hit.ref))

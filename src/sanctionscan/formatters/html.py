@@ -3,7 +3,8 @@
 It shows the summary, a filter bar (category, status, review state, severity), and per document
 its findings as cards (rule, goods, parties, legal basis, evidence sentence) followed by the
 article text with every evidence span highlighted by role. Filtering hides cards and un-highlights
-the evidence of hidden findings. All article text is escaped, and a restrictive Content Security
+the evidence of hidden findings; a URL fragment such as `#category=yemen.arms&review=open` presets
+the filters. All article text is escaped, and a restrictive Content Security
 Policy keeps a hostile article from running anything even if escaping were ever missed.
 """
 
@@ -99,6 +100,10 @@ SCRIPT = """
     var shown = document.querySelectorAll('.finding:not(.hidden)').length;
     document.getElementById('shown').textContent = shown;
   }
+  // "#category=dprk.vehicles&review=open" preselects filters, so a link can share a view
+  new URLSearchParams(location.hash.slice(1)).forEach(function (value, key) {
+    selects.forEach(function (s) { if (s.name === key) { s.value = value; } });
+  });
   selects.forEach(function (s) { s.addEventListener('change', apply); });
   apply();
 })();

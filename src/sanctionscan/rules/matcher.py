@@ -77,6 +77,7 @@ class _Draft:
     sentence: tuple[int, int] | None = None
     hs: dict[str, None] = field(default_factory=dict)
     tags: dict[str, None] = field(default_factory=dict)
+    listed_party: str | None = None
 
 
 class FindingBuilder:
@@ -87,9 +88,14 @@ class FindingBuilder:
         self.text = text
         self.mentions = mentions
         self.drafts: dict[tuple[str, str, str | None], _Draft] = {}
+        # (regime, party) pairs a goods measure already flagged in this document: a listed
+        # group such as the Houthis then needs no second, designated-party finding
+        self._goods_hits: set[tuple[str, str]] = set()
 
     def party_id(self, m: Mention) -> str:
         if m.kind is Kind.LISTED:
+            if m.party >= 0:
+                return self.lex.parties[m.party].id
             return str(self.mentions.listed[m.ref].ref)  # type: ignore[attr-defined]
         return self.lex.parties[m.ref].id
 
@@ -121,21 +127,26 @@ class FindingBuilder:
                 counter = others[0] if others else None
                 goods = frame.goods[0]
                 self._record(loaded, Direction.dealing, frame, goods, frame.goods_tags[0], m,
-                             counter)
-                key = (rule.id, self.party_id(m), self.party_id(counter) if counter else None)
+                             counter, target_id=str(match.ref))  # type: ignore[attr-defined]
+                key = (rule.id, str(match.ref),  # type: ignore[attr-defined]
+                       self.party_id(counter) if counter else None)
                 why = (f"listed {match.type} {match.ref} '{match.primary_name}' "  # type: ignore[attr-defined]
                        f"({match.regime}) matched as '{match.text}' via alias "  # type: ignore[attr-defined]
                        f"'{match.alias}' ({match.alias_quality}), similarity "  # type: ignore[attr-defined]
                        f"{match.score:.0f} >= {match.threshold:.0f}"  # type: ignore[attr-defined]
                        + (f"; steps: {', '.join(match.steps)}" if match.steps else ""))  # type: ignore[attr-defined]
                 draft = self.drafts[key]
+                draft.listed_party = self.party_id(m)
                 draft.spans[("listed", m.start, m.end)] = None
                 draft.spans.pop(("target", m.start, m.end), None)
                 if why not in draft.explanation:
                     draft.explanation.insert(0, why)
 
     def _add_frame(self, frame: Frame) -> None:
+        self._add_goods_rules(frame)
         self._add_listed(frame)
+
+    def _add_goods_rules(self, frame: Frame) -> None:
         supplier_ids = [self.party_id(p) for p in frame.suppliers]
         recipient_ids = [self.party_id(p) for p in frame.recipients]
         for g, tags in zip(frame.goods, frame.goods_tags, strict=True):
@@ -152,6 +163,7 @@ class FindingBuilder:
                         continue
                     target_m, counter_m = hit
                     self._record(loaded, direction, frame, g, tags, target_m, counter_m)
+                    self._goods_hits.add((loaded.regime, self.party_id(target_m)))
                     break
 
     def _match_direction(self, direction: Direction, targets: tuple[str, ...], frame: Frame,
@@ -179,8 +191,9 @@ class FindingBuilder:
         return None
 
     def _record(self, loaded: LoadedRule, direction: Direction, frame: Frame, goods: Mention,
-                tags: frozenset[str], target_m: Mention, counter_m: Mention | None) -> None:
-        target = self.party_id(target_m)
+                tags: frozenset[str], target_m: Mention, counter_m: Mention | None,
+                target_id: str | None = None) -> None:
+        target = target_id or self.party_id(target_m)
         counterparty = self.party_id(counter_m) if counter_m is not None else None
         key = (loaded.rule.id, target, counterparty)
         confidence = self._confidence(frame, goods, counter_m)
@@ -242,6 +255,9 @@ class FindingBuilder:
         out = []
         for draft in self.drafts.values():
             rule = draft.rule.rule
+            if rule.listed is not None and (draft.rule.regime, draft.listed_party) in \
+                    self._goods_hits:
+                continue
             best_goods = max(draft.goods, key=lambda g: (not self.lex.goods[g.ref].generic,
                                                          g.end - g.start))
             goods_keys = sorted({self.lex.goods_terms[g.ref] for g in draft.goods})
