@@ -130,6 +130,9 @@ def _sentence_frames(ctx: _Context, sentence: Sentence, goods: list[Mention],
                 folded[sentence.start:sentence.end]):
             frame_goods = list(ctx.previous_goods)
             carried = True
+        if entry.conveyance:
+            frame_goods = [g for g in frame_goods
+                           if not set(lex.goods[g.ref].tags) & set(entry.conveyance)]
         if not frame_goods:
             continue
         suppliers, recipients, notes = _roles(

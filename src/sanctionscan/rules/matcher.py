@@ -9,6 +9,7 @@ merge into one finding that keeps all their evidence.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -51,6 +52,16 @@ class RuleIndex:
         self.goods_rules = [r for r in ruleset.rules if r.rule.goods is not None]
         self.listed_rules = [r for r in ruleset.rules if r.rule.listed is not None]
         self._cache: dict[tuple[int, frozenset[str]], tuple[LoadedRule, ...]] = {}
+        self._context: dict[str, re.Pattern[str]] = {}
+
+    def context_pattern(self, loaded: LoadedRule) -> re.Pattern[str]:
+        found = self._context.get(loaded.rule.id)
+        if found is None:
+            words = sorted((re.escape(fold(w)) for w in loaded.rule.context_any), key=len,
+                           reverse=True)
+            found = re.compile(r"\b(?:" + "|".join(words) + r")\b")
+            self._context[loaded.rule.id] = found
+        return found
 
     def rules_for(self, entry_index: int, extra_tags: frozenset[str]) -> tuple[LoadedRule, ...]:
         key = (entry_index, extra_tags)
@@ -156,6 +167,8 @@ class FindingBuilder:
                     continue
                 if frame.when is not None and not rule.in_force.covers(frame.when):
                     continue
+                if rule.context_any and not self._has_context(loaded, frame):
+                    continue
                 for direction in rule.direction:
                     hit = self._match_direction(direction, loaded.targets, frame, supplier_ids,
                                                 recipient_ids)
@@ -231,6 +244,12 @@ class FindingBuilder:
             why += f"; {note}"
         if why not in draft.explanation:
             draft.explanation.append(why)
+
+    def _has_context(self, loaded: LoadedRule, frame: Frame) -> bool:
+        pattern = self.index.context_pattern(loaded)
+        start = frame.sentence.start
+        window = self.text[max(0, start - 400):frame.sentence.end]
+        return bool(pattern.search(fold(window)))
 
     def _t(self, m: Mention) -> str:
         return self.text[m.start:m.end]

@@ -125,6 +125,10 @@ class Rule(Strict):
     listed: ListedSelector | None = None
     in_force: InForce = Field(default_factory=InForce)
     exemptions: list[str] = Field(default_factory=list, description="exemptions, in words")
+    context_any: list[Term] = Field(
+        default_factory=list,
+        description="the rule fires only when one of these words is in the sentence or the one "
+                    "before (e.g. illicit, smuggled for a ban on illicit exports only)")
     statuses: list[Status] = Field(
         default_factory=lambda: [Status.asserted, Status.alleged, Status.attempted,
                                  Status.planned, Status.denied, Status.historical])
@@ -204,6 +208,10 @@ class ActionEntry(Strict):
                     "moves goods, direction from prepositions only; exchange: goods go both ways")
     forms: list[Term] = Field(min_length=1, description="every inflected form used in news")
     nouns: list[Term] = Field(default_factory=list, description="nominal forms (shipment)")
+    conveyance: list[Tag] = Field(
+        default_factory=list,
+        description="goods tags that are how the goods travel, not the goods (a ship-to-ship "
+                    "transfer's vessels)")
 
 
 CueStatus = Literal["alleged", "denied", "attempted", "planned", "historical", "legal_context",
