@@ -1,0 +1,38 @@
+"""Every rule's own examples, one test per rule and case (`UN-KP-VEH-001-flag-0`).
+
+The cases come from the shipped rule files through the same harness as `sanctionscan rules
+test` (sanctionscan.rules.testing), so a rule author's table and this suite always agree.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sanctionscan.engine import Scanner
+from sanctionscan.rules.testing import ExampleCase, collect_cases, run_case
+from sanctionscan.ruleset import RuleSet, load_ruleset
+
+
+def _ruleset() -> RuleSet:
+    return load_ruleset()
+
+
+_CASES: list[ExampleCase] = collect_cases(_ruleset())
+
+
+@pytest.fixture(scope="module")
+def scanner() -> Scanner:
+    return Scanner(_ruleset())
+
+
+def test_every_rule_has_examples() -> None:
+    ruleset = _ruleset()
+    with_cases = {c.rule_id for c in _CASES}
+    missing = [r.rule.id for r in ruleset.rules if r.rule.id not in with_cases]
+    assert not missing, f"rules without examples: {missing}"
+
+
+@pytest.mark.parametrize("case", _CASES, ids=[c.id for c in _CASES])
+def test_rule_example(scanner: Scanner, case: ExampleCase) -> None:
+    result = run_case(scanner, case)
+    assert result.passed, f"{case.where}: {case.text}\n{result.message}"
