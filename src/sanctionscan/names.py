@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import ahocorasick
 import regex
@@ -42,6 +42,8 @@ MIN_SINGLE_TOKEN_CHARS = 5
 # An alias is blocked on this many of its rarest distinctive tokens, so one misspelt token
 # still leaves a way in.
 BLOCKING_TOKENS = 2
+# ... but the second only when at most this many entries share it.
+SECOND_BLOCK_MAX_ENTRIES = 8
 
 MatchStep = str
 
@@ -95,7 +97,7 @@ _SURNAME_FORMS = {
 # One romanised Korean syllable after folding (eo->o, eu->u, ch->j): optional initial, optional
 # glide, vowel, optional final. Used to tell a Korean personal name from other names.
 _KOREAN_SYLLABLE = re.compile(
-    r"^(?:kk|tt|pp|ss|jj|[kgndtrlmbpsjh])?[yw]?(?:ae|oe|ui|ai|[aeiou])(?:ng|[kntlmp])?$")
+    r"^(?:kk|tt|pp|ss|jj|ch|[kgndtrlmbpsjhc])?[yw]?(?:ae|oe|ui|ai|[aeiou])(?:ng|[kntlmp])?$")
 
 
 # --------------------------------------------------------------------------- normalisation
@@ -106,7 +108,6 @@ _TOKEN = regex.compile(
     r"[\p{Han}\p{Hiragana}\p{Katakana}]"
     r"|(?:(?![\p{Han}\p{Hiragana}\p{Katakana}])[\p{L}\p{M}\p{N}])+"
     r"(?:['’ʼ‘`´](?:(?![\p{Han}\p{Hiragana}\p{Katakana}])[\p{L}\p{M}\p{N}])+)*")
-_POSSESSIVE = regex.compile(r"['’ʼ]s$", regex.IGNORECASE)
 _APOSTROPHES = "'’ʼ‘`´"
 _IMO_IN_TEXT = regex.compile(
     r"\bIMO\b(?:[ \t]*(?:number|no\.?|nr\.?|num\.?|#))?[ \t]*[:#.]?[ \t]*(\d{7})\b",
@@ -189,8 +190,8 @@ _VESSEL_CUES = _fold_words("""
 """.split())
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
+class _Token(NamedTuple):
+    # A tuple, not a dataclass: a document has thousands of tokens and tuples build fastest.
     start: int
     end: int
     raw: str
@@ -207,6 +208,8 @@ _ABBREVIATIONS = frozenset({"no", "nr", "co", "corp", "inc", "ltd", "st", "mr", 
 
 
 def _is_break(gap: str, previous: str, following: str) -> bool:
+    if gap == " ":
+        return False
     if not gap.strip(" \t-‐‑–—'’ʼ‘`´\"“”«»"):
         return gap.count("\n") >= 2
     if any(ch in _HARD_BREAK for ch in gap) or gap.count("\n") >= 2:
@@ -229,11 +232,10 @@ def _tokens(text: str) -> list[_Token]:
         gap = text[previous_end:start]
         previous_end = end
         raw = match.group()
-        possessive = _POSSESSIVE.search(raw)
-        if possessive and possessive.start() >= 2:
+        if len(raw) > 3 and raw[-1] in "sS" and raw[-2] in _APOSTROPHES:
             # "KOMID's" names KOMID; the clitic must not glue onto the name.
-            end -= len(raw) - possessive.start()
-            raw = raw[:possessive.start()]
+            end -= 2
+            raw = raw[:-2]
         folded = _fold(raw)
         if not folded:
             continue
@@ -444,13 +446,14 @@ class ListMatcher:
     def __init__(self, entries: tuple[ListEntry, ...], list_names: tuple[str, ...],
                  forms: tuple[_Form, ...], automaton: ahocorasick.Automaton,
                  vessel_imo: dict[str, tuple[int, ...]],
-                 company_imo: dict[str, tuple[int, ...]]) -> None:
+                 company_imo: dict[str, tuple[int, ...]], reach: int) -> None:
         self._entries = entries
         self._list_names = list_names
         self._forms = forms
         self._automaton = automaton
         self._vessel_imo = vessel_imo
         self._company_imo = company_imo
+        self._reach = reach  # how far from a blocking token its companions can be
 
     @property
     def aliases(self) -> int:
@@ -479,23 +482,42 @@ class ListMatcher:
                     entry_df[key].add(form.entry)
 
         phrases: dict[str, list[int]] = defaultdict(list)
-        blocks: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        # blocking key -> companion key -> (form, position of the key in the form). A form is
+        # a candidate only when its rare token and one of its other words are both near in the
+        # text, so a common word shared by thousands of aliases costs a few dict look-ups per
+        # occurrence instead of thousands of comparisons.
+        always: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        blocks: dict[str, dict[str, list[tuple[int, int]]]] = defaultdict(
+            lambda: defaultdict(list))
+        longest = 1
         for form_id, form in enumerate(forms):
             phrases[" ".join(form.keys)].append(form_id)
             if form.kind != "fuzzy":
                 continue
+            longest = max(longest, len(form.keys))
             positions = [i for i, f in enumerate(form.folded) if _token_class(f) == "name"]
             positions.sort(key=lambda i: (len(entry_df[form.keys[i]]), -len(form.keys[i])))
-            for i in positions[:BLOCKING_TOKENS]:
-                blocks[form.keys[i]].append((form_id, i))
+            # The rarest token always blocks; the next one too when it is rare itself, so a
+            # misspelt rare token still leaves a way in.
+            chosen = positions[:1] + [
+                i for i in positions[1:BLOCKING_TOKENS]
+                if len(entry_df[form.keys[i]]) <= SECOND_BLOCK_MAX_ENTRIES]
+            for i in chosen:
+                companions = {k for j, (f, k) in enumerate(zip(form.folded, form.keys))
+                              if j != i and k != form.keys[i] and _token_class(f) != "stop"}
+                if not companions:
+                    always[form.keys[i]].append((form_id, i))
+                for companion in companions:
+                    blocks[form.keys[i]][companion].append((form_id, i))
 
         automaton = ahocorasick.Automaton()
-        for key in set(phrases) | set(blocks):
+        for key in set(phrases) | set(always) | set(blocks):
             # Keys are padded with spaces and so is the document, so hits fall on whole tokens.
+            by_companion = {k: tuple(v) for k, v in blocks[key].items()} if key in blocks else {}
             automaton.add_word(f" {key} ", (len(key) + 2, tuple(phrases.get(key, ())),
-                                            tuple(blocks.get(key, ()))))
+                                            tuple(always.get(key, ())), by_companion))
         if len(automaton) == 0:
-            automaton.add_word(" \x00 ", (3, (), ()))  # an automaton needs one word
+            automaton.add_word(" \x00 ", (3, (), (), {}))  # an automaton needs one word
         automaton.make_automaton()
 
         vessel_imo: dict[str, list[int]] = defaultdict(list)
@@ -508,7 +530,7 @@ class ListMatcher:
                 company_imo[number].append(index)
         return cls(tuple(entries), tuple(list_names), tuple(forms), automaton,
                    {k: tuple(v) for k, v in vessel_imo.items()},
-                   {k: tuple(v) for k, v in company_imo.items()})
+                   {k: tuple(v) for k, v in company_imo.items()}, longest + 1)
 
     # ------------------------------------------------------------------ per document
 
@@ -539,7 +561,7 @@ class ListMatcher:
 
         found: list[_Candidate] = []
         tried: set[tuple[int, int, int]] = set()
-        for end, (length, phrase_forms, postings) in self._automaton.iter(keyed):
+        for end, (length, phrase_forms, always, by_companion) in self._automaton.iter(keyed):
             first = token_at.get(end - length + 1)
             if first is None:
                 continue
@@ -550,23 +572,38 @@ class ListMatcher:
                 candidate = self._check_exact(form_id, form, tokens, first, last)
                 if candidate is not None:
                     found.append(candidate)
+            postings = list(always)
+            if by_companion:
+                for key in self._nearby_keys(tokens, first):
+                    postings.extend(by_companion.get(key, ()))
             for form_id, position in postings:
-                form = self._forms[form_id]
-                n = len(form.keys)
-                for size in (n, n - 1, n + 1):
-                    for start in range(first - position - 1, first - position + 2):
-                        stop = start + size - 1
-                        if size < 1 or start < 0 or stop >= len(tokens) or not (
-                                start <= first <= stop):
-                            continue
-                        if (form_id, start, size) in tried or _crosses_break(tokens, start,
-                                                                             stop):
-                            continue
-                        tried.add((form_id, start, size))
-                        candidate = self._score_window(form_id, form, tokens, start, stop)
-                        if candidate is not None:
-                            found.append(candidate)
+                self._try_windows(form_id, position, first, tokens, tried, found)
         return found
+
+    def _nearby_keys(self, tokens: list[_Token], at: int) -> set[str]:
+        """Keys of the tokens around `at`, and of adjacent pairs written as one word."""
+        low, high = max(0, at - self._reach), min(len(tokens), at + self._reach + 1)
+        keys = {tokens[j].key for j in range(low, high) if j != at}
+        keys.update(tokens[j].key + tokens[j + 1].key for j in range(low, high - 1))
+        return keys
+
+    def _try_windows(self, form_id: int, position: int, first: int, tokens: list[_Token],
+                     tried: set[tuple[int, int, int]], found: list[_Candidate]) -> None:
+        """Score the windows around a blocking hit: the alias's length, one token less (two
+        words written as one) or one more (a name split in two, a nickname inside)."""
+        form = self._forms[form_id]
+        n = len(form.keys)
+        for size in (n, n - 1, n + 1):
+            for start in range(first - position - 1, first - position + 2):
+                stop = start + size - 1
+                if size < 1 or start < 0 or stop >= len(tokens) or not start <= first <= stop:
+                    continue
+                if (form_id, start, size) in tried or _crosses_break(tokens, start, stop):
+                    continue
+                tried.add((form_id, start, size))
+                candidate = self._score_window(form_id, form, tokens, start, stop)
+                if candidate is not None:
+                    found.append(candidate)
 
     def _check_exact(self, form_id: int, form: _Form, tokens: list[_Token], first: int,
                      last: int) -> _Candidate | None:
