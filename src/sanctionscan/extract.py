@@ -123,7 +123,11 @@ def find_mentions(text: str, lexicon: CompiledLexicon, listed: list[object] | No
                     folded[hit.start:hit.end], full_names.get(hit.ref)):
                 continue
             mentions.parties.append(Mention(Kind.PARTY, hit.start, hit.end, hit.ref, hit.form))
+    # a word inside a name is part of the name: "Korea Samma Shipping Co" ships nothing
+    party_spans = [(p.start, p.end) for p in mentions.parties]
     for hit in kept_actions:
+        if any(s <= hit.start and hit.end <= e for s, e in party_spans):
+            continue
         mentions.actions.append(Mention(Kind.ACTION, hit.start, hit.end, hit.ref, hit.form))
     for items in (mentions.cues, mentions.markers, mentions.modifiers):
         items.sort(key=lambda m: (m.start, -m.end))

@@ -27,7 +27,9 @@ _NOUN_PHRASE_FILLER = frozenset(
 )
 _GAP_BREAKERS = frozenset(
     "from to by with that which who whom where when while after before and or but said says "
-    "told , ; : ( ) \" was were is are has have had be will would in at on near under".split())
+    "told , ; : ( ) \" was were is are has have had be will would in at on near under "
+    "fight fighting combat combating counter countering defeat battle tackle confront against "
+    "deter repel attack target strike kill".split())
 _BE = frozenset("was were is are be been being get got gets 's".split())
 _ADVERBS = frozenset(
     "reportedly allegedly illegally secretly covertly also later then subsequently directly "
@@ -45,6 +47,9 @@ _ORIGIN_LINK = re.compile(r"^\s*-?\s*(?:made|built|manufactured|produced|origin|
                           r"supplied|provided|sourced)?\s*$")
 # "Panamanian-registered tanker": a flag or base, never the actor of the sentence
 _FLAG_COMPOUND = re.compile(r"-(?:registered|flagged|flag|owned|operated|based|controlled)\b")
+_DEFINITE_GOODS = re.compile(r"\b(?:the|this|that|these|those) (?:shipment|cargo|consignment|"
+                             r"delivery|deliveries|goods|vehicles?|cars?|trucks?|weapons|arms|"
+                             r"oil|fuel|coal|vessels?|ship|tanker)\b")
 _ANAPHOR = re.compile(r"\b(it|they|them|these|those|this|the same)\b")
 _MONTHS = {m: i for i, m in enumerate(
     "january february march april may june july august september october november "
@@ -145,7 +150,9 @@ def _sentence_frames(ctx: _Context, sentence: Sentence, goods: list[Mention],
                 suppliers = origins[:1]
                 inferred = True
                 notes.append("supplier inferred from the origin of the goods")
-        if not suppliers and not recipients and not live_parties and ctx.previous:
+        if not suppliers and not recipients and not live_parties and ctx.previous and (
+                carried or _ANAPHOR.search(folded[sentence.start:sentence.end])
+                or _DEFINITE_GOODS.search(folded[sentence.start:sentence.end])):
             prev = ctx.previous[-1]
             if prev.suppliers or prev.recipients:
                 suppliers, recipients = list(prev.suppliers), list(prev.recipients)

@@ -1,0 +1,28 @@
+"""Accuracy on our own written, labelled articles (tests/data/labelled_articles.jsonl).
+
+The floors sit just under today's measured numbers, so a change that makes the engine worse on
+this set fails CI. Raise them as the engine improves; the targets in the accuracy issue are
+0.85 precision and recall, 0.90 specificity and evidence hit rate.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sanctionscan.engine import Scanner
+from sanctionscan.evaluate import as_document, read_corpus, score
+from sanctionscan.ruleset import load_ruleset
+
+CORPUS = Path(__file__).parent / "data" / "labelled_articles.jsonl"
+
+
+def test_labelled_articles_stay_above_floors() -> None:
+    items = list(read_corpus(CORPUS))
+    scanner = Scanner(load_ruleset(), min_confidence=0.3)
+    report = scanner.report(scanner.scan_document(as_document(i)) for i in items)
+    summary = score(items, report).summary()
+    assert len(items) >= 40
+    assert summary["cat_precision"] >= 0.72, summary
+    assert summary["cat_recall"] >= 0.78, summary
+    assert summary["specificity"] >= 0.80, summary
+    assert summary["evidence_hit"] >= 0.75, summary
