@@ -44,7 +44,7 @@ class ExampleCase:
 
     @property
     def where(self) -> str:
-        return f"{self.file}:{self.line}"
+        return f"{_display(self.file)}:{self.line}"
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,16 @@ class RuleSummary:
     @property
     def failed(self) -> int:
         return sum(not r.passed for r in self.results)
+
+
+def _display(file: str) -> str:
+    """A path as an author would type it: relative to the working folder when inside it, with
+    the packaged rules' symlink resolved (rules/regimes/x.yaml, not .../data/rules/...)."""
+    path = Path(file).resolve()
+    try:
+        return str(path.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _case_lines(loaded: LoadedRule, docs: dict[str, YamlDoc | None]) -> YamlDoc | None:
