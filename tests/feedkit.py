@@ -173,7 +173,7 @@ def serve() -> Iterator[FeedServer]:
     server_state = FeedServer()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        def do_GET(self) -> None:
             server_state.requests.append((self.path, self.headers.get("User-Agent", "")))
             left = server_state.failures_left.get(self.path, 0)
             if left:

@@ -12,18 +12,20 @@ import sys
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
 from click.testing import CliRunner, Result
+
 from feedkit import FeedServer, serve
 
 pytest.importorskip("httpx", reason="the feed check needs the 'feeds' extra (httpx)")
 pytest.importorskip("feedparser", reason="the feed check needs the 'feeds' extra (feedparser)")
 
-from sanctionscan.cli import cli  # noqa: E402
-from sanctionscan.htmltext import extract_main_text  # noqa: E402
-from test_feeds import ATOM, BOMB, MALFORMED, rss  # noqa: E402
+from sanctionscan.cli import cli
+from sanctionscan.htmltext import extract_main_text
+from test_feeds import ATOM, BOMB, MALFORMED, rss
 
 SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
 
@@ -49,7 +51,7 @@ def feed_args(tmp_path: Path, *sources: str) -> list[str]:
     return ["feed", *sources, "--state", str(tmp_path / "state.sqlite"), "--retries", "0"]
 
 
-def findings_of(path: Path) -> list[dict[str, object]]:
+def findings_of(path: Path) -> list[dict[str, Any]]:
     report = json.loads(path.read_text())
     return [f for d in report["documents"] for f in d["findings"]]
 
@@ -61,8 +63,21 @@ def test_first_run_reports_second_run_is_quiet_changed_entry_rescanned(
     url = server.url("/wire.xml")
     out = tmp_path / "out"
     args = feed_args(tmp_path, url)
-    first = invoke(*args, "-f", "json", "-o", str(out / "1.json"), "-o", str(out / "1.sarif"),
-                   "-o", str(out / "1.html"), "-o", str(out / "1.md"), "-o", str(out / "1.xml"))
+    first = invoke(
+        *args,
+        "-f",
+        "json",
+        "-o",
+        str(out / "1.json"),
+        "-o",
+        str(out / "1.sarif"),
+        "-o",
+        str(out / "1.html"),
+        "-o",
+        str(out / "1.md"),
+        "-o",
+        str(out / "1.xml"),
+    )
     assert first.exit_code == 1, first.output
     (finding,) = findings_of(out / "1.json")
     assert finding["category"] == "dprk.vehicles" and finding["counterparty"] == "RU"
@@ -101,7 +116,7 @@ def test_killed_run_loses_nothing(tmp_path: Path, server: FeedServer) -> None:
         "cli(sys.argv[1:])\n"
     )
     killed = subprocess.run([sys.executable, "-c", script, *args, "-q", "-f", "json",
-                             "-o", str(report)], capture_output=True, timeout=120)  # fmt: skip
+                             "-o", str(report)], capture_output=True, timeout=120, check=False)  # fmt: skip
     assert killed.returncode == -signal.SIGKILL
     (lost,) = findings_of(report)
 
@@ -116,7 +131,7 @@ def test_killed_run_loses_nothing(tmp_path: Path, server: FeedServer) -> None:
 def test_crash_in_commit_leaves_state_untouched(
     tmp_path: Path, server: FeedServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import sanctionscan.cli.feed_cmd as feed_cmd
+    from sanctionscan.cli import feed_cmd
     from sanctionscan.state import State
 
     server.set("/wire.xml", rss([("g1", "Trucks", TRUCKS)]))
@@ -172,8 +187,17 @@ def test_baselined_findings_do_not_fail_the_job(tmp_path: Path, server: FeedServ
     report = tmp_path / "report.json"
     assert invoke(*feed_args(tmp_path / "a", url), "-q", "-o", str(report)).exit_code == 1
     baseline = tmp_path / "baseline.yaml"
-    created = invoke("baseline", "create", str(report), "-o", str(baseline),
-                     "--reason", "Reviewed: reported to the panel in 2024", "--reviewer", "ana")
+    created = invoke(
+        "baseline",
+        "create",
+        str(report),
+        "-o",
+        str(baseline),
+        "--reason",
+        "Reviewed: reported to the panel in 2024",
+        "--reviewer",
+        "ana",
+    )
     assert created.exit_code == 0, created.output
     assert "Reviewed: reported to the panel" in baseline.read_text()
 

@@ -9,8 +9,8 @@ from xml.etree import ElementTree as ET
 
 import jsonschema
 import pytest
-from feedkit import TEXT_A, make_report
 
+from feedkit import TEXT_A, make_report
 from sanctionscan.cli.output import pair_outputs, write_outputs
 from sanctionscan.errors import UsageError
 from sanctionscan.formatters import FORMATTERS, RenderOptions, get_formatter
@@ -139,17 +139,17 @@ def test_markdown_is_a_compliance_report() -> None:
 def test_html_is_self_contained_and_escapes_article_text() -> None:
     report, texts = make_report()
     out = render("html", report, texts)
-    assert 'Content-Security-Policy' in out
+    assert "Content-Security-Policy" in out
     assert "<link" not in out and 'src="http' not in out  # nothing loaded from elsewhere
     assert '<mark class="goods" data-f="f1" title="goods">trucks</mark>' in out
     assert "The &lt;b&gt;convoy&lt;/b&gt; crossed the Tumen bridge &amp; was" in out
     assert 'data-category="yemen.arms"' in out and 'data-review="suppressed"' in out
-    assert "<option value=\"dprk.vehicles\">" in out
+    assert '<option value="dprk.vehicles">' in out
 
 
 def test_html_neutralises_a_hostile_title() -> None:
     report, texts = make_report()
-    hostile = '</script><script>alert(1)</script><img src=x onerror=alert(2)>'
+    hostile = "</script><script>alert(1)</script><img src=x onerror=alert(2)>"
     doc = report.documents[0].model_copy(update={"title": hostile, "url": "javascript:alert(3)"})
     report = report.model_copy(update={"documents": [doc]})
     out = render("html", report, texts)
@@ -177,7 +177,9 @@ def test_pairs_refuse_ambiguity() -> None:
         pair_outputs(["markdwn"], [])
 
 
-def test_write_outputs_writes_every_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_write_outputs_writes_every_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     report, texts = make_report()
     pairs = [("sarif", tmp_path / "out" / "r.sarif"), ("junit", tmp_path / "r.xml"),
              ("jsonl", None)]  # fmt: skip
@@ -196,7 +198,9 @@ def test_every_extension_names_a_registered_format() -> None:
 
 def test_document_without_findings_is_listed_in_junit_only_as_passing() -> None:
     report, texts = make_report()
-    quiet = [d for d in report.documents if isinstance(d, DocumentResult) and d.title == "Quiet day"]
+    quiet = [
+        d for d in report.documents if isinstance(d, DocumentResult) and d.title == "Quiet day"
+    ]
     root = ET.fromstring(render("junit", report.model_copy(update={"documents": quiet}), texts))
     case = root.find(".//testcase")
     assert case is not None and len(case.findall("failure")) == 0

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -118,7 +118,7 @@ class _FeedBytes:
 def _read(source: str, fetcher: Fetcher) -> bytes:
     if is_url(source):
         return fetcher.get(source, accept="application/rss+xml, application/atom+xml, */*").content
-    path = Path(source[len("file://") :] if source.startswith("file://") else source)
+    path = Path(source.removeprefix("file://"))
     return read_local(path, fetcher.policy.max_bytes)
 
 
@@ -182,7 +182,7 @@ def run_feed(
 ) -> FeedRun:
     options = options or FeedOptions()
     say = progress or (lambda _msg: None)
-    started = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    started = datetime.now(UTC).replace(microsecond=0).isoformat()
     results: list[DocumentResult] = []
     texts: dict[str, str] = {}
     outcomes: list[SourceOutcome] = []
@@ -231,8 +231,7 @@ def run_feed(
     report = scanner.report(results)
     # The state remembers what each document's own scan found, before copies are merged.
     own_findings = {
-        d.id: tuple((f.fingerprint, substance_key(f)) for f in d.findings)
-        for d in report.documents
+        d.id: tuple((f.fingerprint, substance_key(f)) for f in d.findings) for d in report.documents
     }
     documents = merge_syndicated(report.documents, texts, options.dedupe_threshold)
     report = report.model_copy(update={"documents": documents})
@@ -292,19 +291,23 @@ def _is_new(finding: Finding, recorded: set[str] | None) -> bool:
 def _scan_entry(
     entry: FeedEntry, scanner: ScannerLike, fetcher: Fetcher, fetch_articles: bool
 ) -> tuple[DocumentResult, Document | None]:
-    base = {"id": entry.entry_id, "source": entry.feed, "title": entry.title, "url": entry.link}
+    def skipped(reason: str) -> tuple[DocumentResult, None]:
+        result = DocumentResult(
+            id=entry.entry_id, source=entry.feed, title=entry.title, url=entry.link, skipped=reason
+        )
+        return result, None
+
     if entry.link_only:
         if not fetch_articles:
-            reason = "entry has only a link; use --fetch-articles to scan the article page"
-            return DocumentResult(**base, skipped=reason), None
+            return skipped("entry has only a link; use --fetch-articles to scan the article page")
         assert entry.link is not None  # link_only implies a link
         try:
             page = fetcher.get(entry.link, accept="text/html, application/xhtml+xml")
         except FetchError as exc:
-            return DocumentResult(**base, skipped=f"article page: {exc}"), None
+            return skipped(f"article page: {exc}")
         text, page_title = extract_main_text(decode_html(page.content, page.content_type))
         if not text.strip():
-            return DocumentResult(**base, skipped="article page has no main text"), None
+            return skipped("article page has no main text")
         doc = entry_document(entry, text=text, title=page_title)
     else:
         doc = entry_document(entry)

@@ -17,11 +17,11 @@ import calendar
 import hashlib
 import time
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from xml.etree.ElementTree import ParseError
 
-import feedparser
-from defusedxml import DefusedXmlException
+import feedparser  # type: ignore[import-untyped]
+from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
 from defusedxml import ElementTree as SafeET
 
 from sanctionscan.errors import SanctionscanError
@@ -124,7 +124,7 @@ def _published(raw: feedparser.FeedParserDict) -> date | None:
         if isinstance(value, time.struct_time):
             try:
                 stamp = calendar.timegm(value)
-                return datetime.fromtimestamp(stamp, tz=timezone.utc).date()
+                return datetime.fromtimestamp(stamp, tz=UTC).date()
             except (OverflowError, ValueError):
                 continue
     return None

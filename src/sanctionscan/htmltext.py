@@ -191,15 +191,15 @@ def html_to_text(fragment: str) -> str:
 
 def decode_html(data: bytes, content_type: str | None = None) -> str:
     """Decode page bytes: charset from the HTTP header, else a <meta charset>, else UTF-8."""
-    charset = None
+    charset: str | None = None
     if content_type:
-        match = re.search(r"charset=[\"']?([\w.:-]+)", content_type, re.IGNORECASE)
-        if match:
-            charset = match.group(1)
+        header = re.search(r"charset=[\"']?([\w.:-]+)", content_type, re.IGNORECASE)
+        if header:
+            charset = header.group(1)
     if charset is None:
-        match = re.search(rb"<meta[^>]+charset=[\"']?([\w.:-]+)", data[:4096], re.IGNORECASE)
-        if match:
-            charset = match.group(1).decode("ascii", "replace")
+        meta = re.search(rb"<meta[^>]+charset=[\"']?([\w.:-]+)", data[:4096], re.IGNORECASE)
+        if meta:
+            charset = meta.group(1).decode("ascii", "replace")
     if data.startswith(b"\xef\xbb\xbf"):
         charset = "utf-8-sig"
     try:

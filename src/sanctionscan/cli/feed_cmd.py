@@ -53,41 +53,106 @@ def feed_exit_code(run: FeedRun, fail_on: str, strict: bool) -> int:
 
 @click.command()
 @click.argument("sources", nargs=-1, required=True)
-@click.option("--state", "state_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=DEFAULT_STATE, show_default=True,
-              help="SQLite file remembering the entries already scanned.")
-@click.option("--no-state", is_flag=True,
-              help="Remember nothing: scan every entry, record nothing.")
-@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Reviewed findings (YAML or JSON) shown as suppressed; they never fail the job.")
-@click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), default="high", show_default=True,
-              help="Exit 1 when a new, non-baselined finding at or above this severity is found.")
-@click.option("--strict", is_flag=True,
-              help="Exit 3 when any feed or entry failed, not only when all feeds failed.")
-@click.option("--fetch-articles", is_flag=True,
-              help="For entries with only a link, download the page and scan its main text.")
+@click.option(
+    "--state",
+    "state_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_STATE,
+    show_default=True,
+    help="SQLite file remembering the entries already scanned.",
+)
+@click.option(
+    "--no-state", is_flag=True, help="Remember nothing: scan every entry, record nothing."
+)
+@click.option(
+    "--baseline",
+    "baseline_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Reviewed findings (YAML or JSON) shown as suppressed; they never fail the job.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON_CHOICES),
+    default="high",
+    show_default=True,
+    help="Exit 1 when a new, non-baselined finding at or above this severity is found.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 3 when any feed or entry failed, not only when all feeds failed.",
+)
+@click.option(
+    "--fetch-articles",
+    is_flag=True,
+    help="For entries with only a link, download the page and scan its main text.",
+)
 @output_options("text")
-@click.option("--rules", "rules_dirs", multiple=True,
-              type=click.Path(file_okay=False, path_type=Path),
-              help="Rule folder to add (repeatable).")
+@click.option(
+    "--rules",
+    "rules_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Rule folder to add (repeatable).",
+)
 @click.option("--no-default-rules", is_flag=True, help="Use only the --rules folders.")
-@click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.3, show_default=True,
-              help="Report only findings at or above this confidence.")
-@click.option("--timeout", type=click.FloatRange(0.1, 600), default=20.0, show_default=True,
-              help="Seconds allowed for each connect/read.")
-@click.option("--max-bytes", type=click.IntRange(1024), default=10 * 1024 * 1024,
-              show_default=True, help="Largest feed or page accepted.")
-@click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True,
-              help="Retries of a failed download, with exponential backoff.")
-@click.option("--dedupe-threshold", type=click.FloatRange(0, 1), default=0.6, show_default=True,
-              help="Shingle similarity at which two articles count as copies of one story.")
+@click.option(
+    "--min-confidence",
+    type=click.FloatRange(0, 1),
+    default=0.3,
+    show_default=True,
+    help="Report only findings at or above this confidence.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0.1, 600),
+    default=20.0,
+    show_default=True,
+    help="Seconds allowed for each connect/read.",
+)
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(1024),
+    default=10 * 1024 * 1024,
+    show_default=True,
+    help="Largest feed or page accepted.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(0, 10),
+    default=3,
+    show_default=True,
+    help="Retries of a failed download, with exponential backoff.",
+)
+@click.option(
+    "--dedupe-threshold",
+    type=click.FloatRange(0, 1),
+    default=0.6,
+    show_default=True,
+    help="Shingle similarity at which two articles count as copies of one story.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr.")
-def feed(sources: tuple[str, ...], state_path: Path, no_state: bool, baseline_path: Path | None,
-         fail_on: str, strict: bool, fetch_articles: bool, formats: tuple[str, ...],
-         outputs: tuple[Path, ...], rules_dirs: tuple[Path, ...], no_default_rules: bool,
-         min_confidence: float, timeout: float, max_bytes: int, retries: int,
-         dedupe_threshold: float, quiet: bool) -> None:
+def feed(
+    sources: tuple[str, ...],
+    state_path: Path,
+    no_state: bool,
+    baseline_path: Path | None,
+    fail_on: str,
+    strict: bool,
+    fetch_articles: bool,
+    formats: tuple[str, ...],
+    outputs: tuple[Path, ...],
+    rules_dirs: tuple[Path, ...],
+    no_default_rules: bool,
+    min_confidence: float,
+    timeout: float,
+    max_bytes: int,
+    retries: int,
+    dedupe_threshold: float,
+    quiet: bool,
+) -> None:
     """Scan new entries of RSS/Atom feeds (URLs, files, or files listing feeds one a line)."""
+
     def say(message: str) -> None:
         if not quiet:
             click.echo(f"sanctionscan: {message}", err=True)
@@ -172,23 +237,33 @@ def baseline() -> None:
     """Write the reviewed baseline of accepted findings from a JSON report."""
 
 
-_reason = click.option("--reason", required=True,
-                       help="Why these findings are accepted (shown as the justification).")
+_reason = click.option(
+    "--reason", required=True, help="Why these findings are accepted (shown as the justification)."
+)
 _reviewer = click.option("--reviewer", help="Who reviewed them.")
-_expires = click.option("--expires", type=click.DateTime(["%Y-%m-%d"]),
-                        help="Date (YYYY-MM-DD) after which the entries fail again.")
+_expires = click.option(
+    "--expires",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Date (YYYY-MM-DD) after which the entries fail again.",
+)
 
 
 @baseline.command("create")
 @click.argument("report", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--output", "-o", "output", required=True,
-              type=click.Path(dir_okay=False, path_type=Path),
-              help="Baseline file to write (.yaml/.yml or .json).")
+@click.option(
+    "--output",
+    "-o",
+    "output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Baseline file to write (.yaml/.yml or .json).",
+)
 @_reason
 @_reviewer
 @_expires
-def baseline_create(report: Path, output: Path, reason: str, reviewer: str | None,
-                    expires: datetime | None) -> None:
+def baseline_create(
+    report: Path, output: Path, reason: str, reviewer: str | None, expires: datetime | None
+) -> None:
     """Create a baseline accepting every finding in REPORT (from --format json)."""
     until = _date(expires)
     result = create_baseline(_read_report(report), reason, reviewer, until)
@@ -202,21 +277,33 @@ def baseline_create(report: Path, output: Path, reason: str, reviewer: str | Non
 @_reason
 @_reviewer
 @_expires
-@click.option("--accept-changed", is_flag=True,
-              help="Re-record entries whose finding changed in substance (after a new review).")
+@click.option(
+    "--accept-changed",
+    is_flag=True,
+    help="Re-record entries whose finding changed in substance (after a new review).",
+)
 @click.option("--prune", is_flag=True, help="Drop entries whose finding is not in REPORT.")
-def baseline_update(baseline_file: Path, report: Path, reason: str, reviewer: str | None,
-                    expires: datetime | None, accept_changed: bool, prune: bool) -> None:
+def baseline_update(
+    baseline_file: Path,
+    report: Path,
+    reason: str,
+    reviewer: str | None,
+    expires: datetime | None,
+    accept_changed: bool,
+    prune: bool,
+) -> None:
     """Add REPORT's findings that BASELINE_FILE does not have yet; keep reviewed entries."""
     try:
         current = load_baseline(baseline_file)
     except UsageError as exc:
         raise click.UsageError(str(exc)) from exc
-    updated, counts = update_baseline(current, _read_report(report), reason, reviewer,
-                                      _date(expires), accept_changed, prune)
+    updated, counts = update_baseline(
+        current, _read_report(report), reason, reviewer, _date(expires), accept_changed, prune
+    )
     save_baseline(updated, baseline_file)
-    click.echo("sanctionscan: baseline " + ", ".join(f"{v} {k}" for k, v in counts.items()),
-               err=True)
+    click.echo(
+        "sanctionscan: baseline " + ", ".join(f"{v} {k}" for k, v in counts.items()), err=True
+    )
 
 
 def _date(value: datetime | None) -> date | None:

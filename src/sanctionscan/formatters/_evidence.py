@@ -120,5 +120,5 @@ def ordered_findings(report: Report) -> list[tuple[DocumentResult, Finding]]:
 
 
 def review_state(finding: Finding) -> str:
-    """"suppressed" when a reviewed baseline covers the finding, else "open"."""
+    """ "suppressed" when a reviewed baseline covers the finding, else "open"."""
     return "suppressed" if finding.suppression is not None else "open"

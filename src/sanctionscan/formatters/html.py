@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from html import escape
+from itertools import pairwise
 
 from sanctionscan.formatters import RenderOptions
 from sanctionscan.formatters._evidence import (
@@ -130,7 +131,7 @@ def _article_marks(text: str, findings: list[tuple[str, Finding]]) -> str:
     ]
     cuts = sorted({0, len(text), *(s for s, _, _, _ in spans), *(e for _, e, _, _ in spans)})
     parts: list[str] = []
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in pairwise(cuts):
         covering = [(s, e, r, fid) for s, e, r, fid in spans if s <= a and b <= e]
         piece = _e(text[a:b])
         if not covering:
@@ -250,7 +251,8 @@ def render(report: Report, options: RenderOptions) -> str:
         '<span class="muted">showing <b id="shown">0</b> finding(s)</span>',
         '<span class="legend">'
         + "".join(
-            f'<mark class="{r}">{r}</mark>' for r in ("goods", "target", "counterparty", "action", "cue")
+            f'<mark class="{r}">{r}</mark>'
+            for r in ("goods", "target", "counterparty", "action", "cue")
         )
         + "</span></nav>",
     ]
@@ -286,10 +288,14 @@ def render(report: Report, options: RenderOptions) -> str:
     skipped = [d for d in report.documents if d.skipped is not None]
     if skipped:
         items = "".join(f"<li><code>{_e(d.id)}</code>: {_e(d.skipped)}</li>" for d in skipped)
-        body.append(f'<section class="doc skipped"><h2>Skipped inputs</h2><ul>{items}</ul></section>')
+        body.append(
+            f'<section class="doc skipped"><h2>Skipped inputs</h2><ul>{items}</ul></section>'
+        )
     if report.manifest is not None:
         m = report.manifest
-        rows = "".join(f"<tr><td>{_e(k)}</td><td>{_e(v)}</td></tr>" for k, v in sorted(m.options.items()))
+        rows = "".join(
+            f"<tr><td>{_e(k)}</td><td>{_e(v)}</td></tr>" for k, v in sorted(m.options.items())
+        )
         inputs = "".join(
             f"<tr><td>{_e(i.id)}</td><td><code>{_e(i.sha256)}</code></td></tr>" for i in m.inputs
         )
@@ -304,12 +310,12 @@ def render(report: Report, options: RenderOptions) -> str:
     data = json.dumps({"findings": summary.findings, "suppressed": summary.suppressed})
     data = data.replace("<", "\\u003c")
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         "<title>sanctionscan report</title>"
         f"<style>{STYLE}</style></head><body><main>"
         + "\n".join(body)
-        + f"</main><script type=\"application/json\" id=\"summary\">{data}</script>"
+        + f'</main><script type="application/json" id="summary">{data}</script>'
         + f"<script>{SCRIPT}</script></body></html>\n"
     )

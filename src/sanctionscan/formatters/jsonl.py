@@ -54,6 +54,8 @@ def render(report: Report, options: RenderOptions) -> str:
     for doc in report.documents:
         if doc.skipped is not None:
             lines.append(
-                _line({"type": "skipped", "id": doc.id, "source": doc.source, "reason": doc.skipped})
+                _line(
+                    {"type": "skipped", "id": doc.id, "source": doc.source, "reason": doc.skipped}
+                )
             )
     return "\n".join(lines) + "\n"

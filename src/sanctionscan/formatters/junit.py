@@ -77,7 +77,9 @@ def render(report: Report, options: RenderOptions) -> str:
                 failure = ET.SubElement(
                     case,
                     "failure",
-                    message=_clean(f"{len(open_)} possible sanctions violation(s), worst {severity}"),
+                    message=_clean(
+                        f"{len(open_)} possible sanctions violation(s), worst {severity}"
+                    ),
                     type=severity,
                 )
                 failure.text = _clean("\n".join(_finding_line(doc, i) for i in open_))

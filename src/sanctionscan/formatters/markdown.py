@@ -78,8 +78,11 @@ def _finding_section(n: int, doc: DocumentResult, finding: Finding, text: str | 
         "",
         f"- **Article:** {_link(title, doc.url)}",
         f"- **Document:** {code(doc.id)} ({md(doc.source or '-')})",
-        f"- **Rule:** `{finding.rule_id}` ({md(finding.category)}), severity **{finding.severity.value}**"
-        f", status **{finding.status.value}**, confidence {finding.confidence:.2f}",
+        (
+            f"- **Rule:** `{finding.rule_id}` ({md(finding.category)}), "
+            f"severity **{finding.severity.value}**, status **{finding.status.value}**, "
+            f"confidence {finding.confidence:.2f}"
+        ),
         f"- **Goods:** {md(finding.goods.text)}"
         + (f" (HS {', '.join(finding.goods.hs)})" if finding.goods.hs else ""),
         f"- **Parties:** target {md(finding.target)}"
@@ -110,9 +113,11 @@ def render(report: Report, options: RenderOptions) -> str:
     out = [
         "# Sanctions screening report",
         "",
-        f"{summary.scanned} document(s) scanned, {summary.skipped} skipped; "
-        f"**{summary.active} finding(s)** open, {summary.suppressed} suppressed by the baseline; "
-        f"{summary.articles} supporting article(s).",
+        (
+            f"{summary.scanned} document(s) scanned, {summary.skipped} skipped; "
+            f"**{summary.active} finding(s)** open, {summary.suppressed} suppressed by the "
+            f"baseline; {summary.articles} supporting article(s)."
+        ),
         "",
         "| Severity | Open |",
         "| --- | ---: |",

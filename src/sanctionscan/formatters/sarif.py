@@ -71,9 +71,7 @@ def _rule(finding: Finding) -> dict[str, object]:
         "id": finding.rule_id,
         "name": finding.category,
         "shortDescription": {"text": title},
-        "fullDescription": {
-            "text": f"{title} ({finding.category}). Legal basis: {basis}."
-        },
+        "fullDescription": {"text": f"{title} ({finding.category}). Legal basis: {basis}."},
         "help": {
             "text": f"Legal basis: {basis}",
             "markdown": f"**Legal basis:** {basis}\n\nCategory `{finding.category}`.",
@@ -93,7 +91,7 @@ def _message(doc: DocumentResult, finding: Finding) -> str:
     support = f"; {1 + len(finding.also_in)} articles" if finding.also_in else ""
     return (
         f"{finding.title or finding.rule_id}: {finding.status.value} transfer of "
-        f"{finding.goods.text}{hs}, {parties}, in \"{doc.title or doc.id}\"{support}."
+        f'{finding.goods.text}{hs}, {parties}, in "{doc.title or doc.id}"{support}.'
     )
 
 
