@@ -30,6 +30,22 @@ _GAP_BREAKERS = frozenset(
     "told , ; : ( ) \" was were is are has have had be will would in at on near under "
     "fight fighting combat combating counter countering defeat battle tackle confront against "
     "deter repel attack target strike kill".split())
+# "forces in eastern Libya", "militias of the Houthis": the place or group names the party
+_GROUP_NOUNS = frozenset(
+    "forces force militia militias fighters rebels troops army units unit groups group "
+    "government governments authorities factions faction gangs side allies proxies officials "
+    "regime navy military buyers buyer customers clients firms firm companies company traders "
+    "dealers agents brokers leadership administration ministry".split())
+_GROUP_LINKS = frozenset("in of at".split())
+_NOT_A_RECIPIENT = re.compile(
+    r"\b(?:according|due|thanks|prior|next|close|compared|similar|related|addition|response|"
+    r"contrary|opposed|regard|reference|attributed|linked|tied|belonging|subject|equivalent|"
+    r"talk|talked|spoke|speaking|told|appealed|wrote|return|returned|visit|trip|travelled|"
+    r"traveled|flew|went|came|referred|letter|message|threat|threats|visits|ties|relations)"
+    r"\s+$")
+_ATTRIBUTION_NOUNS = frozenset(
+    "report reports statement study analysis investigation data images survey assessment "
+    "research findings review probe documents photos".split())
 _BE = frozenset("was were is are be been being get got gets 's".split())
 _ADVERBS = frozenset(
     "reportedly allegedly illegally secretly covertly also later then subsequently directly "
@@ -132,7 +148,8 @@ def _sentence_frames(ctx: _Context, sentence: Sentence, goods: list[Mention],
             folded, action, goods, left_bound, right_bound, nominal, passive), goods)
         carried = False
         if not frame_goods and ctx.previous_goods and _ANAPHOR.search(
-                folded[sentence.start:sentence.end]):
+                folded[max(sentence.start, action.start - 30):min(sentence.end,
+                                                                   action.end + 25)]):
             frame_goods = list(ctx.previous_goods)
             carried = True
         if entry.conveyance:
@@ -256,15 +273,19 @@ def _marker_before(folded: str, p: Mention, markers: list[Mention], floor: int,
             break
         gap = _words(folded[m.end:p.start])
         # "to one of the two rival Libyan governments": a short noun phrase may stand between
-        if len(gap) <= 5 and not any(w in _GAP_BREAKERS for w in gap) and not any(
-                m.end <= a.start < p.start for a in actions):  # "to resupply Houthi forces"
+        breakers = _GAP_BREAKERS - _GROUP_LINKS if any(w in _GROUP_NOUNS for w in gap) \
+            else _GAP_BREAKERS
+        if len(gap) <= 5 and not any(w in breakers for w in gap) and not any(
+                m.end <= a.start < p.start for a in actions) and not _NOT_A_RECIPIENT.search(
+                folded[max(floor, m.start - 14):m.start]):  # "according to", "to resupply"
             return m.form
         break
     before = _words(folded[max(floor, p.start - 24):p.start])
     while before and before[-1] in _NOUN_PHRASE_FILLER:
         before.pop()
     if before and before[-1] == "by":
-        return 3
+        # "a report by the Security Council's panel" attributes a source, not an agent
+        return 4 if len(before) > 1 and before[-2] in _ATTRIBUTION_NOUNS else 3
     if before and before[-1] in {"with", "of", "in", "at", "on", "against", "between",
                                  "among", "via", "through", "like", "as", "than", "and", ","}:
         return 4  # other prepositions: not a subject
@@ -311,10 +332,14 @@ def _roles(folded: str, action: Mention, kind: str, nominal: bool, passive: bool
             recipients.append(subject)
             notes.append("'... in' read as brought into the subject's country")
         elif nominal:
-            # "Iran's delivery of drones", "North Korea's coal exports"
-            if re.match(r"\s*'s?\b", folded[subject.end:subject.end + 3]) or len(
-                    _words(folded[subject.end:action.start])) <= 2:
-                (recipients if kind == "acquire" else suppliers).append(subject)
+            # "Iran's delivery of drones", "North Korea's coal exports", and the subject of the
+            # clause when the noun has no owner: "North Korea earned $1m from exports of coal"
+            own = re.match(r"\s*'s?\b", folded[subject.end:subject.end + 3]) or len(
+                _words(folded[subject.end:action.start])) <= 2
+            side = recipients if kind == "acquire" else suppliers
+            if own or (not side and subject not in recipients + suppliers
+                       and len(_words(folded[subject.end:action.start])) <= 12):
+                side.append(subject)
         elif passive:
             if kind == "transfer":
                 recipients.append(subject)  # "Kim was given a limousine"
