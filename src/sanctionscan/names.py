@@ -325,7 +325,7 @@ def _forms_for(index: int, entry: ListEntry) -> list[_Form]:
     forms: list[_Form] = []
     for alias, quality, script in names:
         for acronym in _acronyms_in(alias):
-            forms.append(_make_form(index, alias, acronym, quality, "acronym",
+            forms.append(_make_form(index, alias, (acronym,), quality, "acronym",
                                     ("acronym-case-sensitive",), script))
         for text, steps in _name_variants(alias):
             forms.extend(_forms_for_text(index, entry, alias, text, quality, steps, script))
@@ -347,7 +347,7 @@ def _forms_for_text(index: int, entry: ListEntry, alias: str, text: str,
 
     def make(kind: FormKind, tokens: list[str], extra: tuple[str, ...] = (),
              threshold: float = 100.0) -> _Form:
-        return _make_form(index, alias, " ".join(tokens), quality, kind, steps + extra, script,
+        return _make_form(index, alias, tuple(tokens), quality, kind, steps + extra, script,
                           threshold)
 
     if script:
@@ -418,9 +418,9 @@ def _korean_orders(tokens: list[str]) -> list[tuple[list[str], tuple[str, ...]]]
     return orders
 
 
-def _make_form(index: int, alias: str, text: str, quality: AliasQuality, kind: FormKind,
-               steps: tuple[str, ...], script: bool, threshold: float = 100.0) -> _Form:
-    raw_tokens = tuple(t.raw for t in _tokens(text))
+def _make_form(index: int, alias: str, raw_tokens: tuple[str, ...], quality: AliasQuality,
+               kind: FormKind, steps: tuple[str, ...], script: bool,
+               threshold: float = 100.0) -> _Form:
     folded = tuple(_fold(t) for t in raw_tokens)
     return _Form(entry=index, alias=alias, quality=quality, kind=kind, folded=folded,
                  keys=tuple(_key(f) for f in folded), raw_tokens=raw_tokens,
