@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
+from pydantic import BaseModel
 
 from sanctionscan.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from sanctionscan.errors import RuleSetError
@@ -131,7 +133,7 @@ def test_cmd(dirs: tuple[Path, ...], no_default_rules: bool, patterns: tuple[str
 def list_cmd(dirs: tuple[Path, ...], no_default_rules: bool, fmt: str) -> None:
     """List the rules: id, category, severity, direction, dates in force, title."""
     ruleset = _load(dirs, no_default_rules)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for loaded in ruleset.rules:
         rule = loaded.rule
         f = rule.in_force
@@ -168,10 +170,11 @@ def schema(kind: str) -> None:
     """Print the JSON Schema of a rule file (regime by default) for editor completion."""
     from sanctionscan.rules.schema import ActionsLexicon, GoodsLexicon, PartiesLexicon, RegimeFile
 
-    models = {"regime": RegimeFile, "goods": GoodsLexicon, "parties": PartiesLexicon,
+    models: dict[str, type[BaseModel]] = {"regime": RegimeFile, "goods": GoodsLexicon, "parties": PartiesLexicon,
               "actions": ActionsLexicon}
     if kind == "all":
-        out = {name: model.model_json_schema(by_alias=True) for name, model in models.items()}
+        out: dict[str, Any] = {name: model.model_json_schema(by_alias=True)
+                               for name, model in models.items()}
     else:
         out = models[kind].model_json_schema(by_alias=True)
         out["$schema"] = "https://json-schema.org/draft/2020-12/schema"

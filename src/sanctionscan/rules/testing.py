@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
+from sanctionscan.errors import RuleFileError
 from sanctionscan.models import Document, Finding
 from sanctionscan.rules.schema import Example
 from sanctionscan.ruleset import LoadedRule, RuleSet
@@ -85,7 +86,7 @@ def _case_lines(loaded: LoadedRule, docs: dict[str, YamlDoc | None]) -> YamlDoc 
     if loaded.file not in docs:
         try:
             docs[loaded.file] = load_yaml(Path(loaded.file))
-        except Exception:  # the file loaded once already; lines are a nicety here
+        except RuleFileError:  # the file loaded once already; lines are a nicety here
             docs[loaded.file] = None
     return docs[loaded.file]
 
@@ -151,7 +152,7 @@ def run_case(scanner: object, case: ExampleCase) -> CaseResult:
                    published=case.published)
     try:
         result = scanner.scan_document(doc)  # type: ignore[attr-defined]
-    except Exception as exc:  # a crash is a failed case with its reason, never a lost run
+    except Exception as exc:  # noqa: BLE001 - a crash is a failed case, never a lost run
         return CaseResult(case, False, f"scanner raised {type(exc).__name__}: {exc}")
     own = tuple(f for f in result.findings if f.rule_id == case.rule_id)
     others = sorted({f.rule_id for f in result.findings if f.rule_id != case.rule_id})
