@@ -210,6 +210,8 @@ def test_write_then_load_round_trips(tmp_path: Path) -> None:
 
 def test_digest_follows_content() -> None:
     lst = import_consolidated_xml(SAMPLE).list
+    before = lst.digest
+    assert lst.model_copy(update={"name": "renamed"}).digest != before
     first = lst.entries[0]
     changed = lst.model_copy(update={"entries": [
         first.model_copy(update={"aliases": [*first.aliases, Alias(name="Someone Else")]}),

@@ -16,7 +16,6 @@ import re
 import tempfile
 import unicodedata
 from datetime import date
-from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from xml.etree.ElementTree import Element, ParseError
@@ -89,9 +88,12 @@ class SanctionsList(_Frozen):
     version: str = Field(default="", description="source date, e.g. the XML dateGenerated")
     entries: list[ListEntry] = Field(default_factory=list)
 
-    @cached_property
+    @property
     def digest(self) -> str:
-        """sha256 of the canonical content, so a rule-set digest changes when any entry does."""
+        """sha256 of the canonical content, so a rule-set digest changes when any entry does.
+
+        Computed on each call, not cached: `model_copy(update=...)` would carry a cached value
+        over to a copy with different content."""
         content = self.model_dump(mode="json")
         canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
