@@ -45,8 +45,6 @@ from sanctionscan.state import SeenEntry, State
 
 Progress = Callable[[str], None]
 
-FAIL_ON_CHOICES = ("high", "medium", "low", "none")
-
 
 class ScannerLike(Protocol):
     def scan_document(self, doc: Document) -> DocumentResult: ...

@@ -26,19 +26,23 @@ from sanctionscan.cli.common import (
 from sanctionscan.cli.output import output_options, pair_outputs, write_outputs
 from sanctionscan.engine import Scanner
 from sanctionscan.errors import InputError, UsageError
-from sanctionscan.feedrun import (
-    FAIL_ON_CHOICES,
-    FeedOptions,
-    FeedRun,
-    Progress,
-    commit,
-    run_feed,
-)
-from sanctionscan.fetch import Fetcher, FetchPolicy
 from sanctionscan.models import Report
 from sanctionscan.state import State
 
+# httpx and feedparser come with the 'feeds' extra. Without them `feed` says so, while `--help`,
+# `scan` and `baseline` keep working (the command registry imports this module for all of them).
+try:
+    from sanctionscan.feedrun import FeedOptions, FeedRun, Progress, commit, run_feed
+    from sanctionscan.fetch import Fetcher, FetchPolicy
+
+    MISSING_DEPENDENCY: str | None = None
+except ModuleNotFoundError as exc:  # pragma: no cover - exercised only without the extra
+    if exc.name not in ("httpx", "feedparser"):
+        raise
+    MISSING_DEPENDENCY = exc.name
+
 DEFAULT_STATE = Path(".sanctionscan/state.sqlite")
+FAIL_ON_CHOICES = ("high", "medium", "low", "none")
 
 
 def feed_exit_code(run: FeedRun, fail_on: str, strict: bool) -> int:
@@ -157,6 +161,13 @@ def feed(
         if not quiet:
             click.echo(f"sanctionscan: {message}", err=True)
 
+    if MISSING_DEPENDENCY is not None:
+        click.echo(
+            f"sanctionscan: the feed check needs {MISSING_DEPENDENCY}: "
+            "pip install 'sanctionscan[feeds]'",
+            err=True,
+        )
+        sys.exit(EXIT_USAGE)
     try:
         pairs = pair_outputs(formats, outputs)
         baseline = load_baseline(baseline_path) if baseline_path is not None else None
