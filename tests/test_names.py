@@ -104,6 +104,8 @@ def _found(matcher: ListMatcher, text: str) -> list[ListedMatch]:
     ("the ship Hua Fu docked", "KPv.HUA-FU", "Hua Fu"),
     ("HUA FU docked", "KPv.HUA-FU", "HUA FU"),
     ("painted as Hai Xin You 606", "KPv.SAM-MA-2", "Hai Xin You 606"),
+    # a name wrapped onto the next line is still one name
+    ("the official Kim Jong\nSik arrived", "KPi.066", "Kim Jong\nSik"),
 ])
 def test_name_variants_find_the_right_entry(matcher: ListMatcher, text: str, ref: str,
                                             matched: str) -> None:
@@ -137,6 +139,8 @@ def test_name_variants_find_the_right_entry(matcher: ListMatcher, text: str, ref
     "mpaf and dcb in lower case are not acronyms",
     # names must not run across clause punctuation
     "the first was Ri; Won Ho came later",
+    "the first was Ri Won – Ho came later",
+    "a paragraph ending with Kim Jong\n\nSik starts the next one",
 ])
 def test_look_alikes_do_not_match(matcher: ListMatcher, text: str) -> None:
     assert _found(matcher, text) == []

@@ -181,7 +181,7 @@ _ORDINARY = _fold_words("""
     mujahideen jihad movement front network foundation fund army forces force military defence
     defense armed security intelligence research science sciences academy university station
     factory works complex world global asia pacific star bridge floor first second third new
-    great golden green pine family victory party crew supplies victory land river mountain
+    great golden green pine family victory party crew supplies land river mountain
     light gold silver steel iron coal friendship unity peace freedom justice
 """.split())
 _VESSEL_CUES = _fold_words("""
@@ -202,7 +202,7 @@ class _Token(NamedTuple):
 
 # A name may run across spaces, hyphens, apostrophes and quotes ("Jimmy 'Barbecue' Cherizier"),
 # never across clause punctuation: "Ri Won Ho; Li ..." must not yield "Won Ho; Li".
-_HARD_BREAK = set(";:!?()[]{}<>|/\\•·\n")
+_HARD_BREAK = set(";:!?()[]{}<>|/\\•·–—")
 _ABBREVIATIONS = frozenset({"no", "nr", "co", "corp", "inc", "ltd", "st", "mr", "mrs", "ms",
                             "dr", "jr", "sr", "gen", "col", "lt", "capt", "bros"})
 
@@ -210,11 +210,12 @@ _ABBREVIATIONS = frozenset({"no", "nr", "co", "corp", "inc", "ltd", "st", "mr", 
 def _is_break(gap: str, previous: str, following: str) -> bool:
     if gap == " ":
         return False
-    if not gap.strip(" \t-‐‑–—'’ʼ‘`´\"“”«»"):
+    if not gap.strip(" \t\r\n-‐‑'’ʼ‘`´\"“”«»"):
+        # a wrapped line continues the name; a blank line (paragraph) ends it
         return gap.count("\n") >= 2
     if any(ch in _HARD_BREAK for ch in gap) or gap.count("\n") >= 2:
         return True
-    rest = gap.strip(" \t\n-'’\"“”")
+    rest = gap.strip(" \t\r\n-'’\"“”")
     if rest in {".", ".,"}:
         # "Co. Ltd", "No. 39", "J. Smith" keep going; a sentence end does not.
         return not (_plain(previous) in _ABBREVIATIONS or len(previous) == 1)
@@ -253,7 +254,7 @@ FormKind = Literal["fuzzy", "exact", "korean", "acronym", "vessel"]
 class _Form:
     """One matchable spelling of one list name, with how it may match."""
 
-    entry: int  # index into _Matcher.entries
+    entry: int  # index into ListMatcher._entries
     alias: str
     quality: AliasQuality
     kind: FormKind
@@ -266,8 +267,8 @@ class _Form:
 
 
 def _name_variants(name: str) -> list[tuple[str, tuple[str, ...]]]:
-    """Spellings derived from one list name, each with the steps that derived it: the name
-    without a parenthesised part, and without trailing legal forms ("Co. Ltd")."""
+    """Spellings derived from one list name, each with the steps that derived it: without a
+    parenthesised part, without a leading "The", and without trailing legal forms ("Co. Ltd")."""
     variants: list[tuple[str, tuple[str, ...]]] = [(name, ())]
     # A bracketed part is an acronym or a remark ("(DCB)", "(Sheikh)"): matched on its own
     # (acronyms) or not at all, never as part of the name.
