@@ -16,6 +16,7 @@ from sanctionscan.lists import (
     ListImportError,
     SanctionsList,
     import_consolidated_xml,
+    import_vessels_csv,
     load_list_file,
     load_lists,
     split_packed_alias,
@@ -317,3 +318,38 @@ def test_shipped_lists_load_and_match_the_sample() -> None:
     for lst in lists.values():
         for entry in lst.entries:
             assert entry.imo == [] or entry.type == "vessel"
+
+
+# --------------------------------------------------------------------------- vessel CSV
+
+
+def test_vessel_csv_imports_rows_and_reports_bad_ones(tmp_path: Path) -> None:
+    # Invented rows in the shape of a designated-vessels sheet.
+    path = tmp_path / "vessels.csv"
+    path.write_text(
+        "Vessel Name,IMO Number,Flag,Also known as,Date of designation\n"
+        "PACIFIC EXAMPLE,8910811,Sierra Leone,Example One; Example 1,2018-03-30\n"
+        "NORTHERN TEST, IMO 9123456 ,,,\n"
+        "BROKEN NUMBER,12345,,,\n"
+        ",9999999,,,\n"
+        "\n", encoding="utf-8")
+    result = import_vessels_csv(path)
+    entries = {e.name: e for e in result.list.entries}
+    assert set(entries) == {"PACIFIC EXAMPLE", "NORTHERN TEST"}
+    example = entries["PACIFIC EXAMPLE"]
+    assert (example.type, example.imo, example.flag, example.listed_on) == (
+        "vessel", ["8910811"], "Sierra Leone", date(2018, 3, 30))
+    assert [a.name for a in example.aliases] == ["Example One", "Example 1"]
+    assert entries["NORTHERN TEST"].imo == ["9123456"]
+    assert len(result.problems) == 2
+    assert any("vessels.csv:4" in p and "12345" in p for p in result.problems)
+    assert any("vessels.csv:5" in p and "no vessel name" in p for p in result.problems)
+    write_list_file(result.list, tmp_path / "v.yaml")
+    assert load_list_file(tmp_path / "v.yaml") == result.list
+
+
+def test_vessel_csv_without_a_name_column_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "wrong.csv"
+    path.write_text("Ship,Number\nA,1\n", encoding="utf-8")
+    with pytest.raises(ListImportError, match="no vessel name column"):
+        import_vessels_csv(path)

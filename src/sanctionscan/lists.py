@@ -9,6 +9,7 @@ the source, the source date, the entry count and a content digest, and loading t
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import os
@@ -378,6 +379,82 @@ def _short(comments: str) -> str:
         return text
     cut = text[:_COMMENT_LIMIT].rsplit(" ", 1)[0]
     return cut + " …"
+
+
+# --------------------------------------------------------------------------- vessel CSV
+
+# Header spellings seen in copies of the 1718 Designated Vessels List, matched case-insensitively.
+_VESSEL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "name": ("vessel name", "name of vessel", "vessel", "name", "ship name"),
+    "imo": ("imo number", "imo no.", "imo no", "imo"),
+    "flag": ("flag", "flag state"),
+    "aliases": ("also known as", "aka", "a.k.a.", "aliases", "other names", "former names"),
+    "listed_on": ("date of designation", "designation date", "listed on", "date designated"),
+    "comments": ("reason", "basis", "legal basis", "owner", "designated owner", "comments"),
+}
+
+
+def import_vessels_csv(path: Path | str, *, name: str = "un-1718-vessels", source: str = "",
+                       version: str = "", regime: str = "DPRK") -> ImportResult:
+    """Read a CSV copy of a designated-vessels list (one vessel a row) into a vessel list.
+
+    Columns are found by header name (see `_VESSEL_COLUMNS`); a row without a name or with an
+    IMO number that is not seven digits is reported as a problem and left out.
+    """
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_XML_BYTES:
+            raise ListImportError(f"{path}: far larger than a vessel list")
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ListImportError(f"{path}: cannot read file: {exc}") from exc
+    rows = list(csv.reader(text.splitlines()))
+    if not rows:
+        raise ListImportError(f"{path}: empty file")
+    header = [h.strip().casefold() for h in rows[0]]
+    columns: dict[str, int] = {}
+    for field, spellings in _VESSEL_COLUMNS.items():
+        for spelling in spellings:
+            if spelling in header:
+                columns[field] = header.index(spelling)
+                break
+    if "name" not in columns:
+        raise ListImportError(f"{path}:1: no vessel name column (looked for "
+                              f"{', '.join(_VESSEL_COLUMNS['name'])})")
+
+    def cell(row: list[str], field: str) -> str:
+        index = columns.get(field)
+        return " ".join(row[index].split()) if index is not None and index < len(row) else ""
+
+    entries: list[ListEntry] = []
+    problems: list[str] = []
+    seen: set[str] = set()
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in row):
+            continue
+        vessel = cell(row, "name")
+        imo = re.sub(r"\D", "", cell(row, "imo"))
+        label = f"{path.name}:{line}"
+        if not vessel:
+            problems.append(f"{label}: skipped: no vessel name")
+            continue
+        if imo and len(imo) != 7:
+            problems.append(f"{label}: skipped: IMO number {cell(row, 'imo')!r} is not 7 digits")
+            continue
+        ref = f"KPv.{imo}" if imo else "KPv." + re.sub(r"[^A-Z0-9]+", "-", vessel.upper())
+        if ref in seen:
+            problems.append(f"{label}: skipped: {vessel} ({ref}) appears twice")
+            continue
+        seen.add(ref)
+        aliases = [Alias(name=a) for a in split_packed_alias(cell(row, "aliases"))
+                   if a.casefold() != vessel.casefold()]
+        entries.append(ListEntry(
+            ref=ref, type="vessel", name=vessel, aliases=aliases, regime=regime,
+            listed_on=_parse_date(cell(row, "listed_on")), imo=[imo] if imo else [],
+            flag=cell(row, "flag") or None, comments=_short(cell(row, "comments"))))
+    entries.sort(key=lambda e: e.ref)
+    lst = SanctionsList(name=name, source=source or path.name, version=version, entries=entries)
+    return ImportResult(list=lst, problems=problems)
 
 
 # --------------------------------------------------------------------------- list files
