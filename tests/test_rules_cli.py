@@ -116,6 +116,32 @@ def test_validate_semantic_errors(tmp_path: Path, change: str, message: str,
     assert f"test.yaml:{line}:" in result.stderr or f"test.yaml:{rule_line}:" in result.stderr
 
 
+@pytest.mark.parametrize("change, new, message", [
+    ("    in_force: {from: 2017-12-22}", "    in_force: {from: 2017-12-22, until: 2010-01-01}",
+     "is before from"),
+    ("evidence: [dump trucks]", "evidence: [limousine]", "evidence 'limousine' does not occur"),
+    ('    goods: {hs: ["8704"]}', '    goods: {hs: ["8704"]}\n    listed: {regimes: [Atlantis]}',
+     "unknown UN list 'Atlantis'"),
+    ("target: [KP]", "target: [KR-COMPANY]", "look-alike entry"),
+    ('goods: {hs: ["8704"]}', 'goods: {terms: [hovercraft skates]}', "is not in lexicon"),
+])
+def test_semantic_checks(tmp_path: Path, change: str, new: str, message: str) -> None:
+    root = own_rules(tmp_path, GOOD.replace(change, new))
+    problems = check_ruleset(load_ruleset([root], with_lists=False))
+    assert any(message in str(p) and p.level == "error" for p in problems), problems
+    assert all(str(p).startswith(str(root / "regimes" / "test.yaml") + ":") for p in problems)
+
+
+def test_too_few_examples_is_a_warning_and_strict_fails(tmp_path: Path) -> None:
+    body = GOOD.split("    examples:")[0]
+    root = own_rules(tmp_path, body)
+    result = invoke("validate", "--no-default-rules", str(root))
+    assert result.exit_code == 0, result.stderr
+    assert "warning: rule TEST-KP-001 has 0 flag example(s)" in result.stderr
+    strict = invoke("validate", "--no-default-rules", "--strict", str(root))
+    assert strict.exit_code == 2
+
+
 def test_validate_duplicate_rule_id(tmp_path: Path) -> None:
     root = own_rules(tmp_path, GOOD)
     (root / "regimes" / "other.yaml").write_text(GOOD.replace("testland", "otherland"))
