@@ -277,7 +277,7 @@ def test_quiet_means_nothing_on_stderr(tmp_path: Path, server: FeedServer) -> No
     server.set("/wire.xml", rss([("g1", "Ferry", QUIET)]))
     result = invoke(*feed_args(tmp_path, server.url("/wire.xml")), "-q", "-f", "json")
     assert result.exit_code == 0 and result.stderr == ""
-    assert json.loads(result.stdout)["documents"][0]["id"] == "g1"
+    assert json.loads(result.stdout)["documents"][0]["id"] == "https://news.example/g1"
 
 
 def test_usage_errors_are_exit_2(tmp_path: Path) -> None:

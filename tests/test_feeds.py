@@ -57,9 +57,14 @@ STORY = "Russia delivered 40 trucks to North Korea in March 2024, customs record
 QUIET = "The harbour authority opened a new ferry terminal for tourists on Tuesday."
 
 
+def u(guid: str) -> str:
+    """The permalink guid the test feeds give an item."""
+    return guid if "://" in guid else f"https://news.example/{guid}"
+
+
 def rss(items: list[tuple[str, str, str]], title: str = "Test wire") -> str:
     body = "".join(
-        f"<item><guid>{guid}</guid><title>{t}</title><link>https://news.example/{guid}</link>"
+        f"<item><guid>{u(guid)}</guid><title>{t}</title><link>{u(guid)}</link>"
         f"<description>{d}</description><pubDate>Tue, 02 Apr 2024 10:00:00 GMT</pubDate></item>"
         for guid, t, d in items
     )
@@ -156,8 +161,7 @@ def test_rss_entries_become_documents() -> None:
                       "wire.xml")  # fmt: skip
     (entry,) = feed.entries
     assert feed.title == "Test wire"
-    assert (entry.entry_id, entry.title, entry.link) == ("g1", "Trucks & more",
-                                                         "https://news.example/g1")  # fmt: skip
+    assert (entry.entry_id, entry.title, entry.link) == (u("g1"), "Trucks & more", u("g1"))
     assert entry.text == STORY
     assert entry.published == date(2024, 4, 2)
     assert not entry.link_only
@@ -185,6 +189,15 @@ def test_atom_entries_prefer_content_and_mark_link_only() -> None:
 def test_bad_feeds_are_refused_with_a_reason(data: str, reason: str) -> None:
     with pytest.raises(FeedError, match=reason):
         parse_feed(data.encode(), "bad.xml")
+
+
+def test_bare_guids_are_qualified_with_their_feed() -> None:
+    xml = ('<rss version="2.0"><channel><title>t</title>'
+           "<item><guid isPermaLink=\"false\">42</guid><description>x</description></item>"
+           "</channel></rss>")  # fmt: skip
+    a = parse_feed(xml.encode(), "https://a.example/feed").entries[0]
+    b = parse_feed(xml.encode(), "https://b.example/feed").entries[0]
+    assert (a.entry_id, b.entry_id) == ("https://a.example/feed#42", "https://b.example/feed#42")
 
 
 def test_entries_without_ids_get_stable_ones_and_duplicates_collapse() -> None:
@@ -507,14 +520,14 @@ def test_run_scans_only_new_and_changed_entries(tmp_path: Path) -> None:
         server.set("/wire.xml", rss([("g1", "Trucks", STORY), ("g2", "Ferry", QUIET)]))
         url = server.url("/wire.xml")
         first, scanner = run_once([url], state)
-        assert sorted(scanner.scanned) == ["g1", "g2"]
+        assert sorted(scanner.scanned) == [u("g1"), u("g2")]
         assert len(first.failing_findings("high")) == 1
         second, scanner = run_once([url], state)
         assert scanner.scanned == [] and second.report.findings == [] and second.unchanged == 2
         server.set("/wire.xml", rss([("g1", "Trucks", STORY + " Then tanks followed."),
                                      ("g2", "Ferry", QUIET)]))  # fmt: skip
         third, scanner = run_once([url], state)
-        assert scanner.scanned == ["g1"]
+        assert scanner.scanned == [u("g1")]
         assert len(third.failing_findings("high")) == 1  # goods changed: a new finding
 
 
@@ -525,7 +538,7 @@ def test_rescanned_entry_with_the_same_finding_does_not_fail_again(tmp_path: Pat
         run_once([server.url("/wire.xml")], state)
         server.set("/wire.xml", rss([("g1", "Trucks (updated)", STORY)]))
         again, scanner = run_once([server.url("/wire.xml")], state)
-    assert scanner.scanned == ["g1"]
+    assert scanner.scanned == [u("g1")]
     assert len(again.report.findings) == 1 and again.failing_findings("high") == []
 
 
@@ -539,7 +552,7 @@ def test_crash_before_commit_loses_nothing(tmp_path: Path) -> None:
             assert len(crashed.report.findings) == 1
             # the process dies here: reports maybe written, state never committed
         recovered, scanner = run_once([url], state_path)
-        assert scanner.scanned == ["g1"]
+        assert scanner.scanned == [u("g1")]
         assert [f.fingerprint for f in recovered.failing_findings("high")] == [
             crashed.report.findings[0].fingerprint
         ]
@@ -568,7 +581,7 @@ def test_bad_feeds_are_reported_and_the_rest_scanned(tmp_path: Path) -> None:
     assert "unsafe XML" in (failed["bomb.xml"] or "")
     assert "exceeds limit" in (failed["huge.xml"] or "")
     assert not run.all_sources_failed
-    assert sorted(scanner.scanned) == ["g1", "urn:test:atom:1"]
+    assert sorted(scanner.scanned) == [u("g1"), "urn:test:atom:1"]
     skipped = {d.id: d.skipped for d in run.report.documents if d.skipped}
     assert "--fetch-articles" in (skipped["urn:test:atom:2"] or "")
     assert len(run.report.findings) == 1
@@ -584,10 +597,11 @@ def test_link_only_entries_fetch_the_article_page(tmp_path: Path) -> None:
         run, scanner = run_once(
             [server.url("/links.xml")], tmp_path / "s.sqlite", fetch_articles=True
         )
-    assert scanner.scanned == ["p1"]
-    assert run.texts["p1"] == "Big story\n\n" + STORY
+    doc_id = f"{server.url('/links.xml')}#p1"  # a bare guid is qualified with its feed
+    assert scanner.scanned == [doc_id]
+    assert run.texts[doc_id] == "Big story\n\n" + STORY
     (finding,) = run.report.findings
-    text = run.texts["p1"]
+    text = run.texts[doc_id]
     assert all(text[e.start : e.end] == e.text for e in finding.evidence)
 
 
@@ -598,7 +612,7 @@ def test_manifest_records_options_and_input_hashes(tmp_path: Path) -> None:
     manifest = run.report.manifest
     assert manifest is not None and manifest.options == {"fail_on": "high"}
     ids = [i.id for i in manifest.inputs]
-    assert ids == [str(feed_file), "g1"]
+    assert ids == [str(feed_file), u("g1")]
     assert all(re.fullmatch(r"sha256:[0-9a-f]{64}", i.sha256) for i in manifest.inputs)
 
 

@@ -6,9 +6,10 @@ external entities and DTD tricks, and rejects XML that is not well formed; only 
 reach feedparser, which does the format-specific work (RSS/Atom element names, dates). A bad
 feed raises `FeedError` with a reason; the caller reports it and goes on with the other feeds.
 
-An entry's document id is its guid (or Atom id), else its link; its text is the content or
-summary with markup removed; `link_only` says the entry has no text of its own, so the article
-page must be fetched to scan anything.
+An entry's document id is its guid (or Atom id), else its link (a bare guid such as "12345" is
+qualified with the feed, "feed#12345", since it is unique only within that feed); its text is the
+content or summary with markup removed; `link_only` says the entry has no text of its own, so
+the article page must be fetched to scan anything.
 """
 
 from __future__ import annotations
@@ -104,6 +105,10 @@ def _entry(raw: feedparser.FeedParserDict, source: str) -> FeedEntry | None:
     body_html = max([summary, *contents], key=len)
     text = html_to_text(body_html)
     entry_id = _clean(raw.get("id")) or link
+    if entry_id and ":" not in entry_id:
+        # A bare guid ("12345") is unique only within its feed; qualify it so two feeds that
+        # number their items alike never collide (URLs, urn: and tag: ids are global already).
+        entry_id = f"{source}#{entry_id}"
     if not entry_id:
         if not (title or text):
             return None  # an empty <item/>: nothing to scan, nothing to remember
