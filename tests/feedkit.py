@@ -154,6 +154,7 @@ class FeedServer:
         self.routes: dict[str, tuple[int, str, bytes]] = {}
         self.requests: list[tuple[str, str]] = []  # (path, user agent)
         self.failures_left: dict[str, int] = {}  # path -> how many 503s to answer first
+        self.etags: dict[str, str] = {}  # path -> ETag to send (and honour in If-None-Match)
         self.port = 0
 
     @property
@@ -189,7 +190,15 @@ def serve() -> Iterator[FeedServer]:
                 self.end_headers()
                 return
             status, content_type, body = route
+            etag = server_state.etags.get(self.path)
+            if etag is not None and self.headers.get("If-None-Match") == etag:
+                self.send_response(304)
+                self.send_header("ETag", etag)
+                self.end_headers()
+                return
             self.send_response(status)
+            if etag is not None:
+                self.send_header("ETag", etag)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()

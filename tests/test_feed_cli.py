@@ -166,7 +166,7 @@ def test_bad_feeds_are_reported_while_the_others_are_scanned(
     assert "malformed XML" in result.stderr
     assert "unsafe XML" in result.stderr and "EntitiesForbidden" in result.stderr
     assert "exceeds limit" in result.stderr
-    assert "5 feed(s), 3 failed" in result.stderr
+    assert "5 feed(s), 3 failed, 0 not modified" in result.stderr
     junit = (tmp_path / "junit.xml").read_text()
     assert junit.count("<error") == 4  # three feeds and the link-only Atom entry
     # --strict makes any failed feed an input error
@@ -315,3 +315,19 @@ def test_a_finding_that_grows_stronger_is_new_again(tmp_path: Path, server: Feed
     assert invoke(*args, "-q").exit_code == 1
     server.set("/wire.xml", rss([("g1", "Trucks (updated)", TRUCKS)]))  # same substance
     assert invoke(*args, "-q").exit_code == 0
+
+
+def test_unchanged_feed_costs_a_304_with_its_etag(tmp_path: Path, server: FeedServer) -> None:
+    server.set("/wire.xml", rss([("g1", "Trucks", TRUCKS)]))
+    server.etags["/wire.xml"] = '"v1"'
+    args = feed_args(tmp_path, server.url("/wire.xml"))
+    assert invoke(*args).exit_code == 1
+    again = invoke(*args)
+    assert again.exit_code == 0 and "1 not modified" in again.stderr
+    # a new version of the feed carries a new ETag and is read again
+    server.set("/wire.xml", rss([("g1", "Trucks", TRUCKS_AND_TANKS)]))
+    server.etags["/wire.xml"] = '"v2"'
+    changed = invoke(*args)
+    assert changed.exit_code == 1 and "0 not modified" in changed.stderr
+    # switching on --fetch-articles ignores the ETag recorded without it
+    assert "0 not modified" in invoke(*args, "--fetch-articles").stderr

@@ -620,3 +620,18 @@ def test_every_source_failing_is_an_input_error(tmp_path: Path) -> None:
     run, _ = run_once([str(tmp_path / "nope.xml")], tmp_path / "s.sqlite")
     assert run.all_sources_failed
     assert run.report.documents[0].skipped is not None
+
+
+def test_feed_etag_is_kept_only_when_every_entry_was_recorded(tmp_path: Path) -> None:
+    with serve() as server:
+        feed = ('<rss version="2.0"><channel><title>t</title><item><guid>https://x.example/1</guid>'
+                f"<link>{server.url('/gone')}</link></item></channel></rss>")  # fmt: skip
+        server.set("/links.xml", feed)
+        server.etags["/links.xml"] = '"e1"'
+        run, _ = run_once([server.url("/links.xml")], tmp_path / "s.sqlite", fetch_articles=True)
+        assert run.etags == {} and run.pending == []  # the page 404ed: try again next run
+        server.set("/links.xml", rss([("g1", "Trucks", STORY)]))
+        run, _ = run_once([server.url("/links.xml")], tmp_path / "s.sqlite")
+        assert run.etags == {server.url("/links.xml"): ('"e1"', "entries")}
+        again, scanner = run_once([server.url("/links.xml")], tmp_path / "s.sqlite")
+        assert again.sources[0].not_modified and scanner.scanned == []

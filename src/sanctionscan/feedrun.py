@@ -69,6 +69,7 @@ class SourceOutcome:
     entries: int = 0
     scanned: int = 0
     error: str | None = None
+    not_modified: bool = False  # the server answered 304 to the ETag of the last run
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class FeedRun:
     new_fingerprints: frozenset[str]  # findings no earlier run reported in this substance
     reopened: frozenset[str]  # baselined findings whose entry expired or no longer matches
     unchanged: int  # entries skipped because the state has them with the same content
+    etags: dict[str, tuple[str, str]] = field(default_factory=dict)  # feed -> (ETag, mode)
 
     @property
     def failed_sources(self) -> list[SourceOutcome]:
@@ -111,33 +113,45 @@ class _FeedBytes:
     source: str
     data: bytes | None
     error: str | None = None
+    etag: str | None = None
+    not_modified: bool = False
 
 
-def _read(source: str, fetcher: Fetcher) -> bytes:
+EtagLookup = Callable[[str], str | None]
+
+
+def _read(source: str, fetcher: Fetcher, etag: str | None = None) -> _FeedBytes:
+    """Read one source; raise `FetchError` when it cannot be had."""
     if is_url(source):
-        return fetcher.get(source, accept="application/rss+xml, application/atom+xml, */*").content
+        got = fetcher.get(
+            source, etag=etag, accept="application/rss+xml, application/atom+xml, */*"
+        )
+        return _FeedBytes(source, got.content, etag=got.etag, not_modified=got.not_modified)
     path = Path(source.removeprefix("file://"))
-    return read_local(path, fetcher.policy.max_bytes)
+    return _FeedBytes(source, read_local(path, fetcher.policy.max_bytes))
 
 
-def expand_sources(sources: Iterable[str], fetcher: Fetcher) -> list[_FeedBytes]:
+def expand_sources(
+    sources: Iterable[str], fetcher: Fetcher, etag_for: EtagLookup | None = None
+) -> list[_FeedBytes]:
     """Read every source; a local file that is not XML is a list of feeds, one a line."""
+    lookup = etag_for or (lambda _source: None)
     out: list[_FeedBytes] = []
     for source in sources:
         try:
-            data = _read(source, fetcher)
+            read = _read(source, fetcher, lookup(source))
         except FetchError as exc:
             out.append(_FeedBytes(source, None, str(exc)))
             continue
-        if is_url(source) or looks_like_xml(data):
-            out.append(_FeedBytes(source, data))
+        if is_url(source) or looks_like_xml(read.data or b""):
+            out.append(read)
             continue
-        listed = _feed_list(source, data)
+        listed = _feed_list(source, read.data or b"")
         if not listed:
             out.append(_FeedBytes(source, None, f"{source}: neither a feed nor a list of feeds"))
         for item in listed:
             try:
-                out.append(_FeedBytes(item, _read(item, fetcher)))
+                out.append(_read(item, fetcher, lookup(item)))
             except FetchError as exc:
                 out.append(_FeedBytes(item, None, str(exc)))
     return out
@@ -187,11 +201,20 @@ def run_feed(
     inputs: list[InputRecord] = []
     pending_keys: dict[str, tuple[str, str, str]] = {}  # doc id -> (feed, entry id, hash)
     duplicates: list[tuple[str, str, str, str]] = []  # (feed, entry id, hash, doc id)
+    scanned_ids: set[str] = set()
+    etags: dict[str, tuple[str, str]] = {}
     unchanged = 0
+    # An ETag is only good for the mode it was recorded in: switching --fetch-articles on must
+    # re-read the feed to fetch the pages of link-only entries.
+    mode = "articles" if options.fetch_articles else "entries"
 
-    feeds = expand_sources(sources, fetcher)
+    feeds = expand_sources(sources, fetcher, lambda source: state.etag(source, mode))
     for index, feed in enumerate(feeds, 1):
         say(f"[{index}/{len(feeds)}] {feed.source}")
+        if feed.not_modified:
+            outcomes.append(SourceOutcome(feed.source, not_modified=True))
+            say("  not modified since the last run")
+            continue
         if feed.data is None:
             reason = feed.error or "unreadable"
             outcomes.append(SourceOutcome(feed.source, error=reason))
@@ -205,24 +228,31 @@ def run_feed(
             results.append(DocumentResult(id=feed.source, source=feed.source, skipped=str(exc)))
             continue
         scanned = 0
+        complete = True
         for entry in parsed.entries:
             key = _entry_key(entry, options.fetch_articles)
             if not state.needs_scan(entry.feed, entry.entry_id, key):
                 unchanged += 1
                 continue
-            if entry.entry_id in pending_keys or entry.entry_id in texts:
+            if entry.entry_id in scanned_ids:
                 # the same article in two feeds: scanned once, remembered for both
                 duplicates.append((entry.feed, entry.entry_id, key, entry.entry_id))
                 continue
+            scanned_ids.add(entry.entry_id)
             result, doc = _scan_entry(entry, scanner, fetcher, options.fetch_articles)
             results.append(result)
             if doc is not None:
                 texts[doc.id] = doc.text
                 inputs.append(InputRecord(id=doc.id, sha256=_sha256(doc.text.encode("utf-8"))))
             if result.skipped is None or not entry.link_only or not options.fetch_articles:
-                # a page that failed to download is tried again next run, so not recorded
                 pending_keys[result.id] = (entry.feed, entry.entry_id, key)
+            else:
+                # a page that failed to download is tried again next run, so neither it nor
+                # the feed's ETag (which would answer 304 next time) is recorded
+                complete = False
             scanned += 1
+        if complete and feed.etag:
+            etags[feed.source] = (feed.etag, mode)
         outcomes.append(SourceOutcome(feed.source, entries=len(parsed.entries), scanned=scanned))
         say(f"  {len(parsed.entries)} entries, {scanned} new or changed")
 
@@ -263,6 +293,7 @@ def run_feed(
             if f.suppression is None and f.fingerprint in baselined
         ),
         unchanged=unchanged,
+        etags=etags,
     )
 
 
@@ -328,4 +359,4 @@ def _manifest(
 
 def commit(state: State, run: FeedRun) -> None:
     """Record the run as seen: call only after every report of the run has been written."""
-    state.commit(run.pending)
+    state.commit(run.pending, run.etags)

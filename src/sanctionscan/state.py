@@ -1,7 +1,8 @@
 """What the feed check remembers between runs: a small SQLite database.
 
-It owns the record of every feed entry seen (feed, entry id, content hash, first/last seen) and
-the fingerprints of the findings reported for it. Reading is free; writing happens only in
+It owns the record of every feed entry seen (feed, entry id, content hash, first/last seen), the
+fingerprints of the findings reported for it, and each feed's last ETag (so an unchanged feed
+costs a 304). Reading is free; writing happens only in
 `commit`, one transaction for the whole run, called by the feed command after its reports are
 written. So a run that dies between scanning and committing leaves the state as it was: the
 entries are scanned again next time and their findings reported again (never lost), and the
@@ -11,7 +12,7 @@ primary keys make a repeated commit idempotent (never duplicated).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,6 +45,12 @@ CREATE TABLE IF NOT EXISTS findings (
     PRIMARY KEY (feed, entry_id, fingerprint, substance)
 );
 CREATE INDEX IF NOT EXISTS findings_by_fingerprint ON findings (fingerprint);
+CREATE TABLE IF NOT EXISTS feeds (
+    feed    TEXT PRIMARY KEY,
+    etag    TEXT NOT NULL,
+    mode    TEXT NOT NULL,
+    fetched TEXT NOT NULL
+);
 """
 
 
@@ -142,6 +149,13 @@ class State:
                 found.setdefault(str(fingerprint), set()).add(str(substance))
         return found
 
+    def etag(self, feed: str, mode: str) -> str | None:
+        """The ETag of the feed as last fully processed in this mode (see `FeedRun.etags`)."""
+        row = self._db.execute(
+            "SELECT etag FROM feeds WHERE feed=? AND mode=?", (feed, mode)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
     def entry_count(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
 
@@ -150,10 +164,16 @@ class State:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def commit(self, seen: Iterable[SeenEntry]) -> None:
-        """Record a whole run in one transaction: all of it, or (on any failure) none of it."""
+    def commit(
+        self, seen: Iterable[SeenEntry], etags: Mapping[str, tuple[str, str]] | None = None
+    ) -> None:
+        """Record a whole run in one transaction: all of it, or (on any failure) none of it.
+
+        `etags` maps a feed to (ETag, mode) for feeds whose every entry is now recorded.
+        """
         now = _now()
         rows = list(seen)
+        feeds = dict(etags or {})
         cursor = self._db.cursor()
         cursor.execute("BEGIN IMMEDIATE")
         try:
@@ -170,6 +190,12 @@ class State:
                     " (feed, entry_id, fingerprint, substance, first_seen) VALUES (?, ?, ?, ?, ?)",
                     [(entry.feed, entry.entry_id, fp, sub, now) for fp, sub in entry.findings],
                 )
+            cursor.executemany(
+                "INSERT INTO feeds (feed, etag, mode, fetched) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (feed) DO UPDATE SET"
+                " etag=excluded.etag, mode=excluded.mode, fetched=excluded.fetched",
+                [(feed, etag, mode, now) for feed, (etag, mode) in feeds.items()],
+            )
             cursor.execute("COMMIT")
         except BaseException:
             cursor.execute("ROLLBACK")

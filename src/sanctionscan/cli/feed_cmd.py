@@ -221,8 +221,10 @@ def _summary(run: FeedRun, fail_on: str, say: Progress) -> None:
         if doc.skipped and doc.id not in {s.source for s in run.failed_sources}:
             say(f"skipped {doc.id}: {doc.skipped}")
     failing = run.failing_findings(fail_on)
+    not_modified = sum(1 for s in run.sources if s.not_modified)
     say(
-        f"{len(run.sources)} feed(s), {len(run.failed_sources)} failed; {scanned} new or changed "
+        f"{len(run.sources)} feed(s), {len(run.failed_sources)} failed, {not_modified} not "
+        f"modified; {scanned} new or changed "
         f"entr{'y' if scanned == 1 else 'ies'} scanned, {run.unchanged} unchanged; "
         f"{len(findings)} finding(s), {suppressed} suppressed, {len(run.new_fingerprints)} new; "
         f"{len(failing)} at or above --fail-on {fail_on}"
