@@ -168,11 +168,24 @@ def test_pairs_follow_order_and_extensions() -> None:
     assert pair_outputs(["json"], [], default_format="text") == [("json", None)]
 
 
+def test_pairs_follow_what_the_files_say() -> None:
+    html, md, sarif, txt = Path("r.html"), Path("r.md"), Path("r.sarif"), Path("r.txt")
+    # files listed first, the format for stdout last: click cannot see the interleaving
+    assert pair_outputs(["text"], [html, md]) == [("html", html), ("markdown", md), ("text", None)]
+    assert pair_outputs(["html", "sarif"], [sarif, html]) == [("sarif", sarif), ("html", html)]
+    assert pair_outputs(["jsonl"], [Path("r.json")]) == [("jsonl", Path("r.json"))]
+    assert pair_outputs(["json", "sarif"], [txt, Path("out")]) == [("json", txt),
+                                                                   ("sarif", Path("out"))]  # fmt: skip
+    assert pair_outputs([], [txt]) == [("text", txt)]
+
+
 def test_pairs_refuse_ambiguity() -> None:
     with pytest.raises(UsageError, match="stdout"):
         pair_outputs(["json", "sarif"], [])
     with pytest.raises(UsageError, match="extension"):
         pair_outputs([], [Path("report.bin")])
+    with pytest.raises(UsageError, match="stdout"):
+        pair_outputs(["text", "json"], [Path("r.html")])
     with pytest.raises(UsageError, match="did you mean"):
         pair_outputs(["markdwn"], [])
 

@@ -1,9 +1,9 @@
 """`--format/--output` pairs shared by `scan` and `feed`: one run, several reports.
 
-The i-th `--format` goes to the i-th `--output`. A format with no output left goes to stdout
-(only one may); an output with no format left takes its format from the file extension
-(`report.sarif`, `report.html`, ...). Files are written atomically, so a CI step that reads a
-report never sees half of one, and the feed state is committed only after all are written.
+Formats and files are paired by what the file names say (`-o report.sarif -o report.html` needs
+no `--format` at all), then in order; one format without a file goes to stdout (see
+`pair_outputs`). Files are written atomically, so a CI step that reads a report never sees half
+of one, and the feed state is committed only after all are written.
 """
 
 from __future__ import annotations
@@ -48,8 +48,9 @@ def output_options(default_format: str = "text") -> Callable[[F], F]:
             "outputs",
             multiple=True,
             type=click.Path(dir_okay=False, path_type=Path),
-            help="Write a report to FILE (repeatable; pairs with --format in order; format "
-            "taken from the extension when no --format is left for it).",
+            help="Write a report to FILE (repeatable). The extension picks the format (.sarif "
+            ".html .md .json .jsonl .xml=junit .txt); a --format pairs with a file whose "
+            "extension names it, else with the next .txt or extensionless file.",
         )(func)
         func = click.option(
             "--format",
@@ -57,40 +58,69 @@ def output_options(default_format: str = "text") -> Callable[[F], F]:
             "formats",
             multiple=True,
             metavar="FORMAT",
-            help=f"Report format (repeatable): {', '.join(format_names())}. "
-            f"Default: {default_format} on stdout.",
+            help=f"Report format (repeatable): {', '.join(format_names())}. One format "
+            f"without a file goes to stdout. Default: {default_format} on stdout.",
         )(func)
         return func
 
     return decorate
 
 
+# Extensions that say nothing certain about the content, and formats that share a file type.
+_ANY_CONTENT = frozenset({".txt", ".out", ".log", ""})
+_SAME_KIND = (frozenset({"json", "jsonl"}),)
+
+
+def _implied(path: Path) -> str | None:
+    """The format a file's extension names, or None when it names none for certain."""
+    suffix = path.suffix.lower()
+    return None if suffix in _ANY_CONTENT else EXTENSION_FORMATS.get(suffix)
+
+
+def _same_kind(a: str, b: str) -> bool:
+    return a == b or any({a, b} <= kind for kind in _SAME_KIND)
+
+
 def pair_outputs(
     formats: Sequence[str], outputs: Sequence[Path], default_format: str = "text"
 ) -> list[OutputPair]:
-    """Pair formats with outputs as the options help says; raise `UsageError` when ambiguous."""
+    """Decide which format goes to which file; raise `UsageError` when that is ambiguous.
+
+    click does not tell how the options were interleaved, so pairing goes by content: an output
+    whose extension names a requested format takes it (`-o r.sarif -f sarif`, in any order);
+    the other formats pair, in order, with outputs whose extension names no format (`.txt`,
+    none) or a format of the same kind (`-f jsonl -o r.json`); an output still without one takes
+    its extension's; one format left over goes to stdout.
+    """
     for name in formats:
         if name not in FORMATTERS:
             get_formatter(name)  # raises with a "did you mean" hint
+    left = list(formats)
+    chosen: list[str | None] = [None] * len(outputs)
+    for i, path in enumerate(outputs):
+        implied = _implied(path)
+        if implied is not None and implied in left:
+            left.remove(implied)
+            chosen[i] = implied
+    for i, path in enumerate(outputs):
+        if chosen[i] is not None or not left:
+            continue
+        implied = _implied(path)
+        if implied is None or _same_kind(implied, left[0]):
+            chosen[i] = left.pop(0)
     pairs: list[OutputPair] = []
     for i, path in enumerate(outputs):
-        if i < len(formats):
-            pairs.append((formats[i], path))
-            continue
-        guessed = EXTENSION_FORMATS.get(path.suffix.lower())
-        if guessed is None:
+        name = chosen[i] or EXTENSION_FORMATS.get(path.suffix.lower())
+        if name is None:
             raise UsageError(
                 f"no --format for output {str(path)!r} and its extension names none "
                 f"(known: {', '.join(sorted(EXTENSION_FORMATS))})"
             )
-        pairs.append((guessed, path))
-    to_stdout = list(formats[len(outputs) :])
-    if len(to_stdout) > 1:
-        raise UsageError(
-            f"formats {', '.join(to_stdout)} would all go to stdout; give each an --output"
-        )
-    if to_stdout:
-        pairs.append((to_stdout[0], None))
+        pairs.append((name, path))
+    if len(left) > 1:
+        raise UsageError(f"formats {', '.join(left)} would all go to stdout; give each an --output")
+    if left:
+        pairs.append((left[0], None))
     if not pairs:
         pairs.append((default_format, None))
     return pairs

@@ -121,6 +121,12 @@ def _safe_href(url: str | None) -> str | None:
     return None
 
 
+def _link_or_text(doc: DocumentResult) -> str:
+    href = _safe_href(doc.url)
+    title = _e(doc.title or doc.id)
+    return f'<a href="{href}" rel="noopener noreferrer">{title}</a>' if href else title
+
+
 def _article_marks(text: str, findings: list[tuple[str, Finding]]) -> str:
     """The article with every evidence span marked; a mark knows which findings it supports."""
     spans = [
@@ -285,6 +291,15 @@ def render(report: Report, options: RenderOptions) -> str:
         )
     if n == 0:
         body.append('<section class="doc"><p>No findings.</p></section>')
+    clean = [d for d in report.documents if d.skipped is None and not d.findings]
+    if clean:
+        items = "".join(
+            f"<li>{_link_or_text(d)} <code class='muted'>{_e(d.id)}</code></li>" for d in clean
+        )
+        body.append(
+            f'<section class="doc clean"><details><summary>{len(clean)} document(s) without '
+            f"findings</summary><ul>{items}</ul></details></section>"
+        )
     skipped = [d for d in report.documents if d.skipped is not None]
     if skipped:
         items = "".join(f"<li><code>{_e(d.id)}</code>: {_e(d.skipped)}</li>" for d in skipped)

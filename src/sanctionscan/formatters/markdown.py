@@ -22,7 +22,7 @@ from sanctionscan.formatters._evidence import (
 from sanctionscan.models import DocumentResult, Finding, Report
 
 _WS = re.compile(r"\s+")
-_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 
 
 def md(text: str) -> str:
