@@ -110,13 +110,13 @@ def pair_outputs(
             chosen[i] = left.pop(0)
     pairs: list[OutputPair] = []
     for i, path in enumerate(outputs):
-        name = chosen[i] or EXTENSION_FORMATS.get(path.suffix.lower())
-        if name is None:
+        picked = chosen[i] or EXTENSION_FORMATS.get(path.suffix.lower())
+        if picked is None:
             raise UsageError(
                 f"no --format for output {str(path)!r} and its extension names none "
                 f"(known: {', '.join(sorted(EXTENSION_FORMATS))})"
             )
-        pairs.append((name, path))
+        pairs.append((picked, path))
     if len(left) > 1:
         raise UsageError(f"formats {', '.join(left)} would all go to stdout; give each an --output")
     if left:
