@@ -12,7 +12,8 @@ import click
 
 from sanctionscan.errors import RuleSetError
 from sanctionscan.models import Report, Severity
-from sanctionscan.ruleset import RuleSet, default_rules_dir, load_ruleset
+from sanctionscan.cache import load_ruleset_cached
+from sanctionscan.ruleset import RuleSet, default_rules_dir
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -27,7 +28,7 @@ def load_rules_or_exit(rules_dirs: Iterable[Path], no_default: bool = False) -> 
     if not no_default:
         dirs.insert(0, default_rules_dir())
     try:
-        return load_ruleset(dirs)
+        return load_ruleset_cached(dirs)
     except RuleSetError as exc:
         for error in exc.errors:
             click.echo(str(error), err=True)
