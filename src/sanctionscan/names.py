@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal, NamedTuple
 
@@ -44,6 +44,12 @@ MIN_SINGLE_TOKEN_CHARS = 5
 BLOCKING_TOKENS = 2
 # ... but the second only when at most this many entries share it.
 SECOND_BLOCK_MAX_ENTRIES = 8
+# A name token shared by at least this many entries is common ("Muhammad", "Ali"); an alias
+# made only of common names is matched word for word, or not at all (see _without_common_names).
+COMMON_NAME_ENTRIES = 12
+# A blocking key this long also blocks by its first letters, for other endings of the name.
+BLOCK_PREFIX_MIN_CHARS = 6
+BLOCK_PREFIX_CHARS = 4
 
 MatchStep = str
 
@@ -396,10 +402,13 @@ def _forms_for_text(index: int, entry: ListEntry, alias: str, text: str,
 
 
 def _joined_variants(tokens: list[str]) -> list[tuple[list[str], tuple[str, ...]]]:
-    """The tokens as listed, then with each adjacent pair written as one word ("Jongsik",
-    "Chonmasan" is left to fuzzy scoring)."""
+    """The tokens as listed, then with each adjacent pair of names written as one word
+    ("Kim Jongsik", "Alhouthi", "Chonma San")."""
     variants: list[tuple[list[str], tuple[str, ...]]] = [(tokens, ())]
     for i in range(len(tokens) - 1):
+        if {_token_class(_fold(tokens[i])), _token_class(_fold(tokens[i + 1]))} & {
+                "generic", "legal", "number"}:
+            continue  # nobody writes "TradingCompany"; "Alhouthi" and "Wonho" happen
         joined = tokens[:i] + [tokens[i] + tokens[i + 1]] + tokens[i + 2:]
         variants.append((joined, ("joined",)))
     return variants
@@ -481,6 +490,7 @@ class ListMatcher:
             for folded, key in zip(form.folded, form.keys):
                 if _is_distinctive(folded):
                     entry_df[key].add(form.entry)
+        forms = _without_common_names(forms, entry_df)
 
         phrases: dict[str, list[int]] = defaultdict(list)
         # blocking key -> companion key -> (form, position of the key in the form). A form is
@@ -492,7 +502,7 @@ class ListMatcher:
             lambda: defaultdict(list))
         longest = 1
         for form_id, form in enumerate(forms):
-            phrases[" ".join(form.keys)].append(form_id)
+            phrases[" " + " ".join(form.keys) + " "].append(form_id)
             if form.kind != "fuzzy":
                 continue
             longest = max(longest, len(form.keys))
@@ -506,17 +516,26 @@ class ListMatcher:
             for i in chosen:
                 companions = {k for j, (f, k) in enumerate(zip(form.folded, form.keys))
                               if j != i and k != form.keys[i] and _token_class(f) != "stop"}
+                key = form.keys[i]
+                # Keys are padded with spaces, and so is the document, so hits fall on whole
+                # tokens.
                 if not companions:
-                    always[form.keys[i]].append((form_id, i))
+                    always[f" {key} "].append((form_id, i))
                 for companion in companions:
-                    blocks[form.keys[i]][companion].append((form_id, i))
+                    blocks[f" {key} "][companion].append((form_id, i))
+                # A long key also blocks by its first letters (no closing space), so another
+                # ending ("Zubayr" for "Zubair") still finds the alias; a prefix is weak, so
+                # only another real name nearby makes such a hit a candidate.
+                if len(key) >= BLOCK_PREFIX_MIN_CHARS:
+                    for j, (f, k) in enumerate(zip(form.folded, form.keys)):
+                        if j != i and k != key and _is_distinctive(f):
+                            blocks[f" {key[:BLOCK_PREFIX_CHARS]}"][k].append((form_id, i))
 
         automaton = ahocorasick.Automaton()
-        for key in set(phrases) | set(always) | set(blocks):
-            # Keys are padded with spaces and so is the document, so hits fall on whole tokens.
-            by_companion = {k: tuple(v) for k, v in blocks[key].items()} if key in blocks else {}
-            automaton.add_word(f" {key} ", (len(key) + 2, tuple(phrases.get(key, ())),
-                                            tuple(always.get(key, ())), by_companion))
+        for word in set(phrases) | set(always) | set(blocks):
+            by_companion = {k: tuple(v) for k, v in blocks[word].items()} if word in blocks else {}
+            automaton.add_word(word, (len(word), tuple(phrases.get(word, ())),
+                                      tuple(always.get(word, ())), by_companion))
         if len(automaton) == 0:
             automaton.add_word(" \x00 ", (3, (), (), {}))  # an automaton needs one word
         automaton.make_automaton()
@@ -562,9 +581,22 @@ class ListMatcher:
 
         found: list[_Candidate] = []
         tried: set[tuple[int, int, int]] = set()
-        for end, (length, phrase_forms, always, by_companion) in self._automaton.iter(keyed):
-            first = token_at.get(end - length + 1)
+        hits = []
+        whole_token_hits: set[int] = set()
+        pair_keys: list[str] = []
+        for end, value in self._automaton.iter(keyed):
+            first = token_at.get(end - value[0] + 1)
             if first is None:
+                continue
+            prefix = keyed[end] != " "  # whole-token words end on the space after the token
+            hits.append((first, prefix, value))
+            if not prefix and (value[2] or value[3]):
+                whole_token_hits.add(first)
+        for first, prefix, (_, phrase_forms, always, by_companion) in hits:
+            if prefix and (first in whole_token_hits or not tokens[first].raw[:1].isupper()):
+                # A prefix hit is a fallback for a capitalised token that blocks nothing as a
+                # whole ("Zubayr"): a token that does adds only look-alike neighbours of the
+                # names it found, and lower-case words are rarely names.
                 continue
             for form_id in phrase_forms:
                 form = self._forms[form_id]
@@ -575,18 +607,19 @@ class ListMatcher:
                     found.append(candidate)
             postings = list(always)
             if by_companion:
-                for key in self._nearby_keys(tokens, first):
-                    postings.extend(by_companion.get(key, ()))
+                if not pair_keys and len(tokens) > 1:
+                    pair_keys = [a.key + b.key for a, b in zip(tokens, tokens[1:])]
+                # Companions are the tokens around the hit, and adjacent pairs written as one.
+                low = max(0, first - self._reach)
+                high = min(len(tokens), first + self._reach + 1)
+                for j in range(low, high):
+                    if j != first:
+                        postings.extend(by_companion.get(tokens[j].key, ()))
+                    if j + 1 < high:
+                        postings.extend(by_companion.get(pair_keys[j], ()))
             for form_id, position in postings:
                 self._try_windows(form_id, position, first, tokens, tried, found)
         return found
-
-    def _nearby_keys(self, tokens: list[_Token], at: int) -> set[str]:
-        """Keys of the tokens around `at`, and of adjacent pairs written as one word."""
-        low, high = max(0, at - self._reach), min(len(tokens), at + self._reach + 1)
-        keys = {tokens[j].key for j in range(low, high) if j != at}
-        keys.update(tokens[j].key + tokens[j + 1].key for j in range(low, high - 1))
-        return keys
 
     def _try_windows(self, form_id: int, position: int, first: int, tokens: list[_Token],
                      tried: set[tuple[int, int, int]], found: list[_Candidate]) -> None:
@@ -806,6 +839,22 @@ def _describe(matched: str, form: _Form, steps: tuple[str, ...]) -> list[str]:
             described.append("normalised")
     described.extend(s for s in steps if s not in described)
     return described or ["exact"]
+
+
+def _without_common_names(forms: list[_Form], entry_df: dict[str, set[int]]) -> list[_Form]:
+    """A person's alias made only of names that many listed people share ("Ahmed Ali",
+    "Muhammad Hassan") names thousands of people in the news: with three or more such names it
+    must match word for word, with fewer it is not matched at all."""
+    kept: list[_Form] = []
+    for form in forms:
+        if form.kind == "fuzzy":
+            names = [k for f, k in zip(form.folded, form.keys) if _is_distinctive(f)]
+            if all(len(entry_df[k]) >= COMMON_NAME_ENTRIES for k in names):
+                if len(names) < 3 or "joined" in form.steps:
+                    continue
+                form = replace(form, kind="exact", threshold=100.0)
+        kept.append(form)
+    return kept
 
 
 def _dedupe(forms: list[_Form]) -> list[_Form]:
