@@ -109,12 +109,13 @@ def find_mentions(text: str, lexicon: CompiledLexicon, listed: list[object] | No
         final_entities.append(hit)
 
     full_names = _full_name_words(final_entities, folded, lexicon)
-    lexicon_party_at = {(h.start, h.end): h.ref for h in entities if h.layer is Layer.PARTY
-                        and lexicon.parties[h.ref].kind != "lookalike"}
+    lexicon_parties = [h for h in entities if h.layer is Layer.PARTY
+                       and lexicon.parties[h.ref].kind != "lookalike"]
     for hit in final_entities:
         if hit.form == -1:
-            mentions.parties.append(Mention(Kind.LISTED, hit.start, hit.end, hit.ref, -1,
-                                            lexicon_party_at.get((hit.start, hit.end), -1)))
+            same = next((h.ref for h in lexicon_parties
+                         if h.start < hit.end and hit.start < h.end), -1)
+            mentions.parties.append(Mention(Kind.LISTED, hit.start, hit.end, hit.ref, -1, same))
         elif hit.layer is Layer.GOODS:
             if not lexicon.goods[hit.ref].ignore:
                 mentions.goods.append(Mention(Kind.GOODS, hit.start, hit.end, hit.ref))

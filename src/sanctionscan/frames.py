@@ -46,6 +46,14 @@ _NOT_A_RECIPIENT = re.compile(
 _ATTRIBUTION_NOUNS = frozenset(
     "report reports statement study analysis investigation data images survey assessment "
     "research findings review probe documents photos".split())
+_AFTER_REDUCED_RELATIVE = frozenset(
+    "to into from by in at via across through over under for on , . ; : ) abroad overseas "
+    "illegally secretly covertly last this earlier since during before after and or out "
+    "onward onwards aboard".split())
+_COORDINATION = re.compile(r"\s*(?:,|and|or|, and)\s*(?:the\s+)?")
+_MADE_IN = re.compile(r"^\s*,?\s+(?:(?:that|which) (?:were|was|are|is) )?(?:made|produced|"
+                      r"manufactured|sewn|built|mined|caught|grown|assembled|originating|"
+                      r"sourced|processed|fished)\s+(?:in|from|off)\s+(?:the\s+)?$")
 _BE = frozenset("was were is are be been being get got gets 's".split())
 _ADVERBS = frozenset(
     "reportedly allegedly illegally secretly covertly also later then subsequently directly "
@@ -133,7 +141,6 @@ def _sentence_frames(ctx: _Context, sentence: Sentence, goods: list[Mention],
     modifiers = ctx.m.in_span(ctx.m.modifiers, sentence.start, sentence.end)
     live_parties = [p for p in parties if not _is_lookalike(lex, p)]
     when = _event_date(folded[sentence.start:sentence.end], ctx.published)
-    origin = _origins(folded, live_parties, goods)
     frames = []
     for i, action in enumerate(actions):
         entry = lex.actions[action.ref]
@@ -145,18 +152,24 @@ def _sentence_frames(ctx: _Context, sentence: Sentence, goods: list[Mention],
         if _marked_as_goods_word(folded, action):
             continue
         frame_goods = _cargo_over_carrier(folded, _goods_for(
-            folded, action, goods, left_bound, right_bound, nominal, passive), goods)
+            folded, action, goods, left_bound, right_bound, nominal, passive, lex), goods)
         carried = False
         if not frame_goods and ctx.previous_goods and _ANAPHOR.search(
                 folded[max(sentence.start, action.start - 30):min(sentence.end,
                                                                    action.end + 25)]):
             frame_goods = list(ctx.previous_goods)
             carried = True
+        if entry.only_with:
+            frame_goods = [g for g in frame_goods
+                           if set(lex.goods[g.ref].tags) & set(entry.only_with)]
         if entry.conveyance:
             frame_goods = [g for g in frame_goods
                            if not set(lex.goods[g.ref].tags) & set(entry.conveyance)]
         if not frame_goods:
             continue
+        # a demonym is the goods' origin only for the goods of this frame: in "Russian
+        # tankers delivered diesel" the tankers carry, so "Russian" names the supplier
+        origin = _origins(folded, live_parties, frame_goods)
         suppliers, recipients, notes = _roles(
             folded, action, kind, nominal, passive, live_parties, markers, origin, frame_goods,
             sentence, left_bound, right_bound, actions)
@@ -206,14 +219,18 @@ def _is_passive(folded: str, sent_start: int, action: Mention, goods: list[Menti
     participle = word.endswith(("ed", "en")) or word in _PARTICIPLE_IRREGULAR
     if j >= 0 and before[j] in _BE and participle:
         return True
-    # reduced relative: "drones sent to Russia", "vehicles, which are likely smuggled in"
+    # reduced relative: "drones sent to Russia" — unlike the active "dhows shipped charcoal",
+    # nothing but a preposition, adverb or punctuation follows the participle
     if participle and any(0 <= action.start - g.end <= 2 for g in goods):
-        return True
+        after = _words(folded[action.end:action.end + 20])[:1]
+        return not after or after[0] in _AFTER_REDUCED_RELATIVE
     return False
 
 
 def _goods_for(folded: str, action: Mention, goods: list[Mention], left: int, right: int,
-               nominal: bool, passive: bool) -> list[Mention]:
+               nominal: bool, passive: bool, lex: CompiledLexicon) -> list[Mention]:
+    # "on a dhow", "aboard the tanker", "by truck": the means of transport is not the goods
+    goods = [g for g in goods if not _is_conveyance(folded, g, lex)] or goods
     after = [g for g in goods if action.end <= g.start < right]
     before = [g for g in goods if left <= g.start and g.end <= action.start]
     near_before = [g for g in before if len(_words(folded[g.end:action.start])) <= 3]
@@ -248,10 +265,29 @@ def _cargo_over_carrier(folded: str, chosen: list[Mention], goods: list[Mention]
     return out
 
 
+def _is_conveyance(folded: str, g: Mention, lex: CompiledLexicon) -> bool:
+    before = _words(folded[max(0, g.start - 30):g.start])
+    while before and before[-1] in _NOUN_PHRASE_FILLER:
+        before.pop()
+    if not before:
+        return False
+    if before[-1] in {"on", "aboard", "onboard", "via", "by"}:
+        return True
+    return before[-1] == "in" and bool(
+        {"vehicle", "vessel", "aircraft"} & set(lex.goods[g.ref].tags))
+
+
 def _origins(folded: str, parties: list[Mention], goods: list[Mention]) -> dict[int, Mention]:
-    """goods start -> the demonym that says where the goods come from ("Iranian-made drones")."""
+    """goods start -> the party the goods come from ("Iranian-made drones", "garments sewn in
+    North Korea")."""
     out: dict[int, Mention] = {}
     for g in goods:
+        for p in parties:
+            if p.start >= g.end and _MADE_IN.match(folded[g.end:p.start]):
+                out[g.start] = p
+                break
+        if g.start in out:
+            continue
         for p in parties:
             if p.form != PartyForm.DEMONYM or p.end > g.start:
                 continue
@@ -264,14 +300,18 @@ def _origins(folded: str, parties: list[Mention], goods: list[Mention]) -> dict[
 
 
 def _marker_before(folded: str, p: Mention, markers: list[Mention], floor: int,
-                   actions: list[Mention] = ()) -> int:  # type: ignore[assignment]
+                   actions: list[Mention], parties: list[Mention]) -> int:
     """MARKER_RECIPIENT / MARKER_SUPPLIER / 3 for "by" / 0, for the words before party p."""
     for m in reversed(markers):
         if m.end > p.start:
             continue
         if m.end < floor:
             break
-        gap = _words(folded[m.end:p.start])
+        between = [q for q in parties if m.end <= q.start and q.end <= p.start]
+        if between and not _COORDINATION.fullmatch(folded[between[-1].end:p.start]):
+            # "to the Somali army in Mogadishu": the marker belongs to the first party
+            break
+        gap = _words(folded[m.end:(between[0].start if between else p.start)])
         # "to one of the two rival Libyan governments": a short noun phrase may stand between
         breakers = _GAP_BREAKERS - _GROUP_LINKS if any(w in _GROUP_NOUNS for w in gap) \
             else _GAP_BREAKERS
@@ -286,6 +326,8 @@ def _marker_before(folded: str, p: Mention, markers: list[Mention], floor: int,
     if before and before[-1] == "by":
         # "a report by the Security Council's panel" attributes a source, not an agent
         return 4 if len(before) > 1 and before[-2] in _ATTRIBUTION_NOUNS else 3
+    if before and before[-1] in {"in", "of"} and any(w in _GROUP_NOUNS for w in before[-4:-1]):
+        return 0  # "armed groups in eastern Libya sold...": the group stands for the place
     if before and before[-1] in {"with", "of", "in", "at", "on", "against", "between",
                                  "among", "via", "through", "like", "as", "than", "and", ","}:
         return 4  # other prepositions: not a subject
@@ -308,7 +350,13 @@ def _roles(folded: str, action: Mention, kind: str, nominal: bool, passive: bool
             continue
         in_right = action.end <= p.start < right
         in_left = p.end <= action.start
-        mark = _marker_before(folded, p, markers, sentence.start, actions)
+        if kind == "exchange" and in_right and re.search(
+                r"\b(?:with|between|and)\s+(?:(?:a|an|the|its)\s+)?$",
+                folded[max(action.end, p.start - 20):p.start]):
+            suppliers.append(p)  # "set up a joint venture with a North Korean company"
+            recipients.append(p)
+            continue
+        mark = _marker_before(folded, p, markers, sentence.start, actions, parties)
         if mark == MARKER_RECIPIENT and (in_right or nominal or kind == "carry"):
             recipients.append(p)
         elif mark == MARKER_SUPPLIER and (in_right or nominal or kind == "carry"):

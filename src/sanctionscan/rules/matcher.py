@@ -147,7 +147,9 @@ class FindingBuilder:
                        f"{match.score:.0f} >= {match.threshold:.0f}"  # type: ignore[attr-defined]
                        + (f"; steps: {', '.join(match.steps)}" if match.steps else ""))  # type: ignore[attr-defined]
                 draft = self.drafts[key]
-                draft.listed_party = self.party_id(m)
+                if m.party >= 0 and self.lex.parties[m.party].kind == "group":
+                    # the listed entry is the group itself (the Houthis, Al-Shabaab)
+                    draft.listed_party = self.party_id(m)
                 draft.spans[("listed", m.start, m.end)] = None
                 draft.spans.pop(("target", m.start, m.end), None)
                 if why not in draft.explanation:

@@ -208,6 +208,10 @@ class ActionEntry(Strict):
                     "moves goods, direction from prepositions only; exchange: goods go both ways")
     forms: list[Term] = Field(min_length=1, description="every inflected form used in news")
     nouns: list[Term] = Field(default_factory=list, description="nominal forms (shipment)")
+    only_with: list[Tag] = Field(
+        default_factory=list,
+        description="the word is a transfer only for goods with one of these tags (\"set up\" "
+                    "a joint venture, not a missile launch)")
     conveyance: list[Tag] = Field(
         default_factory=list,
         description="goods tags that are how the goods travel, not the goods (a ship-to-ship "
