@@ -104,7 +104,10 @@ EXTERNAL = """<?xml version="1.0"?>
 <!DOCTYPE rss [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
 <rss version="2.0"><channel><title>&secret;</title></channel></rss>"""
 
-MALFORMED = '<?xml version="1.0"?><rss version="2.0"><channel><item><title>oops</channel></rss>'
+MALFORMED = '<?xml version="1.0"?><rss version="2.0"><channel><title>Cut off in the mid'
+BROKEN_DTD = (
+    '<!DOCTYPE rss [<!ELEMENT rss ANY>]><rss version="2.0"><channel><title>a</channel></rss>'
+)
 
 
 # -- HTML main text ----------------------------------------------------------------------------
@@ -182,6 +185,8 @@ def test_atom_entries_prefer_content_and_mark_link_only() -> None:
         (BOMB, "unsafe XML"),
         (EXTERNAL, "unsafe XML"),
         (MALFORMED, "malformed XML"),
+        ('<rss version="2.0"><channel><item><title>oops</channel></rss>', "malformed XML"),
+        (BROKEN_DTD, "malformed XML"),
         ("<html><body>not a feed</body></html>", "not an RSS or Atom feed"),
         ("\x00\x01binary", "malformed XML"),
     ],
@@ -198,6 +203,15 @@ def test_bare_guids_are_qualified_with_their_feed() -> None:
     a = parse_feed(xml.encode(), "https://a.example/feed").entries[0]
     b = parse_feed(xml.encode(), "https://b.example/feed").entries[0]
     assert (a.entry_id, b.entry_id) == ("https://a.example/feed#42", "https://b.example/feed#42")
+
+
+def test_harmless_breakage_is_read_leniently_with_a_warning() -> None:
+    xml = ('<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>'
+           "<item><guid>https://a.example/1</guid><title>Trucks&nbsp;north</title>"
+           f"<description>{STORY}</description></item></channel></rss>")  # fmt: skip
+    feed = parse_feed(xml.encode(), "wire.xml")
+    assert feed.warning is not None and "undefined entity" in feed.warning
+    assert feed.entries[0].title == "Trucks north" and feed.entries[0].text == STORY
 
 
 def test_entries_without_ids_get_stable_ones_and_duplicates_collapse() -> None:

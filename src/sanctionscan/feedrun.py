@@ -70,6 +70,7 @@ class SourceOutcome:
     scanned: int = 0
     error: str | None = None
     not_modified: bool = False  # the server answered 304 to the ETag of the last run
+    warning: str | None = None  # read, but with a problem worth telling (lenient XML)
 
 
 @dataclass(frozen=True)
@@ -253,7 +254,13 @@ def run_feed(
             scanned += 1
         if complete and feed.etag:
             etags[feed.source] = (feed.etag, mode)
-        outcomes.append(SourceOutcome(feed.source, entries=len(parsed.entries), scanned=scanned))
+        if parsed.warning:
+            say(f"  warning: {parsed.warning}")
+        outcomes.append(
+            SourceOutcome(
+                feed.source, entries=len(parsed.entries), scanned=scanned, warning=parsed.warning
+            )
+        )
         say(f"  {len(parsed.entries)} entries, {scanned} new or changed")
 
     report = scanner.report(results)

@@ -36,6 +36,10 @@ class FeedError(SanctionscanError):
     """Feed bytes that are unsafe, malformed or not a feed at all."""
 
 
+class MalformedFeed(FeedError):
+    """Feed bytes that are not well-formed XML (but declared no DTD or entity)."""
+
+
 @dataclass(frozen=True)
 class FeedEntry:
     feed: str  # the source the entry came from (URL or path as given)
@@ -55,6 +59,7 @@ class ParsedFeed:
     source: str
     title: str | None
     entries: list[FeedEntry]
+    warning: str | None = None  # e.g. read leniently because the XML was not well formed
 
 
 def looks_like_xml(data: bytes) -> bool:
@@ -70,7 +75,7 @@ def check_safe_xml(data: bytes, source: str) -> str:
     except DefusedXmlException as exc:
         raise FeedError(f"{source}: refused unsafe XML ({type(exc).__name__}: {exc})") from exc
     except ParseError as exc:
-        raise FeedError(f"{source}: malformed XML ({exc})") from exc
+        raise MalformedFeed(f"{source}: malformed XML ({exc})") from exc
     except (ValueError, RecursionError) as exc:  # pragma: no cover - exotic encodings, nesting
         raise FeedError(f"{source}: unreadable XML ({exc})") from exc
     tag = root.tag
@@ -79,8 +84,17 @@ def check_safe_xml(data: bytes, source: str) -> str:
 
 def parse_feed(data: bytes, source: str) -> ParsedFeed:
     """Parse RSS/Atom bytes into entries; raise `FeedError` for anything that is not a feed."""
-    root = check_safe_xml(data, source)
-    if root not in FEED_ROOTS:
+    warning = None
+    try:
+        root = check_safe_xml(data, source)
+    except MalformedFeed as exc:
+        # Real feeds often break XML in harmless ways (an HTML "&nbsp;" in a title). Without a
+        # DTD there can be no entity declarations, hence no bomb: read such a feed leniently and
+        # say so. Anything declaring a DTD must be well formed to be trusted.
+        if not _lenient_is_safe(data):
+            raise
+        root, warning = "", f"{exc}; read leniently"
+    if warning is None and root not in FEED_ROOTS:
         raise FeedError(f"{source}: not an RSS or Atom feed (root element <{root}>)")
     # Bytes only: feedparser never opens URLs or files we did not hand it.
     parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
@@ -92,8 +106,18 @@ def parse_feed(data: bytes, source: str) -> ParsedFeed:
             continue
         seen.add(entry.entry_id)
         entries.append(entry)
+    if warning is not None and (not parsed.get("version") or not entries):
+        raise MalformedFeed(warning.removesuffix("; read leniently"))
     feed_title = parsed.feed.get("title") if parsed.get("feed") else None
-    return ParsedFeed(source=source, title=_clean(feed_title), entries=entries)
+    return ParsedFeed(source=source, title=_clean(feed_title), entries=entries, warning=warning)
+
+
+def _lenient_is_safe(data: bytes) -> bool:
+    head = data[:200]
+    if b"\x00" in head or head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False  # UTF-16/32: the byte search below would not see a DTD
+    lowered = data.lower()
+    return b"<!doctype" not in lowered and b"<!entity" not in lowered
 
 
 def _entry(raw: feedparser.FeedParserDict, source: str) -> FeedEntry | None:

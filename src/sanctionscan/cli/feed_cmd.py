@@ -217,6 +217,9 @@ def _summary(run: FeedRun, fail_on: str, say: Progress) -> None:
     scanned = sum(1 for d in report.documents if d.skipped is None)
     for source in run.failed_sources:
         say(f"feed failed: {source.error}")
+    for source in run.sources:
+        if source.warning:
+            say(f"feed warning: {source.warning}")
     for doc in report.documents:
         if doc.skipped and doc.id not in {s.source for s in run.failed_sources}:
             say(f"skipped {doc.id}: {doc.skipped}")
