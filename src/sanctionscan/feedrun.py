@@ -252,6 +252,8 @@ def run_feed(
                 # the feed's ETag (which would answer 304 next time) is recorded
                 complete = False
             scanned += 1
+            if scanned % 50 == 0:  # long feeds (or page fetches) show they are moving
+                say(f"  {scanned} entries scanned...")
         if complete and feed.etag:
             etags[feed.source] = (feed.etag, mode)
         if parsed.warning:
