@@ -307,6 +307,8 @@ def test_load_lists_reads_every_file_and_reports_all_errors(tmp_path: Path) -> N
         load_lists(tmp_path)
     files = {Path(e.file).name for e in info.value.errors}
     assert files == {"c.yaml", "d.yaml"}
+    with pytest.raises(RuleSetError, match="no such lists folder"):
+        load_lists(tmp_path / "missing")
 
 
 def test_shipped_lists_load_and_match_the_sample() -> None:

@@ -560,6 +560,8 @@ def load_lists(directory: Path | str) -> list[SanctionsList]:
     """Load every `*.yaml` list file in a folder, in name order. All files are checked and every
     error is reported together (RuleSetError), not only the first file's."""
     directory = Path(directory)
+    if not directory.is_dir():
+        raise RuleSetError([RuleFileError(str(directory), 1, "no such lists folder")])
     lists: list[SanctionsList] = []
     errors: list[RuleFileError] = []
     names: dict[str, Path] = {}
