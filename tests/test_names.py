@@ -85,6 +85,7 @@ def _found(matcher: ListMatcher, text: str) -> list[ListedMatch]:
     ("shares of Korea Samma Shipping Co., Ltd. were", "KPe.065",
      "Korea Samma Shipping Co., Ltd"),
     ("wired money to the DCB account", "KPe.023", "DCB"),
+    ("the owner, Samma Shipping, denied it", "KPe.065", "Samma Shipping"),
     ("the Ministry of the People’s Armed Forces ordered", "KPe.054",
      "Ministry of the People’s Armed Forces"),
     ("Office 39 of the party", "KPe.030", "Office 39"),

@@ -334,9 +334,29 @@ def _forms_for(index: int, entry: ListEntry) -> list[_Form]:
         for acronym in _acronyms_in(alias):
             forms.append(_make_form(index, alias, (acronym,), quality, "acronym",
                                     ("acronym-case-sensitive",), script))
-        for text, steps in _name_variants(alias):
+        variants = _name_variants(alias)
+        if entry.type == "entity":
+            variants += _without_country(variants)
+        for text, steps in variants:
             forms.extend(_forms_for_text(index, entry, alias, text, quality, steps, script))
     return forms
+
+
+_COUNTRY_PREFIXES = _fold_words(["korea", "korean", "dprk", "dprkn"])
+
+
+def _without_country(variants: list[tuple[str, tuple[str, ...]]]
+                     ) -> list[tuple[str, tuple[str, ...]]]:
+    """"Korea Samma Shipping Co" is also written "Samma Shipping Co": drop a leading country
+    word when a real name and another word remain."""
+    extra = []
+    for text, steps in variants:
+        tokens = [t.group() for t in _TOKEN.finditer(text)]
+        rest = tokens[1:]
+        if (tokens and _fold(tokens[0]) in _COUNTRY_PREFIXES and len(rest) >= 2
+                and any(_token_class(_fold(t)) == "name" for t in rest)):
+            extra.append((" ".join(rest), steps + ("country-dropped",)))
+    return extra
 
 
 def _forms_for_text(index: int, entry: ListEntry, alias: str, text: str,
@@ -858,15 +878,12 @@ def _without_common_names(forms: list[_Form], entry_df: dict[str, set[int]]) -> 
 
 
 def _dedupe(forms: list[_Form]) -> list[_Form]:
-    # One entry reaches the same key sequence through several aliases; keep the first (the
-    # primary name comes first, then aliases as listed, then derived spellings).
-    seen: set[tuple[int, tuple[str, ...], FormKind, tuple[str, ...]]] = set()
-    kept = []
-    for form in forms:
+    # One entry reaches the same key sequence through several aliases; keep the spelling the
+    # list gives most directly (fewest derivation steps; the primary name first on a tie).
+    best: dict[tuple[int, tuple[str, ...], FormKind, tuple[str, ...]], int] = {}
+    for i, form in enumerate(forms):
         marker = (form.entry, form.keys, form.kind,
                   form.raw_tokens if form.kind == "acronym" else ())
-        if marker in seen:
-            continue
-        seen.add(marker)
-        kept.append(form)
-    return kept
+        if marker not in best or len(form.steps) < len(forms[best[marker]].steps):
+            best[marker] = i
+    return [forms[i] for i in sorted(best.values())]
