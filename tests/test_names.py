@@ -163,6 +163,8 @@ def test_match_explains_itself(matcher: ListMatcher) -> None:
     assert "romanisation" in match.steps
     (exact,) = _found(matcher, "KIM JONG SIK visited.")
     assert exact.steps == ["exact"] and exact.score == 100
+    (former,) = _found(matcher, "CHANGGWANG CREDIT BANK paid.")
+    assert former.ref == "KPe.003" and "former-name" in former.steps
 
 
 @pytest.mark.parametrize("text", [

@@ -327,18 +327,21 @@ def _is_distinctive(folded: str) -> bool:
 
 
 def _forms_for(index: int, entry: ListEntry) -> list[_Form]:
-    names: list[tuple[str, AliasQuality, bool]] = [(entry.name, "good", False)]
-    names += [(a.name, a.quality, a.original_script) for a in entry.aliases]
+    names: list[tuple[str, AliasQuality, bool, bool]] = [(entry.name, "good", False, False)]
+    names += [(a.name, a.quality, a.original_script, a.former) for a in entry.aliases]
     forms: list[_Form] = []
-    for alias, quality, script in names:
+    for alias, quality, script, former in names:
+        # A previous name still identifies the party, but the reader should know it is one.
+        base = ("former-name",) if former else ()
         for acronym in _acronyms_in(alias):
             forms.append(_make_form(index, alias, (acronym,), quality, "acronym",
-                                    ("acronym-case-sensitive",), script))
+                                    base + ("acronym-case-sensitive",), script))
         variants = _name_variants(alias)
         if entry.type == "entity":
             variants += _without_country(variants)
         for text, steps in variants:
-            forms.extend(_forms_for_text(index, entry, alias, text, quality, steps, script))
+            forms.extend(_forms_for_text(index, entry, alias, text, quality, base + steps,
+                                         script))
     return forms
 
 
