@@ -296,3 +296,14 @@ def test_aliases_made_only_of_common_names_need_every_word() -> None:
     assert [m.ref for m in matcher.find("Ahmed Hassan Ali said so.")] == ["QDi.900"]
     # a rare name among common ones still matches as usual
     assert [m.ref for m in matcher.find("Ahmed Ali Zubayr said so.")] == ["QDi.901"]
+
+
+def test_random_text_never_breaks_the_offsets(matcher: ListMatcher) -> None:
+    rng = random.Random(11)
+    pieces = ["Kim", "Jong", "Sik", "-", "’s", " ", "  ", "\n", "\n\n", ";", ".", ",", "İ", "ß",
+              "é", "e\u0301", "金铁三", "Tanchon", "Commercial", "Bank", "IMO", "8910811", "(",
+              ")", "\"", "Co.", "Ltd", "KOMID", "al-", "Shabaab", "😀", "\u200b", "\x00"]
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        for match in _found(matcher, text):
+            assert 0 <= match.start < match.end <= len(text)
