@@ -139,9 +139,11 @@ def _sentence_frames(ctx: _Context, sentence: Sentence, goods: list[Mention],
     cues = ctx.m.in_span(ctx.m.cues, sentence.start, sentence.end)
     markers = ctx.m.in_span(ctx.m.markers, sentence.start, sentence.end)
     modifiers = ctx.m.in_span(ctx.m.modifiers, sentence.start, sentence.end)
-    live_parties = [p for p in parties if not _is_lookalike(lex, p)]
+    live_parties = [p for p in parties if not _is_lookalike(lex, p)
+                    and not _is_dateline(folded, sentence, p)]
     when = _event_date(folded[sentence.start:sentence.end], ctx.published)
     frames = []
+    found_goods: list[Mention] = []
     for i, action in enumerate(actions):
         entry = lex.actions[action.ref]
         kind = entry.kind
@@ -154,9 +156,10 @@ def _sentence_frames(ctx: _Context, sentence: Sentence, goods: list[Mention],
         frame_goods = _cargo_over_carrier(folded, _goods_for(
             folded, action, goods, left_bound, right_bound, nominal, passive, lex), goods)
         carried = False
-        if not frame_goods and ctx.previous_goods and _ANAPHOR.search(
-                folded[max(sentence.start, action.start - 30):min(sentence.end,
-                                                                   action.end + 25)]):
+        if not frame_goods and i and found_goods:
+            frame_goods = list(found_goods)  # "was bought in Shenyang and sent to Pyongyang"
+        elif not frame_goods and ctx.previous_goods and _refers_back(
+                folded, sentence, action, passive, nominal):
             frame_goods = list(ctx.previous_goods)
             carried = True
         if entry.only_with:
@@ -167,6 +170,7 @@ def _sentence_frames(ctx: _Context, sentence: Sentence, goods: list[Mention],
                            if not set(lex.goods[g.ref].tags) & set(entry.conveyance)]
         if not frame_goods:
             continue
+        found_goods = frame_goods
         # a demonym is the goods' origin only for the goods of this frame: in "Russian
         # tankers delivered diesel" the tankers carry, so "Russian" names the supplier
         origin = _origins(folded, live_parties, frame_goods)
@@ -184,7 +188,7 @@ def _sentence_frames(ctx: _Context, sentence: Sentence, goods: list[Mention],
                 carried or _ANAPHOR.search(folded[sentence.start:sentence.end])
                 or _DEFINITE_GOODS.search(folded[sentence.start:sentence.end])):
             prev = ctx.previous[-1]
-            if prev.suppliers or prev.recipients:
+            if prev.status is not Status.legal_context and (prev.suppliers or prev.recipients):
                 suppliers, recipients = list(prev.suppliers), list(prev.recipients)
                 carried = True
                 notes.append("parties carried over from the previous sentence")
@@ -197,6 +201,25 @@ def _sentence_frames(ctx: _Context, sentence: Sentence, goods: list[Mention],
             carried=carried, inferred_supplier=inferred,
         ))
     return frames
+
+
+def _is_dateline(folded: str, sentence: Sentence, p: Mention) -> bool:
+    # "SEOUL — Ski equipment...", "TEHRAN (Reuters) -": where the story was filed
+    return p.start - sentence.start <= 2 and bool(
+        re.match(r"\s*(?:\([^)]{1,30}\)\s*)?[-—–:]", folded[p.end:p.end + 32]))
+
+
+def _refers_back(folded: str, sentence: Sentence, action: Mention, passive: bool,
+                 nominal: bool) -> bool:
+    """A pronoun that stands for goods of the previous sentence: the object of an active verb
+    ("delivered them"), the subject of a passive ("They were later smuggled"). In "it sent a
+    warning" the pronoun is the sender, not the goods."""
+    if nominal:
+        return False
+    if passive:
+        before = folded[max(sentence.start, action.start - 40):action.start]
+        return bool(re.search(r"\b(?:it|they|these|those)\s+(?:[\w']+\s+){0,4}$", before))
+    return bool(re.match(r"\s+(?:it|them|these|those)\b", folded[action.end:action.end + 8]))
 
 
 def _is_lookalike(lex: CompiledLexicon, p: Mention) -> bool:
@@ -323,6 +346,13 @@ def _marker_before(folded: str, p: Mention, markers: list[Mention], floor: int,
     before = _words(folded[max(floor, p.start - 24):p.start])
     while before and before[-1] in _NOUN_PHRASE_FILLER:
         before.pop()
+    if len(before) >= 2 and before[-1] in {"from", "of", "in"} and before[-2] in _GROUP_NOUNS:
+        # "to buyers from Pyongyang", "by traders from China": the group's marker decides
+        group_at = folded.rfind(before[-2], max(floor, p.start - 24), p.start)
+        inside_party = any(q.start <= group_at < q.end for q in parties)
+        if group_at > floor and not inside_party:
+            proxy = Mention(p.kind, group_at, group_at + len(before[-2]), p.ref, p.form)
+            return _marker_before(folded, proxy, markers, floor, actions, [])
     if before and before[-1] == "by":
         # "a report by the Security Council's panel" attributes a source, not an agent
         return 4 if len(before) > 1 and before[-2] in _ATTRIBUTION_NOUNS else 3
@@ -389,7 +419,9 @@ def _roles(folded: str, action: Mention, kind: str, nominal: bool, passive: bool
                        and len(_words(folded[subject.end:action.start])) <= 12):
                 side.append(subject)
         elif passive:
-            if kind == "transfer":
+            between = _words(folded[subject.end:action.start])
+            if kind == "transfer" and all(w in _BE or w in _ADVERBS or w in {"'s", "s"}
+                                          for w in between):
                 recipients.append(subject)  # "Kim was given a limousine"
         elif kind == "acquire":
             recipients.append(subject)
