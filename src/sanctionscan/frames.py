@@ -35,7 +35,9 @@ _GROUP_NOUNS = frozenset(
     "forces force militia militias fighters rebels troops army units unit groups group "
     "government governments authorities factions faction gangs side allies proxies officials "
     "regime navy military buyers buyer customers clients firms firm companies company traders "
-    "dealers agents brokers leadership administration ministry".split())
+    "dealers agents brokers leadership administration ministry suppliers supplier sellers "
+    "seller exporters exporter importers importer smugglers smuggler traffickers "
+    "recipients end-users end-user businessmen businessman nationals".split())
 _GROUP_LINKS = frozenset("in of at".split())
 _NOT_A_RECIPIENT = re.compile(
     r"\b(?:according|due|thanks|prior|next|close|compared|similar|related|addition|response|"
@@ -74,6 +76,7 @@ _FLAG_COMPOUND = re.compile(r"-(?:registered|flagged|flag|owned|operated|based|c
 _DEFINITE_GOODS = re.compile(r"\b(?:the|this|that|these|those) (?:shipment|cargo|consignment|"
                              r"delivery|deliveries|goods|vehicles?|cars?|trucks?|weapons|arms|"
                              r"oil|fuel|coal|vessels?|ship|tanker)\b")
+_DEFINITE = re.compile(r"\b(?:the|these|those|such|this|that)\s+(?:[\w-]+\s+)?$")
 _ANAPHOR = re.compile(r"\b(it|they|them|these|those|this|the same)\b")
 _MONTHS = {m: i for i, m in enumerate(
     "january february march april may june july august september october november "
@@ -156,6 +159,14 @@ def _sentence_frames(ctx: _Context, sentence: Sentence, goods: list[Mention],
         frame_goods = _cargo_over_carrier(folded, _goods_for(
             folded, action, goods, left_bound, right_bound, nominal, passive, lex), goods)
         carried = False
+        if frame_goods and ctx.previous_goods and all(
+                lex.goods[g.ref].generic and _DEFINITE.search(folded[max(0, g.start - 12):g.start])
+                for g in frame_goods):
+            # "the equipment" after "vacuum pumps": the definite generic word points back
+            specific = [g for g in ctx.previous_goods if not lex.goods[g.ref].generic]
+            if specific:
+                frame_goods = frame_goods + specific
+                carried = True
         if not frame_goods and i and found_goods:
             frame_goods = list(found_goods)  # "was bought in Shenyang and sent to Pyongyang"
         elif not frame_goods and ctx.previous_goods and _refers_back(
@@ -357,7 +368,11 @@ def _marker_before(folded: str, p: Mention, markers: list[Mention], floor: int,
         # "a report by the Security Council's panel" attributes a source, not an agent
         return 4 if len(before) > 1 and before[-2] in _ATTRIBUTION_NOUNS else 3
     if before and before[-1] in {"in", "of"} and any(w in _GROUP_NOUNS for w in before[-4:-1]):
-        return 0  # "armed groups in eastern Libya sold...": the group stands for the place
+        # "armed groups in eastern Libya sold...": the group stands for the place, unless a
+        # party names the group itself ("M23 rebels in eastern Congo")
+        group_start = max(floor, p.start - 40)
+        named = any(q.end <= p.start and q.end >= group_start and q is not p for q in parties)
+        return 4 if named else 0
     if before and before[-1] in {"with", "of", "in", "at", "on", "against", "between",
                                  "among", "via", "through", "like", "as", "than", "and", ","}:
         return 4  # other prepositions: not a subject
