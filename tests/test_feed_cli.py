@@ -331,3 +331,16 @@ def test_unchanged_feed_costs_a_304_with_its_etag(tmp_path: Path, server: FeedSe
     assert changed.exit_code == 1 and "0 not modified" in changed.stderr
     # switching on --fetch-articles ignores the ETag recorded without it
     assert "0 not modified" in invoke(*args, "--fetch-articles").stderr
+
+
+def test_unwritable_report_commits_nothing(tmp_path: Path, server: FeedServer) -> None:
+    from sanctionscan.state import State
+
+    server.set("/wire.xml", rss([("g1", "Trucks", TRUCKS)]))
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    args = feed_args(tmp_path, server.url("/wire.xml"))
+    result = invoke(*args, "-q", "-o", str(blocker / "r.sarif"))
+    assert result.exit_code == 2 and "cannot write report" in result.stderr
+    with State.open(tmp_path / "state.sqlite") as state:
+        assert state.entry_count() == 0

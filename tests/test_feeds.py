@@ -255,6 +255,33 @@ def test_fetch_gives_up_after_retries_with_backoff() -> None:
     assert delays == [0.25, 0.5]
 
 
+def test_fetch_honours_retry_after_within_its_ceiling() -> None:
+    answers = iter([httpx.Response(429, headers={"Retry-After": "3"}),
+                    httpx.Response(429, headers={"Retry-After": "3600"}),
+                    httpx.Response(200, content=b"<rss/>")])  # fmt: skip
+    delays: list[float] = []
+    policy = FetchPolicy(retries=2, backoff=0.5, max_backoff=8.0)
+    transport = httpx.MockTransport(lambda request: next(answers))
+    with Fetcher(policy, transport=transport, sleep=delays.append) as fetcher:
+        assert fetcher.get("https://feeds.example/busy").content == b"<rss/>"
+    assert delays == [3.0, 8.0]
+
+
+def test_fetch_gives_up_on_a_slow_drip() -> None:
+    clock = iter(range(0, 1000, 10))
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=iter([b"<rss>"] * 50))
+
+    policy = FetchPolicy(retries=0, total_timeout=25)
+    transport = httpx.MockTransport(handler)
+    with (
+        Fetcher(policy, transport=transport, clock=lambda: float(next(clock))) as fetcher,
+        pytest.raises(FetchError, match="longer than 25 s"),
+    ):
+        fetcher.get("https://feeds.example/drip")
+
+
 def test_fetch_does_not_retry_a_404() -> None:
     with serve() as server, Fetcher(sleep=no_sleep) as fetcher:
         with pytest.raises(FetchError, match="HTTP 404"):

@@ -34,6 +34,7 @@ class FetchError(SanctionscanError):
 @dataclass(frozen=True)
 class FetchPolicy:
     timeout: float = 20.0  # seconds, per connect / read / write phase
+    total_timeout: float = 120.0  # seconds for a whole response: a slow drip cannot stall a run
     max_bytes: int = 10 * 1024 * 1024
     retries: int = 3  # attempts after the first one
     backoff: float = 0.5  # seconds before the first retry; doubles each time
@@ -54,7 +55,8 @@ class Fetched:
 class Fetcher:
     """One HTTP client with one policy, reused for every request of a run.
 
-    `transport` lets tests plug in `httpx.MockTransport`; `sleep` lets them skip the backoff.
+    `transport` lets tests plug in `httpx.MockTransport`; `sleep` and `clock` let them skip the
+    backoff and fake a slow server.
     """
 
     def __init__(
@@ -62,9 +64,11 @@ class Fetcher:
         policy: FetchPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.policy = policy or FetchPolicy()
         self._sleep = sleep
+        self._clock = clock
         self._client = httpx.Client(
             headers={"User-Agent": self.policy.user_agent, "Accept-Encoding": "gzip, deflate"},
             timeout=httpx.Timeout(self.policy.timeout),
@@ -95,14 +99,19 @@ class Fetcher:
         if accept:
             headers["Accept"] = accept
         last_problem = "no attempt made"
+        retry_after: float | None = None
         for attempt in range(self.policy.retries + 1):
             if attempt:
                 delay = min(self.policy.backoff * 2 ** (attempt - 1), self.policy.max_backoff)
+                if retry_after is not None:
+                    # the server said when to come back; honour it within our own ceiling
+                    delay = min(max(delay, retry_after), self.policy.max_backoff)
                 self._sleep(delay)
             try:
                 return self._get_once(url, headers)
             except _Retryable as exc:
                 last_problem = str(exc)
+                retry_after = exc.retry_after
         raise FetchError(f"{url}: {last_problem} (after {self.policy.retries + 1} attempts)")
 
     def _get_once(self, url: str, headers: dict[str, str]) -> Fetched:
@@ -117,7 +126,10 @@ class Fetcher:
                         not_modified=True,
                     )
                 if response.status_code in RETRY_STATUSES:
-                    raise _Retryable(f"HTTP {response.status_code}")
+                    raise _Retryable(
+                        f"HTTP {response.status_code}",
+                        _retry_after(response.headers.get("Retry-After")),
+                    )
                 if response.status_code >= 400:
                     raise FetchError(f"{url}: HTTP {response.status_code}")
                 body = self._read_limited(url, response)
@@ -142,17 +154,35 @@ class Fetcher:
             raise FetchError(f"{url}: response of {int(declared)} bytes exceeds limit of {limit}")
         chunks: list[bytes] = []
         size = 0
+        deadline = self._clock() + self.policy.total_timeout
         # iter_bytes yields decoded bytes, so a small gzip bomb is caught here too
         for chunk in response.iter_bytes():
             size += len(chunk)
             if size > limit:
                 raise FetchError(f"{url}: response exceeds limit of {limit} bytes")
+            if self._clock() > deadline:
+                raise _Retryable(f"response took longer than {self.policy.total_timeout:g} s")
             chunks.append(chunk)
         return b"".join(chunks)
 
 
 class _Retryable(Exception):
     """A failure worth another attempt (timeouts, connection resets, 429, 5xx)."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (the delta-seconds form; dates are ignored)."""
+    if value is None:
+        return None
+    try:
+        seconds = float(value.strip())
+    except ValueError:
+        return None
+    return seconds if seconds >= 0 else None
 
 
 def read_local(path: Path, max_bytes: int) -> bytes:

@@ -203,7 +203,13 @@ def feed(
         sys.exit(EXIT_INPUT)
     with state, Fetcher(policy) as fetcher:
         run = run_feed(list(sources), scanner, state, fetcher, options, progress=say)
-        write_outputs(run.report, pairs, run.texts, color=sys.stdout.isatty())
+        try:
+            write_outputs(run.report, pairs, run.texts, color=sys.stdout.isatty())
+        except OSError as exc:
+            # No report, no commit: the next run scans these entries again.
+            where = f" {exc.filename}" if exc.filename else ""
+            click.echo(f"sanctionscan: cannot write report{where}: {exc.strerror or exc}", err=True)
+            sys.exit(EXIT_USAGE)
         # Only now, with every report on disk, do these entries count as seen.
         commit(state, run)
     _summary(run, fail_on, say)
