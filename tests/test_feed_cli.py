@@ -344,3 +344,27 @@ def test_unwritable_report_commits_nothing(tmp_path: Path, server: FeedServer) -
     assert result.exit_code == 2 and "cannot write report" in result.stderr
     with State.open(tmp_path / "state.sqlite") as state:
         assert state.entry_count() == 0
+
+
+def test_atom_feed_entries_are_scanned(tmp_path: Path, server: FeedServer) -> None:
+    atom = f"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <title>Atom wire</title><id>urn:test:wire</id><updated>2024-04-03T00:00:00Z</updated>
+  <entry><id>urn:test:wire:7</id><title>Convoy</title>
+    <link rel="alternate" href="https://atom.example/convoy"/>
+    <updated>2024-04-03T08:00:00Z</updated>
+    <summary type="html">&lt;p&gt;{TRUCKS}&lt;/p&gt;</summary></entry>
+</feed>"""
+    server.set("/atom.xml", atom, "application/atom+xml")
+    out = tmp_path / "r.json"
+    result = invoke(*feed_args(tmp_path, server.url("/atom.xml")), "-q", "-o", str(out))
+    assert result.exit_code == 1
+    report = json.loads(out.read_text())
+    (doc,) = report["documents"]
+    assert (doc["id"], doc["url"], doc["title"]) == (
+        "urn:test:wire:7",
+        "https://atom.example/convoy",
+        "Convoy",
+    )
+    assert doc["findings"][0]["rule_id"] == "UN-KP-VEH-001"
+    assert report["manifest"]["options"]["fail_on"] == "high"
