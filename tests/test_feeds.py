@@ -676,3 +676,26 @@ def test_feed_etag_is_kept_only_when_every_entry_was_recorded(tmp_path: Path) ->
         assert run.etags == {server.url("/links.xml"): ('"e1"', "entries")}
         again, scanner = run_once([server.url("/links.xml")], tmp_path / "s.sqlite")
         assert again.sources[0].not_modified and scanner.scanned == []
+
+
+def test_a_feed_named_twice_is_read_once(tmp_path: Path) -> None:
+    feed_file = tmp_path / "wire.xml"
+    feed_file.write_text(rss([("g1", "Trucks", STORY)]))
+    listing = tmp_path / "feeds.txt"
+    listing.write_text("wire.xml\n")
+    run, scanner = run_once([str(feed_file), str(listing), str(feed_file)], tmp_path / "s.sqlite")
+    assert [s.source for s in run.sources] == [str(feed_file)]
+    assert scanner.scanned == [u("g1")]
+
+
+def test_same_article_in_two_feeds_is_scanned_once_and_remembered_for_both(
+    tmp_path: Path,
+) -> None:
+    one, two = tmp_path / "one.xml", tmp_path / "two.xml"
+    one.write_text(rss([("g1", "Trucks", STORY)]))
+    two.write_text(rss([("g1", "Trucks", STORY)], title="Other wire"))
+    run, scanner = run_once([str(one), str(two)], tmp_path / "s.sqlite")
+    assert scanner.scanned == [u("g1")] and len(run.report.findings) == 1
+    assert sorted(p.feed for p in run.pending) == [str(one), str(two)]
+    again, scanner = run_once([str(one), str(two)], tmp_path / "s.sqlite")
+    assert scanner.scanned == [] and again.unchanged == 2

@@ -138,7 +138,11 @@ def expand_sources(
     """Read every source; a local file that is not XML is a list of feeds, one a line."""
     lookup = etag_for or (lambda _source: None)
     out: list[_FeedBytes] = []
+    done: set[str] = set()  # a feed named twice (directly and in a list) is read once
     for source in sources:
+        if source in done:
+            continue
+        done.add(source)
         try:
             read = _read(source, fetcher, lookup(source))
         except FetchError as exc:
@@ -151,6 +155,9 @@ def expand_sources(
         if not listed:
             out.append(_FeedBytes(source, None, f"{source}: neither a feed nor a list of feeds"))
         for item in listed:
+            if item in done:
+                continue
+            done.add(item)
             try:
                 out.append(_read(item, fetcher, lookup(item)))
             except FetchError as exc:
@@ -236,8 +243,12 @@ def run_feed(
                 unchanged += 1
                 continue
             if entry.entry_id in scanned_ids:
-                # the same article in two feeds: scanned once, remembered for both
-                duplicates.append((entry.feed, entry.entry_id, key, entry.entry_id))
+                # the same article in two feeds: scanned once, remembered for both (unless its
+                # page could not be fetched, then for neither)
+                if entry.entry_id in pending_keys:
+                    duplicates.append((entry.feed, entry.entry_id, key, entry.entry_id))
+                else:
+                    complete = False
                 continue
             scanned_ids.add(entry.entry_id)
             result, doc = _scan_entry(entry, scanner, fetcher, options.fetch_articles)
