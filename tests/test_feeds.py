@@ -150,6 +150,16 @@ def test_main_text_survives_hostile_markup() -> None:
     assert "ok" in text
 
 
+def test_main_text_stays_linear_on_stray_end_tags() -> None:
+    import time
+
+    hostile = "<div>" * 50_000 + "words" + "</span>" * 50_000
+    started = time.monotonic()
+    text, _ = extract_main_text(hostile)
+    assert text == "words"
+    assert time.monotonic() - started < 5  # was quadratic: ~6 s before the open-tag counts
+
+
 def test_decode_html_follows_declared_charset() -> None:
     page = '<meta charset="iso-8859-1"><p>Caf\xe9</p>'.encode("latin-1")
     assert "Café" in decode_html(page)

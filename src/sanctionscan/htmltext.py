@@ -13,6 +13,7 @@ and cannot overflow the stack; a nesting counter keeps pathological pages from g
 from __future__ import annotations
 
 import re
+from collections import Counter
 from html.parser import HTMLParser
 
 # Content inside these never belongs to the article body.
@@ -49,6 +50,9 @@ class _Extractor(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.stack: list[tuple[str, bool]] = []  # (tag, opened a dropped region)
+        # how many of each tag are open: an end tag nobody opened is ignored without walking
+        # the stack, so a flood of stray end tags on deep markup stays linear
+        self.open_counts: Counter[str] = Counter()
         self.drop_depth = 0
         self.article_depth = 0
         self.main_depth = 0
@@ -80,6 +84,7 @@ class _Extractor(HTMLParser):
             return
         drops = tag in DROP_TAGS or self._looks_like_furniture(tag, attrs)
         self.stack.append((tag, drops))
+        self.open_counts[tag] += 1
         if drops:
             self.drop_depth += 1
         if tag == "article":
@@ -96,9 +101,12 @@ class _Extractor(HTMLParser):
         if tag in BLOCK_TAGS:
             self._flush()
         # Close up to the matching open tag; unmatched end tags are ignored, like a browser.
+        if not self.open_counts[tag]:
+            return
         for i in range(len(self.stack) - 1, -1, -1):
             if self.stack[i][0] == tag:
                 for closed, drops in reversed(self.stack[i:]):
+                    self.open_counts[closed] -= 1
                     if drops:
                         self.drop_depth -= 1
                     if closed == "article":
