@@ -12,6 +12,8 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from enum import IntEnum
+from operator import attrgetter
+from typing import NamedTuple
 
 from sanctionscan.lexicon import CompiledLexicon, Hit, Layer, PartyForm, fold
 
@@ -26,10 +28,10 @@ class Kind(IntEnum):
     LISTED = 7
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
-    # Internal per-document values: plain slotted dataclasses, since a document yields
-    # hundreds of them and they never leave the engine (findings are the pydantic results).
+class Mention(NamedTuple):
+    # Internal per-document values: named tuples, since a document yields hundreds of them
+    # and they never leave the engine (findings are the pydantic results). A tuple is built
+    # several times faster than a frozen dataclass; equality and hashing are the same.
     kind: Kind
     start: int
     end: int
@@ -53,7 +55,7 @@ class Mentions:
     listed: list[object] = field(default_factory=list)  # ListedMatch values, by Mention.ref
 
     def in_span(self, items: list[Mention], start: int, end: int) -> list[Mention]:
-        i = bisect_left([m.start for m in items], start)
+        i = bisect_left(items, start, key=_start)  # no list of starts built per call
         out = []
         while i < len(items) and items[i].start < end:
             if items[i].end <= end:
@@ -61,6 +63,8 @@ class Mentions:
             i += 1
         return out
 
+
+_start = attrgetter("start")
 
 _VERB_CONTEXT = re.compile(r"(?:\b(?:he|she|it|they|who|which|that|also|and|has|have|had)\s+)$")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
@@ -159,15 +163,22 @@ def _longest(hits: list[Hit], prefer: object) -> list[Hit]:
     taken: list[tuple[int, int]] = []
     kept: list[Hit] = []
     seen_spans: set[tuple[int, int]] = set()
+    # characters already under a kept span: an overlap test per hit without a pass over `taken`
+    covered = bytearray(max((h.end for h in hits), default=0))
     for hit in ordered:
         span = (hit.start, hit.end)
         if span in seen_spans:
             continue  # one reading per span; the preferred kind came first
-        if any(hit.start < e and s < hit.end for s, e in taken):
+        if hit.start < hit.end:
+            if covered.find(1, hit.start, hit.end) != -1:
+                continue
+        elif any(hit.start < e and s < hit.end for s, e in taken):
             continue
         taken.append(span)
         seen_spans.add(span)
         kept.append(hit)
+        if hit.start < hit.end:
+            covered[hit.start:hit.end] = b"\x01" * (hit.end - hit.start)
     kept.sort(key=lambda h: h.start)
     return kept
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from enum import IntEnum
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -40,9 +40,11 @@ class PartyForm(IntEnum):
     SHORT = 4
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     """One raw automaton match, before overlaps are resolved."""
+
+    # A named tuple, not a frozen dataclass: a document yields hundreds of hits and a tuple is
+    # built several times faster.
 
     start: int
     end: int
@@ -58,9 +60,17 @@ _FOLD = str.maketrans({
 })
 
 
+_FOLD_PAIRS = tuple((chr(k), v) for k, v in _FOLD.items())
+
+
 def fold(text: str) -> str:
     """Lower-case and fold punctuation without changing the length of the text."""
-    folded = text.translate(_FOLD)
+    # The same as text.translate(_FOLD), 10x faster: str.translate looks every character up
+    # in a dict, while `in` and `replace` of the few characters present run at memchr speed.
+    folded = text
+    for char, replacement in _FOLD_PAIRS:
+        if char in folded:
+            folded = folded.replace(char, replacement)
     lowered = folded.lower()
     if len(lowered) == len(folded):
         return lowered
@@ -166,15 +176,16 @@ class CompiledLexicon:
         for last, (length, payloads) in self._automaton.iter(folded):
             end = last + 1
             start = end - length
-            if start > 0 and _is_word_char(folded[start - 1]):
+            # inlined _is_word_char: this loop runs for every raw match of every document
+            if start > 0 and folded[start - 1].isalnum():
                 continue
-            if end < n and _is_word_char(folded[end]):
+            if end < n and folded[end].isalnum():
                 continue
             for layer, ref, form, exact in payloads:
                 if exact is not None and text[start:end].replace("-", " ") != exact.replace(
                         "-", " "):
                     continue
-                yield Hit(start, end, Layer(layer), ref, form)
+                yield Hit(start, end, layer, ref, form)  # layer is stored as a Layer
 
 
 def _is_word_char(ch: str) -> bool:
