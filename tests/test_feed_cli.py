@@ -285,6 +285,8 @@ def test_usage_errors_are_exit_2(tmp_path: Path) -> None:
     bad = tmp_path / "baseline.yaml"
     bad.write_text("entries: [{fingerprint: x}]\n")
     assert invoke(*feed_args(tmp_path, "x.xml"), "--baseline", str(bad)).exit_code == 2
+    missing = tmp_path / "missing.yaml"
+    assert invoke(*feed_args(tmp_path, "x.xml"), "--baseline", str(missing)).exit_code == 2
 
 
 def test_scan_reads_html_pages_with_offsets_into_the_extracted_text(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from sanctionscan.errors import InputError, UsageError
+from sanctionscan.errors import UsageError
 from sanctionscan.models import DocumentResult, Finding, Report, Status, Suppression
 
 BASELINE_VERSION = 1
@@ -103,7 +103,8 @@ def load_baseline(path: Path) -> Baseline:
     try:
         raw = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise InputError(f"{path}: cannot read baseline ({exc.strerror or exc})") from exc
+        # a baseline named on the command line that is not there is a configuration mistake
+        raise UsageError(f"{path}: cannot read baseline ({exc.strerror or exc})") from exc
     try:
         data = json.loads(raw) if path.suffix == ".json" else yaml.safe_load(raw)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:

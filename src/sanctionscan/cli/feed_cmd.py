@@ -8,6 +8,7 @@ rule-file error, 3 every source failed (or, with --strict, any source or entry f
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from datetime import date, datetime
@@ -173,9 +174,6 @@ def feed(
         baseline = load_baseline(baseline_path) if baseline_path is not None else None
     except UsageError as exc:
         raise click.UsageError(str(exc)) from exc
-    except InputError as exc:
-        click.echo(f"sanctionscan: {exc}", err=True)
-        sys.exit(EXIT_INPUT)
     ruleset = load_rules_or_exit(rules_dirs, no_default_rules)
     scanner = Scanner(ruleset, min_confidence=min_confidence)
     policy = FetchPolicy(timeout=timeout, max_bytes=max_bytes, retries=retries)
@@ -191,6 +189,7 @@ def feed(
             "fetch_articles": str(fetch_articles).lower(),
             "min_confidence": str(min_confidence),
             "baseline": str(baseline_path) if baseline_path else "",
+            "baseline_sha256": _file_sha256(baseline_path) if baseline_path else "",
             "state": "" if no_state else str(state_path),
             "rules": " ".join(str(p) for p in rules_dirs),
             "dedupe_threshold": str(dedupe_threshold),
@@ -214,6 +213,10 @@ def feed(
         commit(state, run)
     _summary(run, fail_on, say)
     sys.exit(feed_exit_code(run, fail_on, strict))
+
+
+def _file_sha256(path: Path) -> str:
+    return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _summary(run: FeedRun, fail_on: str, say: Progress) -> None:
