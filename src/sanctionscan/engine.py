@@ -34,9 +34,24 @@ _DMY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+((?:19|
 _MDY = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)\b")
 
 
+_DATE_LINE = re.compile(r"^[ \t]*(?:(?:Published|Updated|Posted|Date)\s*:?\s*)?"
+                        r"(?:[A-Za-z]{3,9},?\s+)?[^\n]{6,30}$", re.MULTILINE)
+
+
 def dateline(text: str) -> date | None:
-    """The publication date a news page often prints in its first lines, if any."""
-    head = text[:300]
+    """The publication date a news page prints near its top: in the first lines, or on a line
+    of its own below the headline, byline and view counter."""
+    found = _first_date(text[:300])
+    if found is not None:
+        return found
+    for line in _DATE_LINE.finditer(text[:1500]):
+        found = _first_date(line.group())
+        if found is not None:
+            return found
+    return None
+
+
+def _first_date(head: str) -> date | None:
     candidates = []
     for m in _ISO.finditer(head):
         candidates.append((m.start(), _safe_date(int(m[1]), int(m[2]), int(m[3]))))

@@ -77,6 +77,9 @@ _DEFINITE_GOODS = re.compile(r"\b(?:the|this|that|these|those) (?:shipment|cargo
                              r"delivery|deliveries|goods|vehicles?|cars?|trucks?|weapons|arms|"
                              r"oil|fuel|coal|vessels?|ship|tanker)\b")
 _DEFINITE = re.compile(r"\b(?:the|these|those|such|this|that)\s+(?:[\w-]+\s+)?$")
+# "Iranian-made ballistic and cruise missiles": an explicit origin reaches across a short list
+_MADE_LINK = re.compile(r"^\s*-\s*(?:made|built|manufactured|produced|origin|designed|supplied|"
+                        r"provided|sourced)\b")
 _ANAPHOR = re.compile(r"\b(it|they|them|these|those|this|the same)\b")
 _MONTHS = {m: i for i, m in enumerate(
     "january february march april may june july august september october november "
@@ -328,7 +331,8 @@ def _origins(folded: str, parties: list[Mention], goods: list[Mention]) -> dict[
             gap = folded[p.end:g.start]
             words = _words(gap)
             # adjacent, or one modifier between ("Iranian-made drones", "Russian Aurus car")
-            if _ORIGIN_LINK.match(gap) or (len(words) == 1 and words[0].isalpha()):
+            if _ORIGIN_LINK.match(gap) or (len(words) == 1 and words[0].isalpha()) or (
+                    _MADE_LINK.match(gap) and len(words) <= 6 and ";" not in words):
                 out[g.start] = p
     return out
 
