@@ -370,3 +370,20 @@ def test_atom_feed_entries_are_scanned(tmp_path: Path, server: FeedServer) -> No
     )
     assert doc["findings"][0]["rule_id"] == "UN-KP-VEH-001"
     assert report["manifest"]["options"]["fail_on"] == "high"
+
+
+def test_a_syndicated_copy_in_a_later_run_does_not_fail_again(
+    tmp_path: Path, server: FeedServer
+) -> None:
+    story = TRUCKS + " The convoy crossed the bridge at Khasan early on Tuesday, witnesses said."
+    server.set("/one.xml", rss([("https://one.example/a", "Trucks", story)]))
+    args = feed_args(tmp_path, server.url("/one.xml"), server.url("/two.xml"))
+    server.set("/two.xml", rss([]))
+    assert invoke(*args, "-q").exit_code == 1
+    server.set("/two.xml", rss([("https://two.example/b", "Trucks (wire)", story + " Agencies.")]))
+    out = tmp_path / "later.json"
+    later = invoke(*args, "-o", str(out))
+    assert later.exit_code == 0, later.output
+    (finding,) = findings_of(out)
+    assert finding["also_in"] == ["https://one.example/a"]
+    assert "0 new" in later.stderr

@@ -709,3 +709,40 @@ def test_same_article_in_two_feeds_is_scanned_once_and_remembered_for_both(
     assert sorted(p.feed for p in run.pending) == [str(one), str(two)]
     again, scanner = run_once([str(one), str(two)], tmp_path / "s.sqlite")
     assert scanner.scanned == [] and again.unchanged == 2
+
+
+def test_signatures_are_stable_and_estimate_similarity() -> None:
+    from sanctionscan.dedupe import signature, signature_similarity
+
+    base = (
+        STORY + " The convoy crossed the bridge at Khasan early on Tuesday morning, witnesses said."
+    )
+    copy = "UPDATED: " + base + " Reporting by a wire service."
+    assert signature(base) == signature(base) and len(signature(base)) == 64
+    assert signature_similarity(signature(base), signature(copy)) >= 0.6
+    assert signature_similarity(signature(base), signature(QUIET * 3)) < 0.2
+    assert signature("") == ()
+    # fixed value: a signature stored by one process must mean the same to the next one
+    assert signature("one two three four five")[0] == signature("one two three four five")[0]
+
+
+def test_a_copy_arriving_in_a_later_run_is_not_new(tmp_path: Path) -> None:
+    story = (
+        STORY + " The convoy crossed the bridge at Khasan early on Tuesday morning, witnesses said."
+    )
+    state = tmp_path / "s.sqlite"
+    with serve() as server:
+        server.set("/a.xml", rss([("https://one.example/a", "Trucks", story)]))
+        first, _ = run_once([server.url("/a.xml")], state)
+        assert len(first.failing_findings("high")) == 1
+        server.set("/b.xml", rss([("https://two.example/b", "Trucks (wire)", story + " AP.")]))
+        later, scanner = run_once([server.url("/a.xml"), server.url("/b.xml")], state)
+        assert scanner.scanned == ["https://two.example/b"]
+        (finding,) = later.report.findings
+        assert finding.also_in == ["https://one.example/a"]
+        assert later.failing_findings("high") == []
+        # an unrelated article with the same kind of finding is still new
+        other = "Customs data show trucks went from Russia to North Korea via a new road link."
+        server.set("/c.xml", rss([("https://three.example/c", "Road link", other)]))
+        third, _ = run_once([server.url("/c.xml")], state)
+        assert len(third.failing_findings("high")) == 1

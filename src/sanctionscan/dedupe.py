@@ -7,10 +7,16 @@ for a feed run. And which findings are the same: within a group, findings of one
 same goods, parties, direction and status are one finding, kept on the group's first document
 (feed order, which is usually the earliest copy) with the other documents' ids in `also_in`.
 A finding only one copy carries stays where it is.
+
+Copies also arrive hours apart, in different runs: `signature` gives each scanned document a
+compact MinHash signature the feed state keeps, so a later copy of an already reported story is
+recognised and its finding is not counted as new again.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -121,6 +127,58 @@ def merge_syndicated(
                 findings.append(finding)
             updated[m] = updated[m].model_copy(update={"findings": findings})
     return updated
+
+
+# -- across runs: compact signatures kept in the state -------------------------------------------
+
+SIGNATURE_SIZE = 64
+_MERSENNE = (1 << 61) - 1
+# fixed (a, b) pairs so a signature means the same in every process and every release
+_PERMUTATIONS = [
+    (
+        int.from_bytes(hashlib.blake2b(f"a{i}".encode(), digest_size=8).digest(), "big") | 1,
+        int.from_bytes(hashlib.blake2b(f"b{i}".encode(), digest_size=8).digest(), "big"),
+    )
+    for i in range(SIGNATURE_SIZE)
+]
+
+
+def _stable_shingles(text: str, size: int = SHINGLE_SIZE) -> set[int]:
+    words = _WORD.findall(text.casefold())
+    grams = (
+        [" ".join(words[i : i + size]) for i in range(len(words) - size + 1)]
+        if len(words) >= size
+        else [" ".join(words)]
+        if words
+        else []
+    )
+    return {
+        int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "big") for g in grams
+    }
+
+
+def signature(text: str) -> tuple[int, ...]:
+    """A MinHash signature of the text's word 5-grams: the share of equal slots of two
+    signatures estimates the Jaccard similarity of their shingle sets. Stable across processes
+    (blake2b, fixed permutations), so the state can keep it between runs."""
+    hashes = _stable_shingles(text)
+    if not hashes:
+        return ()
+    return tuple(min((a * h + b) % _MERSENNE for h in hashes) for a, b in _PERMUTATIONS)
+
+
+def signature_similarity(a: Sequence[int], b: Sequence[int]) -> float:
+    if not a or not b or len(a) != len(b):
+        return 0.0
+    return sum(1 for x, y in zip(a, b, strict=True) if x == y) / len(a)
+
+
+def finding_key_text(finding: Finding) -> str:
+    """`finding_key` as a stable string, for storing in the state."""
+    goods = sorted(finding.goods.hs) or [finding.goods.text.casefold()]
+    parts = [finding.rule_id, finding.target, finding.counterparty, finding.direction.value,
+             finding.status.value, goods]  # fmt: skip
+    return json.dumps(parts, separators=(",", ":"))
 
 
 def support_count(finding: Finding) -> int:

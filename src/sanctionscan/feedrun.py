@@ -21,7 +21,13 @@ from typing import Protocol
 
 from sanctionscan import __version__
 from sanctionscan.baseline import Baseline, Substance, apply_baseline
-from sanctionscan.dedupe import DEFAULT_THRESHOLD, merge_syndicated
+from sanctionscan.dedupe import (
+    DEFAULT_THRESHOLD,
+    finding_key_text,
+    merge_syndicated,
+    signature,
+    signature_similarity,
+)
 from sanctionscan.feeds import (
     FeedEntry,
     FeedError,
@@ -41,7 +47,7 @@ from sanctionscan.models import (
     Report,
     Severity,
 )
-from sanctionscan.state import SeenEntry, State
+from sanctionscan.state import RememberedDocument, SeenEntry, State
 
 Progress = Callable[[str], None]
 
@@ -83,6 +89,7 @@ class FeedRun:
     reopened: frozenset[str]  # baselined findings whose entry expired or no longer matches
     unchanged: int  # entries skipped because the state has them with the same content
     etags: dict[str, tuple[str, str]] = field(default_factory=dict)  # feed -> (ETag, mode)
+    remembered: list[RememberedDocument] = field(default_factory=list)  # for later copies
 
     @property
     def failed_sources(self) -> list[SourceOutcome]:
@@ -298,15 +305,25 @@ def run_feed(
         for feed, entry_id, key, doc_id in duplicates
     ]
     known = state.known_findings(f.fingerprint for f in report.findings)
+    new = {f.fingerprint for f in report.findings if _is_new(f, known.get(f.fingerprint))}
+    signatures = {d.id: signature(texts[d.id]) for d in report.documents if d.id in texts}
+    report, reported_before = _copies_of_earlier_stories(
+        report, new, signatures, state, options.dedupe_threshold
+    )
+    remembered = [
+        RememberedDocument(
+            d.id, signatures[d.id], frozenset(finding_key_text(f) for f in d.findings)
+        )
+        for d in report.documents
+        if d.findings and signatures.get(d.id)
+    ]
     baselined = options.baseline.by_fingerprint() if options.baseline is not None else {}
     return FeedRun(
         report=report,
         texts=texts,
         sources=outcomes,
         pending=pending,
-        new_fingerprints=frozenset(
-            f.fingerprint for f in report.findings if _is_new(f, known.get(f.fingerprint))
-        ),
+        new_fingerprints=frozenset(new - reported_before),
         reopened=frozenset(
             f.fingerprint
             for f in report.findings
@@ -314,7 +331,49 @@ def run_feed(
         ),
         unchanged=unchanged,
         etags=etags,
+        remembered=remembered,
     )
+
+
+def _copies_of_earlier_stories(
+    report: Report,
+    new: set[str],
+    signatures: dict[str, tuple[int, ...]],
+    state: State,
+    threshold: float,
+) -> tuple[Report, set[str]]:
+    """Findings that a copy of an already reported story carries again: not new, and the earlier
+    article is named in `also_in`. Returns the report and those findings' fingerprints."""
+    candidates = {d.id for d in report.documents if any(f.fingerprint in new for f in d.findings)}
+    if not candidates:
+        return report, set()
+    earlier = state.recent_documents()
+    if not earlier:
+        return report, set()
+    seen_before: set[str] = set()
+    documents = []
+    for doc in report.documents:
+        sig = signatures.get(doc.id)
+        if doc.id not in candidates or not sig:
+            documents.append(doc)
+            continue
+        copies_of = [
+            e
+            for e in earlier
+            if e.doc_id != doc.id and signature_similarity(sig, e.signature) >= threshold
+        ]
+        findings = []
+        for finding in doc.findings:
+            if finding.fingerprint in new:
+                key = finding_key_text(finding)
+                sources = [e.doc_id for e in copies_of if key in e.keys]
+                if sources:
+                    seen_before.add(finding.fingerprint)
+                    also = list(dict.fromkeys([*finding.also_in, *sources]))
+                    finding = finding.model_copy(update={"also_in": also})
+            findings.append(finding)
+        documents.append(doc.model_copy(update={"findings": findings}))
+    return report.model_copy(update={"documents": documents}), seen_before
 
 
 def substance_key(finding: Finding) -> str:
@@ -379,4 +438,4 @@ def _manifest(
 
 def commit(state: State, run: FeedRun) -> None:
     """Record the run as seen: call only after every report of the run has been written."""
-    state.commit(run.pending, run.etags)
+    state.commit(run.pending, run.etags, run.remembered)

@@ -11,6 +11,7 @@ primary keys make a repeated commit idempotent (never duplicated).
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -45,6 +46,12 @@ CREATE TABLE IF NOT EXISTS findings (
     PRIMARY KEY (feed, entry_id, fingerprint, substance)
 );
 CREATE INDEX IF NOT EXISTS findings_by_fingerprint ON findings (fingerprint);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id       TEXT PRIMARY KEY,
+    signature    TEXT NOT NULL,
+    finding_keys TEXT NOT NULL,
+    first_seen   TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS feeds (
     feed    TEXT PRIMARY KEY,
     etag    TEXT NOT NULL,
@@ -67,6 +74,15 @@ class SeenEntry:
     entry_id: str
     content_hash: str
     findings: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class RememberedDocument:
+    """A scanned document with findings, kept so a later syndicated copy is recognised."""
+
+    doc_id: str
+    signature: tuple[int, ...]
+    keys: frozenset[str]  # dedupe.finding_key_text of its findings
 
 
 def _now() -> str:
@@ -156,6 +172,23 @@ class State:
         ).fetchone()
         return None if row is None else str(row[0])
 
+    def recent_documents(self, limit: int = 5000) -> list[RememberedDocument]:
+        """Signatures and finding keys of the most recently recorded documents with findings."""
+        rows = self._db.execute(
+            "SELECT doc_id, signature, finding_keys FROM documents"
+            " ORDER BY first_seen DESC, rowid DESC LIMIT ?",
+            (limit,),
+        ).fetchall()
+        out: list[RememberedDocument] = []
+        for doc_id, signature, keys in rows:
+            try:
+                sig = tuple(int(x) for x in json.loads(signature))
+                finding_keys = frozenset(str(k) for k in json.loads(keys))
+            except (ValueError, TypeError):
+                continue  # a damaged row costs one comparison, not the run
+            out.append(RememberedDocument(str(doc_id), sig, finding_keys))
+        return out
+
     def entry_count(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
 
@@ -165,15 +198,20 @@ class State:
     # -- writing ---------------------------------------------------------------------------
 
     def commit(
-        self, seen: Iterable[SeenEntry], etags: Mapping[str, tuple[str, str]] | None = None
+        self,
+        seen: Iterable[SeenEntry],
+        etags: Mapping[str, tuple[str, str]] | None = None,
+        documents: Iterable[RememberedDocument] = (),
     ) -> None:
         """Record a whole run in one transaction: all of it, or (on any failure) none of it.
 
-        `etags` maps a feed to (ETag, mode) for feeds whose every entry is now recorded.
+        `etags` maps a feed to (ETag, mode) for feeds whose every entry is now recorded;
+        `documents` are signatures of documents with findings, to recognise later copies.
         """
         now = _now()
         rows = list(seen)
         feeds = dict(etags or {})
+        remembered = list(documents)
         cursor = self._db.cursor()
         cursor.execute("BEGIN IMMEDIATE")
         try:
@@ -190,6 +228,15 @@ class State:
                     " (feed, entry_id, fingerprint, substance, first_seen) VALUES (?, ?, ?, ?, ?)",
                     [(entry.feed, entry.entry_id, fp, sub, now) for fp, sub in entry.findings],
                 )
+            cursor.executemany(
+                "INSERT INTO documents (doc_id, signature, finding_keys, first_seen)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (doc_id) DO UPDATE SET"
+                " signature=excluded.signature, finding_keys=excluded.finding_keys",
+                [
+                    (d.doc_id, json.dumps(list(d.signature)), json.dumps(sorted(d.keys)), now)
+                    for d in remembered
+                ],
+            )
             cursor.executemany(
                 "INSERT INTO feeds (feed, etag, mode, fetched) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (feed) DO UPDATE SET"
