@@ -306,7 +306,10 @@ def run_feed(
     ]
     known = state.known_findings(f.fingerprint for f in report.findings)
     new = {f.fingerprint for f in report.findings if _is_new(f, known.get(f.fingerprint))}
-    signatures = {d.id: signature(texts[d.id]) for d in report.documents if d.id in texts}
+    # only documents with findings need one (signatures cost ~64 hash passes per article)
+    signatures = {
+        d.id: signature(texts[d.id]) for d in report.documents if d.findings and d.id in texts
+    }
     report, reported_before = _copies_of_earlier_stories(
         report, new, signatures, state, options.dedupe_threshold
     )
