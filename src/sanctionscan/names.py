@@ -615,12 +615,10 @@ class ListMatcher:
             hits.append((first, prefix, value))
             if not prefix and (value[2] or value[3]):
                 whole_token_hits.add(first)
-        for first, prefix, (_, phrase_forms, always, by_companion) in hits:
-            if prefix and (first in whole_token_hits or not tokens[first].raw[:1].isupper()):
-                # A prefix hit is a fallback for a capitalised token that blocks nothing as a
-                # whole ("Zubayr"): a token that does adds only look-alike neighbours of the
-                # names it found, and lower-case words are rarely names.
-                continue
+        # Whole aliases first: where an entry is already named word for word, fuzzy windows of
+        # the same entry around it cannot do better, so they are not tried.
+        exact: set[tuple[int, int]] = set()  # (entry, token index)
+        for first, _prefix, (_, phrase_forms, _always, _companions) in hits:
             for form_id in phrase_forms:
                 form = self._forms[form_id]
                 last = first + len(form.keys) - 1
@@ -628,6 +626,14 @@ class ListMatcher:
                 candidate = self._check_exact(form_id, form, tokens, first, last)
                 if candidate is not None:
                     found.append(candidate)
+                    if candidate.score == 100:
+                        exact.update((form.entry, i) for i in range(first, last + 1))
+        for first, prefix, (_, _phrases, always, by_companion) in hits:
+            if prefix and (first in whole_token_hits or not tokens[first].raw[:1].isupper()):
+                # A prefix hit is a fallback for a capitalised token that blocks nothing as a
+                # whole ("Zubayr"): a token that does adds only look-alike neighbours of the
+                # names it found, and lower-case words are rarely names.
+                continue
             postings = list(always)
             if by_companion:
                 if not pair_keys and len(tokens) > 1:
@@ -641,7 +647,8 @@ class ListMatcher:
                     if j + 1 < high:
                         postings.extend(by_companion.get(pair_keys[j], ()))
             for form_id, position in postings:
-                self._try_windows(form_id, position, first, tokens, tried, found)
+                if (self._forms[form_id].entry, first) not in exact:
+                    self._try_windows(form_id, position, first, tokens, tried, found)
         return found
 
     def _try_windows(self, form_id: int, position: int, first: int, tokens: list[_Token],
@@ -753,17 +760,16 @@ class ListMatcher:
             -c.score, -(tokens[c.last].end - tokens[c.first].start), c.first,
             self._entries[self._forms[c.form].entry].ref))
         taken: list[_Candidate] = []
+        # token index -> (first, last, score) of the match holding it; spans are a few tokens,
+        # so checking a candidate costs its length, not the number of matches kept so far
+        held: dict[int, tuple[int, int, float]] = {}
         for cand in ordered:
-            clash = False
-            for kept in taken:
-                if cand.first <= kept.last and kept.first <= cand.last:
-                    same = (cand.first, cand.last, cand.score) == (
-                        kept.first, kept.last, kept.score)
-                    if not same:
-                        clash = True
-                        break
-            if not clash:
-                taken.append(cand)
+            mine = (cand.first, cand.last, cand.score)
+            if any(held.get(i, mine) != mine for i in range(cand.first, cand.last + 1)):
+                continue
+            for i in range(cand.first, cand.last + 1):
+                held[i] = mine
+            taken.append(cand)
         matches = []
         for cand in taken:
             form = self._forms[cand.form]
