@@ -386,4 +386,4 @@ def test_a_syndicated_copy_in_a_later_run_does_not_fail_again(
     assert later.exit_code == 0, later.output
     (finding,) = findings_of(out)
     assert finding["also_in"] == ["https://one.example/a"]
-    assert "0 new" in later.stderr
+    assert "0 not reported before; 0 fail the job" in later.stderr

@@ -238,8 +238,9 @@ def _summary(run: FeedRun, fail_on: str, say: Progress) -> None:
         f"{len(run.sources)} feed(s), {len(run.failed_sources)} failed, {not_modified} not "
         f"modified; {scanned} new or changed "
         f"entr{'y' if scanned == 1 else 'ies'} scanned, {run.unchanged} unchanged; "
-        f"{len(findings)} finding(s), {suppressed} suppressed, {len(run.new_fingerprints)} new; "
-        f"{len(failing)} at or above --fail-on {fail_on}"
+        f"{len(findings)} finding(s), {suppressed} suppressed by the baseline, "
+        f"{len(run.new_fingerprints)} not reported before; "
+        f"{len(failing)} fail the job (new, not baselined, at or above {fail_on})"
     )
 
 
