@@ -387,7 +387,10 @@ def _forms_for_text(index: int, entry: ListEntry, alias: str, text: str,
     if entry.type == "vessel":
         return [make("vessel", toks, extra) for toks, extra in _joined_variants(raw_tokens)]
     forms: list[_Form] = []
-    if n == 1 and _is_acronym(text):
+    if n == 1 and _is_acronym(text) and text.strip() == alias.strip().strip("\"'“”") and (
+            classes[0] == "name"):
+        # only a listed one-word name in capitals ("KOMID", "MYM"), never an ordinary word in
+        # capitals ("THE YOUTH" -> "YOUTH")
         forms.append(make("acronym", raw_tokens, ("acronym-case-sensitive",)))
     if quality == "low" and len(names) < 2:
         return forms  # nicknames and kunyas ("Abu Fatma", "BARBEQUE") never match alone
@@ -550,9 +553,14 @@ class ListMatcher:
                 # ending ("Zubayr" for "Zubair") still finds the alias; a prefix is weak, so
                 # only another real name nearby makes such a hit a candidate.
                 if len(key) >= BLOCK_PREFIX_MIN_CHARS:
-                    for j, (f, k) in enumerate(zip(form.folded, form.keys)):
-                        if j != i and k != key and _is_distinctive(f):
-                            blocks[f" {key[:BLOCK_PREFIX_CHARS]}"][k].append((form_id, i))
+                    prefix = f" {key[:BLOCK_PREFIX_CHARS]}"
+                    others = [k for j, (f, k) in enumerate(zip(form.folded, form.keys))
+                              if j != i and k != key and _is_distinctive(f)]
+                    for k in others:
+                        blocks[prefix][k].append((form_id, i))
+                    if not others and len(form.keys) == 1:
+                        # a one-word name ("Ansarallah" / "Ansarullah") has no companion
+                        always[prefix].append((form_id, i))
 
         automaton = ahocorasick.Automaton()
         for word in set(phrases) | set(always) | set(blocks):
