@@ -12,6 +12,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sanctionscan.extract import Kind, Mention, Mentions
 from sanctionscan.frames import Frame
@@ -30,17 +31,24 @@ _STATUS_ORDER = [Status.asserted, Status.attempted, Status.alleged, Status.histo
                  Status.planned, Status.denied]
 
 
+@lru_cache(maxsize=4096)
+def _folded(terms: tuple[str, ...]) -> frozenset[str]:
+    # _selects runs for every rule on each new (goods entry, tags) pair; folding the same
+    # term lists again each time was most of a scanner's warm-up.
+    return frozenset(fold(t) for t in terms)
+
+
 def _selects(sel: GoodsSelector, entry: GoodsEntry, extra_tags: frozenset[str]) -> bool:
     tags = set(entry.tags) | extra_tags
-    terms = {fold(t) for t in entry.terms}
+    terms = _folded(tuple(entry.terms))
     if any(h.replace(".", "").startswith(x.replace(".", "")) for h in entry.hs
            for x in sel.exclude_hs):
         return False
-    if tags & set(sel.exclude_tags) or terms & {fold(t) for t in sel.exclude_terms}:
+    if tags & set(sel.exclude_tags) or terms & _folded(tuple(sel.exclude_terms)):
         return False
     if any(h.replace(".", "").startswith(x.replace(".", "")) for h in entry.hs for x in sel.hs):
         return True
-    return bool(tags & set(sel.tags) or terms & {fold(t) for t in sel.terms})
+    return bool(tags & set(sel.tags) or terms & _folded(tuple(sel.terms)))
 
 
 class RuleIndex:
