@@ -864,18 +864,29 @@ def _rank(cand: _Candidate, forms: tuple[_Form, ...]) -> tuple[float, int, int]:
 
 
 def _describe(matched: str, form: _Form, steps: tuple[str, ...]) -> list[str]:
+    """What it took to get from the listed spelling to the text's, in a few words."""
     described: list[str] = []
     if matched != form.alias:
-        if matched.casefold() == form.alias.casefold():
+        if matched.casefold() != form.alias.casefold() and anyascii(matched) != matched:
+            described.append("transliterated")
+        if _case_style(matched) != _case_style(form.alias):
             described.append("case")
-        else:
-            if anyascii(matched) != matched:
-                described.append("transliterated")
-            if any(ch in matched or ch in form.alias for ch in _APOSTROPHES + "-"):
-                described.append("hyphen-apostrophe")
-            described.append("normalised")
+        marks = _APOSTROPHES + "-"
+        if form.kind != "acronym" and {c for c in matched if c in marks} != {
+                c for c in form.alias if c in marks}:
+            described.append("hyphen-apostrophe")
     described.extend(s for s in steps if s not in described)
+    if matched != form.alias and not described:
+        described.append("normalised")
     return described or ["exact"]
+
+
+def _case_style(text: str) -> str:
+    if text.isupper():
+        return "upper"
+    if text.islower():
+        return "lower"
+    return "title" if text == text.title() else "mixed"
 
 
 def _without_common_names(forms: list[_Form], entry_df: dict[str, set[int]]) -> list[_Form]:
