@@ -310,6 +310,10 @@ def _is_conveyance(folded: str, g: Mention, lex: CompiledLexicon) -> bool:
         return False
     if before[-1] in {"on", "aboard", "onboard", "via", "by"}:
         return True
+    carrier = bool({"vehicle", "vessel", "aircraft"} & set(lex.goods[g.ref].tags))
+    if carrier and re.search(r"\b(?:to|into|onto|alongside)\s+(?:(?:a|an|the|its|their|another)\s+)?"
+                             r"(?:[\w'-]+\s+){0,2}$", folded[max(0, g.start - 50):g.start]):
+        return True  # "transferred oil to a North Korean-flagged ship": where, not what
     return before[-1] == "in" and bool(
         {"vehicle", "vessel", "aircraft"} & set(lex.goods[g.ref].tags))
 
