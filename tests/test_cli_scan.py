@@ -121,3 +121,19 @@ def test_core_never_imports_click() -> None:
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
             assert not any(n == "click" or n.startswith("click.") for n in names), path
+
+
+def test_text_summary_counts_suppressed_findings() -> None:
+    from sanctionscan.formatters import RenderOptions, get_formatter
+    from sanctionscan.models import Suppression
+
+    report_json = run("scan", "-", "--format", "json", "-q", input=EVENT).stdout
+    from sanctionscan.models import Report
+    report = Report.model_validate_json(report_json)
+    doc = report.documents[0]
+    quiet = doc.model_copy(update={"findings": [
+        f.model_copy(update={"suppression": Suppression(justification="reviewed")})
+        for f in doc.findings]})
+    text = get_formatter("text")(report.model_copy(update={"documents": [quiet]}),
+                                 RenderOptions())
+    assert f"({len(doc.findings)} suppressed by the baseline)" in text

@@ -64,7 +64,7 @@ def scan(inputs: tuple[str, ...], rules_dirs: tuple[Path, ...], no_default_rules
         raise click.UsageError("--scheduler needs --executor dask")
     ruleset = load_rules_or_exit(rules_dirs, no_default_rules)
     scanner = Scanner(ruleset, min_confidence=min_confidence)
-    keep_texts = any(name in {"html", "markdown", "text"} for name, _ in pairs)
+    keep_texts = any(name in {"html", "markdown", "text", "sarif"} for name, _ in pairs)
     texts: dict[str, str] = {}
     documents = 0
 

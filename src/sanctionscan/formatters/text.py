@@ -30,6 +30,9 @@ def render(report: Report, options: RenderOptions) -> str:
     summary = (f"{findings} possible violation{'s' if findings != 1 else ''} in "
                f"{sum(1 for d in report.documents if d.findings)} of {scanned} document"
                f"{'s' if scanned != 1 else ''}")
+    suppressed = sum(1 for f in report.findings if f.suppression is not None)
+    if suppressed:
+        summary += f" ({suppressed} suppressed by the baseline)"
     if skipped:
         summary += f"; {skipped} skipped"
     lines.append(summary + f" (rules {report.ruleset.digest[:19]}, {report.ruleset.rules} rules)")
