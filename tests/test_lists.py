@@ -25,7 +25,8 @@ from sanctionscan.lists import (
 from sanctionscan.models import ListInfo
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT.parent / "shared" / "reference" / "un-consolidated-sample.xml"
+# a 14-record extract of the UN consolidated list (public UN data), kept with the tests
+SAMPLE = ROOT / "tests" / "data" / "un-consolidated-sample.xml"
 SHIPPED_LISTS = ROOT / "rules" / "lists"
 
 pytestmark = pytest.mark.skipif(not SAMPLE.exists(), reason="reference sample not available")

@@ -12,7 +12,7 @@ import sanctionscan.names as names_module
 from sanctionscan.lists import Alias, ListEntry, SanctionsList, import_consolidated_xml
 from sanctionscan.names import ListedMatch, ListMatcher
 
-SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "un-consolidated-sample.xml"
+SAMPLE = Path(__file__).resolve().parent / "data" / "un-consolidated-sample.xml"
 
 # Hand-written entries (facts from the reference notes, plus one invented test vessel) for the
 # cases the 14-record sample does not cover.

@@ -18,14 +18,8 @@ from typing import NamedTuple
 from sanctionscan.lexicon import CompiledLexicon, Hit, Layer, PartyForm, fold
 
 
-class Kind(IntEnum):
-    GOODS = 1
-    PARTY = 2
-    ACTION = 3
-    CUE = 4
-    MARKER = 5
-    MODIFIER = 6
-    LISTED = 7
+# A mention's kind is the lexicon layer it came from, plus LISTED for sanctions-list names.
+Kind = Layer
 
 
 class Mention(NamedTuple):

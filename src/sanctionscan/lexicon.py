@@ -31,6 +31,7 @@ class Layer(IntEnum):
     CUE = 4
     MARKER = 5
     MODIFIER = 6
+    LISTED = 7  # names from imported sanctions lists; matched by sanctionscan.names
 
 
 class PartyForm(IntEnum):

@@ -49,24 +49,27 @@ def _read_bytes(path: Path) -> tuple[bytes | None, str | None]:
         return None, f"cannot read: {exc.strerror or exc}"
 
 
-def read_text_file(path: Path) -> Iterator[Item]:
+def _read_text(path: Path) -> str | SkippedDocument:
     data, reason = _read_bytes(path)
-    text = None
     if data is not None:
         text, reason = decode(data)
-    if text is None:
-        yield SkippedDocument(id=str(path), source=str(path), reason=reason or "unreadable")
+        if text is not None:
+            return text
+    return SkippedDocument(id=str(path), source=str(path), reason=reason or "unreadable")
+
+
+def read_text_file(path: Path) -> Iterator[Item]:
+    text = _read_text(path)
+    if isinstance(text, SkippedDocument):
+        yield text
         return
     yield Document(id=str(path), text=text, source=str(path))
 
 
 def read_html_file(path: Path) -> Iterator[Item]:
-    data, reason = _read_bytes(path)
-    text = None
-    if data is not None:
-        text, reason = decode(data)
-    if text is None:
-        yield SkippedDocument(id=str(path), source=str(path), reason=reason or "unreadable")
+    text = _read_text(path)
+    if isinstance(text, SkippedDocument):
+        yield text
         return
     try:
         from sanctionscan.htmltext import extract_main_text
