@@ -89,7 +89,14 @@ def find_mentions(text: str, lexicon: CompiledLexicon, listed: list[object] | No
 
     kept_entities = _longest(entities + listed_hits, prefer=lambda h: 2 if h.form == -1 else
                              (1 if h.layer is Layer.PARTY else 0))
-    kept_actions = [_verb_or_noun(h, actions, folded) for h in _longest(actions, lambda h: 0)]
+    chosen = [_verb_or_noun(h, actions, folded) for h in _longest(actions, lambda h: 0)]
+    # Other lemmas on a chosen span stay as alternative readings ("launched" a joint venture
+    # or a drone); the frame builder keeps the first reading that makes a frame.
+    chosen_keys = {(h.start, h.end, h.form) for h in chosen}
+    kept_actions = sorted(
+        chosen + [h for h in actions if (h.start, h.end, h.form) in chosen_keys
+                  and h not in chosen],
+        key=lambda h: h.start)
 
     # A word that is both goods and an action ("ships", "supplies"): a verb after a subject-like
     # word, goods otherwise.

@@ -56,6 +56,8 @@ _COORDINATION = re.compile(r"\s*(?:,|and|or|, and)\s*(?:the\s+)?")
 _MADE_IN = re.compile(r"^\s*,?\s+(?:(?:that|which) (?:were|was|are|is) )?(?:made|produced|"
                       r"manufactured|sewn|built|mined|caught|grown|assembled|originating|"
                       r"sourced|processed|fished)\s+(?:in|from|off)\s+(?:the\s+)?$")
+_DETERMINERS = frozenset(
+    "a an the of some two three several many these those its their his her any new".split())
 _BE = frozenset("was were is are be been being get got gets 's".split())
 _ADVERBS = frozenset(
     "reportedly allegedly illegally secretly covertly also later then subsequently directly "
@@ -150,12 +152,22 @@ def _sentence_frames(ctx: _Context, sentence: Sentence, goods: list[Mention],
     when = _event_date(folded[sentence.start:sentence.end], ctx.published)
     frames = []
     found_goods: list[Mention] = []
-    for i, action in enumerate(actions):
+    actions = [a for a in actions if not _participle_adjective(folded, a, goods)]
+    spans = sorted({(a.start, a.end) for a in actions})
+    readings: dict[tuple[int, int], list[Mention]] = {}
+    for a in actions:
+        readings.setdefault((a.start, a.end), []).append(a)
+    made: set[tuple[int, int]] = set()
+    for action in actions:
+        span = (action.start, action.end)
+        if span in made:
+            continue  # an earlier reading of this word already made a frame
+        i = spans.index(span)
         entry = lex.actions[action.ref]
         kind = entry.kind
         nominal = action.form == 1
-        left_bound = actions[i - 1].end if i else sentence.start
-        right_bound = actions[i + 1].start if i + 1 < len(actions) else sentence.end
+        left_bound = spans[i - 1][1] if i else sentence.start
+        right_bound = spans[i + 1][0] if i + 1 < len(spans) else sentence.end
         passive = not nominal and _is_passive(folded, sentence.start, action, goods)
         if _marked_as_goods_word(folded, action):
             continue
@@ -198,6 +210,8 @@ def _sentence_frames(ctx: _Context, sentence: Sentence, goods: list[Mention],
                 suppliers = origins[:1]
                 inferred = True
                 notes.append("supplier inferred from the origin of the goods")
+        if entry.needs_origin and not inferred:
+            continue  # "North Korea fired missiles": a use, not a transfer
         if not suppliers and not recipients and not live_parties and ctx.previous and (
                 carried or _ANAPHOR.search(folded[sentence.start:sentence.end])
                 or _DEFINITE_GOODS.search(folded[sentence.start:sentence.end])):
@@ -208,6 +222,7 @@ def _sentence_frames(ctx: _Context, sentence: Sentence, goods: list[Mention],
                 notes.append("parties carried over from the previous sentence")
         status, status_cues = _status(folded, action, cues, lex, sentence)
         tags = tuple(_modifier_tags(folded, g, modifiers, lex) for g in frame_goods)
+        made.add(span)
         frames.append(Frame(
             sentence=sentence, action=action, kind=kind, goods=tuple(frame_goods),
             suppliers=tuple(suppliers), recipients=tuple(recipients), status=status,
@@ -220,7 +235,7 @@ def _sentence_frames(ctx: _Context, sentence: Sentence, goods: list[Mention],
 def _is_dateline(folded: str, sentence: Sentence, p: Mention) -> bool:
     # "SEOUL — Ski equipment...", "TEHRAN (Reuters) -": where the story was filed
     return p.start - sentence.start <= 2 and bool(
-        re.match(r"\s*(?:\([^)]{1,30}\)\s*)?[-—–:]", folded[p.end:p.end + 32]))
+        re.match(r"(?:,[^,\n]{1,25})?(?:\s*\([^)]{1,30}\))?\s+[-—–:]\s", folded[p.end:p.end + 40]))
 
 
 def _refers_back(folded: str, sentence: Sentence, action: Mention, passive: bool,
@@ -245,6 +260,17 @@ def _marked_as_goods_word(folded: str, action: Mention) -> bool:
     after = folded[action.end:action.end + 12]
     return bool(re.match(r"\s+(chains?|lines?|routes?|companies|company|firms?|agents?|"
                          r"costs?|industry|sector|lanes?)\b", after))
+
+
+def _participle_adjective(folded: str, action: Mention, goods: list[Mention]) -> bool:
+    """ "a shipment of used buses", "the smuggled cars": a participle between a determiner and
+    its noun describes the goods; it is not a second event."""
+    word = folded[action.start:action.end]
+    if not word.endswith(("ed", "en")) or " " in word:
+        return False
+    before = _words(folded[max(0, action.start - 12):action.start])[-1:]
+    return bool(before) and before[0] in _DETERMINERS and any(
+        g.start - action.end in (1, 2) for g in goods)
 
 
 def _is_passive(folded: str, sent_start: int, action: Mention, goods: list[Mention]) -> bool:

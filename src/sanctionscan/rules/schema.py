@@ -212,6 +212,10 @@ class ActionEntry(Strict):
         default_factory=list,
         description="the word is a transfer only for goods with one of these tags (\"set up\" "
                     "a joint venture, not a missile launch)")
+    needs_origin: bool = Field(
+        default=False,
+        description="a use word (fired, deployed, found) that implies a transfer only when the "
+                    "goods come from another party: 'Russia fired North Korean missiles'")
     conveyance: list[Tag] = Field(
         default_factory=list,
         description="goods tags that are how the goods travel, not the goods (a ship-to-ship "
