@@ -270,7 +270,8 @@ def _participle_adjective(folded: str, action: Mention, goods: list[Mention]) ->
         return False
     before = _words(folded[max(0, action.start - 12):action.start])[-1:]
     return bool(before) and before[0] in _DETERMINERS and any(
-        g.start - action.end in (1, 2) for g in goods)
+        g.start > action.end and len(_words(folded[action.end:g.start])) <= 3
+        and not re.search(r"[,;.]\s", folded[action.end:g.start]) for g in goods)
 
 
 def _is_passive(folded: str, sent_start: int, action: Mention, goods: list[Mention]) -> bool:
@@ -370,6 +371,18 @@ def _origins(folded: str, parties: list[Mention], goods: list[Mention]) -> dict[
 def _marker_before(folded: str, p: Mention, markers: list[Mention], floor: int,
                    actions: list[Mention], parties: list[Mention]) -> int:
     """MARKER_RECIPIENT / MARKER_SUPPLIER / 3 for "by" / 0, for the words before party p."""
+    near = _words(folded[max(floor, p.start - 24):p.start])
+    while near and near[-1] in _NOUN_PHRASE_FILLER:
+        near.pop()
+    if len(near) >= 2 and near[-1] in {"from", "of", "in"} and near[-2] in _GROUP_NOUNS:
+        # "to buyers from Pyongyang", "by traders from China": the group's own marker decides
+        group_at = folded.rfind(near[-2], max(floor, p.start - 24), p.start)
+        inside_party = any(q.start <= group_at < q.end for q in parties)
+        if group_at > floor and not inside_party:
+            proxy = Mention(p.kind, group_at, group_at + len(near[-2]), p.ref, p.form)
+            role = _marker_before(folded, proxy, markers, floor, actions, [])
+            if role in (MARKER_RECIPIENT, MARKER_SUPPLIER, 3):
+                return role
     for m in reversed(markers):
         if m.end > p.start:
             continue
@@ -391,13 +404,6 @@ def _marker_before(folded: str, p: Mention, markers: list[Mention], floor: int,
     before = _words(folded[max(floor, p.start - 24):p.start])
     while before and before[-1] in _NOUN_PHRASE_FILLER:
         before.pop()
-    if len(before) >= 2 and before[-1] in {"from", "of", "in"} and before[-2] in _GROUP_NOUNS:
-        # "to buyers from Pyongyang", "by traders from China": the group's marker decides
-        group_at = folded.rfind(before[-2], max(floor, p.start - 24), p.start)
-        inside_party = any(q.start <= group_at < q.end for q in parties)
-        if group_at > floor and not inside_party:
-            proxy = Mention(p.kind, group_at, group_at + len(before[-2]), p.ref, p.form)
-            return _marker_before(folded, proxy, markers, floor, actions, [])
     if before and before[-1] == "by":
         # "a report by the Security Council's panel" attributes a source, not an agent
         return 4 if len(before) > 1 and before[-2] in _ATTRIBUTION_NOUNS else 3
@@ -408,7 +414,7 @@ def _marker_before(folded: str, p: Mention, markers: list[Mention], floor: int,
         named = any(q.end <= p.start and q.end >= group_start and q is not p for q in parties)
         return 4 if named else 0
     if before and before[-1] in {"with", "of", "in", "at", "on", "against", "between",
-                                 "among", "via", "through", "like", "as", "than", "and", ","}:
+                                 "among", "via", "through", "like", "as", "than", "and"}:
         return 4  # other prepositions: not a subject
     return 0
 
