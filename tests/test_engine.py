@@ -142,3 +142,65 @@ def test_dateline_read_from_article_head() -> None:
     assert dateline("Thu, 28 May 2020\n\nUsed buses...") == date(2020, 5, 28)
     assert dateline("January 16, 2024\nThe navy said") == date(2024, 1, 16)
     assert dateline("No date here at all.") is None
+
+
+def test_use_of_foreign_goods_implies_a_transfer(scanner: Scanner) -> None:
+    used = scan(scanner, "Russian forces fired North Korean KN-23 missiles at Kyiv in 2024.")
+    arms = [f for f in used if f.category == "dprk.arms"]
+    assert arms and arms[0].direction.value == "from_target" and arms[0].counterparty == "RU"
+    # a party firing its own missiles hands nothing over
+    assert scan(scanner, "North Korea fired two ballistic missiles into the sea in 2024.") == []
+
+
+def test_seizure_names_the_origin_as_supplier(scanner: Scanner) -> None:
+    findings = scan(scanner, "Japanese customs seized a cargo of North Korean clams in 2019.")
+    ban = [f for f in findings if f.category == "dprk.export_ban"]
+    assert ban and ban[0].status is Status.attempted and ban[0].target == "KP"
+
+
+def test_cargo_not_its_container_or_carrier(scanner: Scanner) -> None:
+    findings = scan(scanner, "North Korea sent 6,000 containers of artillery shells to Russia.")
+    assert categories(findings) == {"dprk.arms"}
+    findings = scan(scanner, "A tanker transferred diesel to a North Korean-flagged ship off "
+                             "Shanghai in 2023.")
+    assert "dprk.petroleum" in categories(findings)
+    assert "dprk.vehicles" not in categories(findings)
+
+
+def test_made_in_gives_origin(scanner: Scanner) -> None:
+    findings = scan(scanner, "A Dandong firm imported garments sewn in North Korea in 2019.")
+    ban = [f for f in findings if f.category == "dprk.export_ban"]
+    assert ban and ban[0].direction.value == "from_target" and ban[0].counterparty == "CN"
+
+
+def test_recipient_named_through_a_group(scanner: Scanner) -> None:
+    findings = scan(scanner, "The traders sold Swiss watches to buyers from Pyongyang in 2023.")
+    lux = [f for f in findings if f.category == "dprk.luxury_goods"]
+    assert lux and lux[0].direction.value == "to_target"
+
+
+def test_participle_adjective_is_not_an_event(scanner: Scanner) -> None:
+    findings = scan(scanner, "A Chinese broker sold a used 6,000-tonne cargo ship to a North "
+                             "Korean company in 2022.")
+    veh = [f for f in findings if f.category == "dprk.vehicles"]
+    assert veh and veh[0].counterparty == "CN"
+
+
+def test_joint_venture_only_with_its_own_words(scanner: Scanner) -> None:
+    jv = scan(scanner, "A Chinese firm set up a joint venture with a North Korean trading "
+                       "company in 2019.")
+    assert any(f.target == "KP" for f in jv)
+    assert scan(scanner, "A Chinese firm set up a new office in Shanghai in 2019.") == []
+
+
+def test_pronoun_subject_is_not_carried_goods(scanner: Scanner) -> None:
+    text = ("North Korea launched an intercontinental ballistic missile on Wednesday. "
+            "Kim Jong Un said it sent a warning to the United States.")
+    assert scan(scanner, text) == []
+
+
+def test_dateline_city_is_not_a_party(scanner: Scanner) -> None:
+    findings = scan(scanner, "SEOUL — Ski equipment has been shipped to North Korea's "
+                             "Masikryong resort, researchers say.")
+    lux = [f for f in findings if f.category == "dprk.luxury_goods"]
+    assert lux and lux[0].counterparty is None
