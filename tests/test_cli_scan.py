@@ -14,7 +14,7 @@ SEED = ROOT / "seeds" / "000_3d0252c053af697a.txt"
 EVENT = "Russia delivered 40 heavy trucks to North Korea in March 2024.\n"
 
 
-def run(*args: str, input: str | None = None):  # noqa: A002
+def run(*args: str, input: str | None = None):
     return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
 
 

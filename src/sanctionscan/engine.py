@@ -28,7 +28,7 @@ from sanctionscan.rules.matcher import FindingBuilder, RuleIndex
 from sanctionscan.ruleset import RuleSet
 from sanctionscan.text import segment
 
-_MONTHS = ("jan feb mar apr may jun jul aug sep oct nov dec").split()
+_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 _ISO = re.compile(r"\b(20\d\d|19\d\d)-(\d\d)-(\d\d)\b")
 _DMY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+((?:19|20)\d\d)\b")
 _MDY = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)\b")
