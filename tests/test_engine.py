@@ -204,3 +204,10 @@ def test_dateline_city_is_not_a_party(scanner: Scanner) -> None:
                              "Masikryong resort, researchers say.")
     lux = [f for f in findings if f.category == "dprk.luxury_goods"]
     assert lux and lux[0].counterparty is None
+
+
+def test_decade_dates_an_event_before_the_measure(scanner: Scanner) -> None:
+    old = scan(scanner, "In the 1990s North Korea sold Scud missiles to Iran.")
+    new = scan(scanner, "In 2019 North Korea sold Scud missiles to Iran.")
+    assert "dprk.arms" not in categories(old)
+    assert "dprk.arms" in categories(new)

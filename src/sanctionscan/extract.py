@@ -61,7 +61,7 @@ class Mentions:
 _start = attrgetter("start")
 
 _VERB_CONTEXT = re.compile(r"(?:\b(?:he|she|it|they|who|which|that|also|and|has|have|had)\s+)$")
-_YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+_YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)(s)?\b")
 
 
 def find_mentions(text: str, lexicon: CompiledLexicon, listed: list[object] | None = None
@@ -215,4 +215,5 @@ def _short_form_ok(short: str, full_words: set[str] | None) -> bool:
 
 
 def years_in(text: str) -> list[int]:
-    return [int(m.group()) for m in _YEAR.finditer(text)]
+    """Years a sentence names; a decade ("the 1990s") counts as its middle year."""
+    return [int(m.group(1)) + (5 if m.group(2) else 0) for m in _YEAR.finditer(text)]
