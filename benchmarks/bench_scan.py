@@ -33,14 +33,14 @@ import ahocorasick
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from gen_corpus import Vocabulary, write_corpus, write_synthetic_list  # noqa: E402
+from gen_corpus import Vocabulary, write_corpus, write_synthetic_list
 
-from sanctionscan.cache import load_ruleset_cached  # noqa: E402
-from sanctionscan.engine import Scanner  # noqa: E402
-from sanctionscan.models import Document, DocumentResult  # noqa: E402
-from sanctionscan.parallel import default_jobs, scan_documents  # noqa: E402
-from sanctionscan.ruleset import RuleSet, default_rules_dir, load_ruleset  # noqa: E402
-from sanctionscan.sources import read_jsonl  # noqa: E402
+from sanctionscan.cache import load_ruleset_cached
+from sanctionscan.engine import Scanner
+from sanctionscan.models import Document, DocumentResult
+from sanctionscan.parallel import default_jobs, scan_documents
+from sanctionscan.ruleset import RuleSet, default_rules_dir, load_ruleset
+from sanctionscan.sources import read_jsonl
 
 
 def _timed(func: Callable[[], object]) -> tuple[float, object]:
@@ -50,10 +50,10 @@ def _timed(func: Callable[[], object]) -> tuple[float, object]:
 
 
 def _patterns(ruleset: RuleSet) -> list[str]:
-    keys = list(ruleset.lexicon._automaton.keys())  # noqa: SLF001 - the exact patterns
+    keys = list(ruleset.lexicon._automaton.keys())
     matcher = ruleset.list_matcher
     if matcher is not None:
-        keys += list(matcher._automaton.keys())  # noqa: SLF001
+        keys += list(matcher._automaton.keys())
     return keys
 
 
@@ -159,7 +159,8 @@ def run(args: argparse.Namespace, work: Path) -> int:
     print(f"\nsanctionscan / bare scan: {ratio:.3f} (1/{1 / ratio:.1f}) with the list, "
           f"{(len(docs) / plain_seconds) / floor:.3f} without")
 
-    del docs, full_results
+    docs.clear()
+    full_results.clear()
     cli_memory(corpus, bench_rules, cache_dir, mb, args.jobs)
     return 0
 

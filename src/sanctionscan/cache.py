@@ -108,7 +108,7 @@ def _read(entry: Path, key: str) -> RuleSet | None:
                     gc.enable()
     except FileNotFoundError:
         return None
-    except Exception:  # noqa: BLE001 - any unreadable entry is simply rebuilt
+    except Exception:
         return None
     if stored_key != key or not isinstance(ruleset, RuleSet):
         return None
@@ -126,7 +126,7 @@ def _write(folder: Path, entry: Path, key: str, ruleset: RuleSet) -> None:
         os.replace(tmp, entry)
         tmp = None
         _prune(folder, keep=entry)
-    except Exception:  # noqa: BLE001 - caching is best effort; the loaded rule set is returned
+    except Exception:
         pass
     finally:
         if tmp is not None:

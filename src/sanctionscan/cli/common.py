@@ -10,9 +10,9 @@ from typing import TypeVar
 
 import click
 
+from sanctionscan.cache import load_ruleset_cached
 from sanctionscan.errors import RuleSetError
 from sanctionscan.models import Report, Severity
-from sanctionscan.cache import load_ruleset_cached
 from sanctionscan.ruleset import RuleSet, default_rules_dir
 
 EXIT_OK = 0

@@ -120,8 +120,10 @@ class _JsonlStream:
     def __init__(self, header: Report) -> None:
         self._header = header
         self._render = get_formatter("jsonl")
-        self._finding_lines: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")
-        self._skipped_lines: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")
+        self._finding_lines: IO[str] = tempfile.TemporaryFile(  # noqa: SIM115 - lives until finish()
+            "w+", encoding="utf-8")
+        self._skipped_lines: IO[str] = tempfile.TemporaryFile(  # noqa: SIM115 - lives until finish()
+            "w+", encoding="utf-8")
         self.documents = 0
         self.findings = 0
         self.suppressed = 0
