@@ -309,3 +309,18 @@ def test_random_text_never_breaks_the_offsets(matcher: ListMatcher) -> None:
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
         for match in _found(matcher, text):
             assert 0 <= match.start < match.end <= len(text)
+
+
+def test_shortened_firm_names_match_their_entry() -> None:
+    entries = [
+        ListEntry(ref="XXe.00001", type="entity", regime="DPRK",
+                  name="GREEN PINE ASSOCIATED CORPORATION"),
+        ListEntry(ref="XXe.00002", type="entity", regime="DPRK",
+                  name="MANSUDAE OVERSEAS PROJECT GROUP OF COMPANIES"),
+    ]
+    matcher = ListMatcher.compile([SanctionsList(name="t", entries=entries)])
+    text = ("The Green Pine Corporation office and the Mansudae Overseas Project Group "
+            "both appear; a green pine forest does not.")
+    found = {m.text: m.ref for m in matcher.find(text)}
+    assert found == {"Green Pine Corporation": "XXe.00001",
+                     "Mansudae Overseas Project Group": "XXe.00002"}

@@ -190,7 +190,8 @@ def _sentence_frames(ctx: _Context, sentence: Sentence, goods: list[Mention],
             carried = True
         if entry.only_with:
             frame_goods = [g for g in frame_goods
-                           if set(lex.goods[g.ref].tags) & set(entry.only_with)]
+                           if (set(lex.goods[g.ref].tags) | _modifier_tags(folded, g, modifiers, lex))
+                           & set(entry.only_with)]
         if entry.conveyance:
             frame_goods = [g for g in frame_goods
                            if not set(lex.goods[g.ref].tags) & set(entry.conveyance)]
@@ -302,8 +303,9 @@ def _goods_for(folded: str, action: Mention, goods: list[Mention], left: int, ri
         return near_before or before[-1:] or after
     if nominal:
         # "sale of two yachts", "deliveries of munitions"; "coal exports", "arms sales"
-        of_goods = [g for g in after if _words(folded[action.end:g.start])[:1] == ["of"]
-                    and len(_words(folded[action.end:g.start])) <= 6]
+        # "the refurbishment by North Korea of Angolan naval vessels": "of" may follow the agent
+        of_goods = [g for g in after if "of" in _words(folded[action.end:g.start])[:5]
+                    and len(_words(folded[action.end:g.start])) <= 8]
         compound = [g for g in before if len(_words(folded[g.end:action.start])) <= 1]
         return of_goods[:1] + [g for g in of_goods[1:] if g.start - of_goods[0].end < 40] \
             + compound

@@ -339,6 +339,7 @@ def _forms_for(index: int, entry: ListEntry) -> list[_Form]:
         variants = _name_variants(alias)
         if entry.type == "entity":
             variants += _without_country(variants)
+            variants += _core_name(variants)
         for text, steps in variants:
             forms.extend(_forms_for_text(index, entry, alias, text, quality, base + steps,
                                          script))
@@ -346,6 +347,36 @@ def _forms_for(index: int, entry: ListEntry) -> list[_Form]:
 
 
 _COUNTRY_PREFIXES = _fold_words(["korea", "korean", "dprk", "dprkn"])
+_TAIL_WORDS = _fold_words(["companies", "firms", "corporations"])
+
+
+def _core_name(variants: list[tuple[str, tuple[str, ...]]]
+               ) -> list[tuple[str, tuple[str, ...]]]:
+    """News shortens a firm's listed name: "Green Pine Associated Corporation" is reported as
+    "Green Pine Corporation", "Mansudae Overseas Project Group of Companies" as "Mansudae
+    Overseas Project Group". Offer the name without generic words after its distinctive start,
+    while at least two words, one of them a real name, remain."""
+    extra = []
+    for text, steps in variants:
+        tokens = [t.group() for t in _TOKEN.finditer(text)]
+        head: list[str] = []
+        for token in tokens:
+            folded = _fold(token)
+            if head and (folded in _GENERIC or folded in _LEGAL_FORMS or folded in _STOP
+                         or folded in _TAIL_WORDS) and folded != "group":
+                break
+            head.append(token)
+        rest = [_fold(t) for t in tokens[len(head):]]
+        # "... Group of Companies": the name ends where "of" starts a generic tail
+        if 2 <= len(head) < len(tokens) and "of" in rest[:2] and any(
+                _token_class(_fold(t)) == "name" for t in head):
+            cut = len(head) + rest.index("of")
+            extra.append((" ".join(tokens[:cut]), steps + ("generic-words-dropped",)))
+        # keep the legal form when the rest is ordinary words: "Green Pine Corporation"
+        if (2 <= len(head) < len(tokens) - 1 and _fold(tokens[-1]) in _LEGAL_FORMS
+                and all(_is_distinctive(_fold(t)) for t in head)):
+            extra.append((" ".join([*head, tokens[-1]]), steps + ("generic-words-dropped",)))
+    return extra
 
 
 def _without_country(variants: list[tuple[str, tuple[str, ...]]]
