@@ -179,4 +179,13 @@ def _load_lists(paths: list[Path], errors: list[RuleFileError]) -> tuple[list[An
             errors.extend(exc.errors)
     if not loaded:
         return [], None
-    return loaded, names.ListMatcher.compile(loaded)
+    # A refreshed full list repeats entries that a smaller shipped list also has: each
+    # reference number is matched once, from the first list that holds it (files sort by name).
+    seen: set[str] = set()
+    unique = []
+    for lst in loaded:
+        entries = [e for e in lst.entries if e.ref not in seen]
+        seen.update(e.ref for e in entries)
+        unique.append(lst if len(entries) == len(lst.entries)
+                      else lst.model_copy(update={"entries": entries}))
+    return loaded, names.ListMatcher.compile(unique)
