@@ -74,3 +74,13 @@ def test_cli_executor_dask_with_a_scheduler_address(client: distributed.Client) 
                                 catch_exceptions=False)
     assert remote.exit_code == local.exit_code == 0
     assert json.loads(remote.stdout) == json.loads(local.stdout)
+
+
+def test_cli_unreachable_scheduler_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sanctionscan import parallel
+
+    monkeypatch.setattr(parallel, "CONNECT_TIMEOUT", "1s")
+    result = CliRunner().invoke(cli, ["scan", str(LABELLED), "-q", "--executor", "dask",
+                                      "--scheduler", "tcp://127.0.0.1:9"])
+    assert result.exit_code == 2
+    assert "cannot use dask scheduler tcp://127.0.0.1:9" in result.output

@@ -75,7 +75,8 @@ class Score:
     pair_fn: int = 0
     evidence_hit: int = 0
     evidence_total: int = 0
-    per_category: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0]))
+    per_category: dict[str, list[int]] = field(
+        default_factory=lambda: defaultdict(lambda: [0, 0, 0]))
     errors: list[ErrorCase] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:

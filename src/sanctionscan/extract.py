@@ -11,12 +11,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from enum import IntEnum
 from operator import attrgetter
 from typing import NamedTuple
 
 from sanctionscan.lexicon import CompiledLexicon, Hit, Layer, PartyForm, fold
-
 
 # A mention's kind is the lexicon layer it came from, plus LISTED for sanctions-list names.
 Kind = Layer

@@ -56,6 +56,8 @@ _COORDINATION = re.compile(r"\s*(?:,|and|or|, and)\s*(?:the\s+)?")
 _MADE_IN = re.compile(r"^\s*,?\s+(?:(?:that|which) (?:were|was|are|is) )?(?:made|produced|"
                       r"manufactured|sewn|built|mined|caught|grown|assembled|originating|"
                       r"sourced|processed|fished)\s+(?:in|from|off)\s+(?:the\s+)?$")
+_TO_A_CARRIER = re.compile(r"\b(?:to|into|onto|alongside)\s+(?:(?:a|an|the|its|their|another)\s+)?"
+                           r"(?:[\w'-]+\s+){0,2}$")
 _DETERMINERS = frozenset(
     "a an the of some two three several many these those its their his her any new".split())
 _BE = frozenset("was were is are be been being get got gets 's".split())
@@ -189,9 +191,10 @@ def _sentence_frames(ctx: _Context, sentence: Sentence, goods: list[Mention],
             frame_goods = list(ctx.previous_goods)
             carried = True
         if entry.only_with:
-            frame_goods = [g for g in frame_goods
-                           if (set(lex.goods[g.ref].tags) | _modifier_tags(folded, g, modifiers, lex))
-                           & set(entry.only_with)]
+            frame_goods = [
+                g for g in frame_goods
+                if (set(lex.goods[g.ref].tags) | _modifier_tags(folded, g, modifiers, lex))
+                & set(entry.only_with)]
         if entry.conveyance:
             frame_goods = [g for g in frame_goods
                            if not set(lex.goods[g.ref].tags) & set(entry.conveyance)]
@@ -340,8 +343,7 @@ def _is_conveyance(folded: str, g: Mention, lex: CompiledLexicon) -> bool:
     if before[-1] in {"on", "aboard", "onboard", "via", "by"}:
         return True
     carrier = bool({"vehicle", "vessel", "aircraft"} & set(lex.goods[g.ref].tags))
-    if carrier and re.search(r"\b(?:to|into|onto|alongside)\s+(?:(?:a|an|the|its|their|another)\s+)?"
-                             r"(?:[\w'-]+\s+){0,2}$", folded[max(0, g.start - 50):g.start]):
+    if carrier and _TO_A_CARRIER.search(folded[max(0, g.start - 50):g.start]):
         return True  # "transferred oil to a North Korean-flagged ship": where, not what
     return before[-1] == "in" and bool(
         {"vehicle", "vessel", "aircraft"} & set(lex.goods[g.ref].tags))

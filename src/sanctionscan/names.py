@@ -863,9 +863,7 @@ def _distinctive_tokens_present(form: _Form, window: list[_Token]) -> bool:
             continue
         ok = False
         for other, other_key in pieces:
-            if other_key == key:
-                ok = True
-            elif len(folded) > 3 and fuzz.ratio(folded, other,
+            if other_key == key or len(folded) > 3 and fuzz.ratio(folded, other,
                                                 score_cutoff=TOKEN_SIMILARITY):
                 ok = True
             if ok:

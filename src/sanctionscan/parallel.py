@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -31,6 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover - optional dependency
 
 Item = Document | SkippedDocument
 
+CONNECT_TIMEOUT = "20s"  # to reach a dask scheduler
 CHUNK_SIZE = 32  # documents per task: ~0.1 s of work, so task overhead stays below 1%
 IN_FLIGHT_PER_WORKER = 4  # chunks queued per worker: keeps workers busy, bounds memory
 
@@ -91,10 +93,10 @@ def _chain(head: list[list[Item]], rest: Iterator[list[Item]]) -> Iterator[list[
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    # fork shares the compiled rule set with the workers copy-on-write (nothing is pickled);
-    # elsewhere the initializer arguments are pickled once per worker.
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else None)
+    # On Linux, fork shares the compiled rule set with the workers copy-on-write (nothing is
+    # pickled). Elsewhere fork is unsafe or missing: the platform default pickles the
+    # initializer arguments once per worker.
+    return multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
 
 
 # One scanner per worker process, set by the pool initializer: the rule set crosses the process
@@ -140,7 +142,9 @@ def scan_with_dask(documents: Iterable[Item], rules_dirs: list[Path] | None = No
     `scheduler` is a scheduler address ("tcp://host:8786"), a `distributed.Client`, or None for
     a local cluster. The rule set is compiled here (from `rules_dirs`, or given as `ruleset`),
     scattered to every worker once, and documents are sent in chunks with a bounded number in
-    flight, so an input stream is never held in memory as a whole.
+    flight, so an input stream is never held in memory as a whole. Connecting happens in this
+    call, so an unreachable scheduler raises here (OSError or TimeoutError), not on the first
+    result.
     """
     from distributed import Client, LocalCluster
 
@@ -157,12 +161,23 @@ def scan_with_dask(documents: Iterable[Item], rules_dirs: list[Path] | None = No
         client = Client(cluster)
         owned += [client, cluster]
     else:
-        client = Client(scheduler)
+        client = Client(scheduler, timeout=CONNECT_TIMEOUT)
         owned.append(client)
     try:
         remote_ruleset = client.scatter(ruleset, broadcast=True)
         workers = max(1, len(client.scheduler_info().get("workers", {})))
-        window = in_flight or workers * IN_FLIGHT_PER_WORKER
+    except BaseException:
+        for resource in owned:
+            resource.close()
+        raise
+    return _dask_results(client, owned, remote_ruleset, documents, min_confidence, chunk_size,
+                         in_flight or workers * IN_FLIGHT_PER_WORKER)
+
+
+def _dask_results(client: Any, owned: list[Any], remote_ruleset: Any,
+                  documents: Iterable[Item], min_confidence: float, chunk_size: int,
+                  window: int) -> Iterator[DocumentResult]:
+    try:
         pending: deque[Any] = deque()
         for chunk in _chunks(documents, chunk_size):
             pending.append(client.submit(_scan_partition, chunk, remote_ruleset,

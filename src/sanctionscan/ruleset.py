@@ -135,8 +135,9 @@ def load_ruleset(dirs: list[Path] | None = None, *, with_lists: bool = True) -> 
             line = doc.line_of(("rules", i))
             where = f"{path}:{line}"
             if rule.id in seen_ids:
-                errors.append(doc.error(("rules", i, "id"),
-                                        f"duplicate rule id {rule.id} (also at {seen_ids[rule.id]})"))
+                errors.append(doc.error(
+                    ("rules", i, "id"),
+                    f"duplicate rule id {rule.id} (also at {seen_ids[rule.id]})"))
                 continue
             seen_ids[rule.id] = where
             targets = tuple(rule.target or regime.target)

@@ -73,7 +73,9 @@ def _explain(err: dict[str, Any]) -> str:
             f"{value!r} must be a quoted string (YAML reads unquoted codes like 8701.10 as "
             f"numbers): write '{value}'"
         )
-    return f"{err['msg']} (got {value!r})" if value is not None and kind != "value_error" else err["msg"]
+    if value is not None and kind != "value_error":
+        return f"{err['msg']} (got {value!r})"
+    return str(err["msg"])
 
 
 def load_yaml(path: Path) -> YamlDoc:

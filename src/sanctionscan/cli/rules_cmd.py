@@ -170,7 +170,8 @@ def schema(kind: str) -> None:
     """Print the JSON Schema of a rule file (regime by default) for editor completion."""
     from sanctionscan.rules.schema import ActionsLexicon, GoodsLexicon, PartiesLexicon, RegimeFile
 
-    models: dict[str, type[BaseModel]] = {"regime": RegimeFile, "goods": GoodsLexicon, "parties": PartiesLexicon,
+    models: dict[str, type[BaseModel]] = {
+        "regime": RegimeFile, "goods": GoodsLexicon, "parties": PartiesLexicon,
               "actions": ActionsLexicon}
     if kind == "all":
         out: dict[str, Any] = {name: model.model_json_schema(by_alias=True)

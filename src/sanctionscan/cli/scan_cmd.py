@@ -17,6 +17,7 @@ from sanctionscan.cli.common import (
     EXIT_FINDINGS,
     EXIT_INPUT,
     EXIT_OK,
+    EXIT_USAGE,
     exit_code_for,
     load_rules_or_exit,
     progress,
@@ -34,7 +35,8 @@ from sanctionscan.sources import iter_documents
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--rules", "rules_dirs", multiple=True,
               type=click.Path(file_okay=False, path_type=Path),
-              help="Rule folder to add (repeatable); files with the same path replace shipped ones.")
+              help="Rule folder to add (repeatable); files with the same path replace "
+              "shipped ones.")
 @click.option("--no-default-rules", is_flag=True, help="Use only the --rules folders.")
 @output_options("text")
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.3, show_default=True,
@@ -83,8 +85,12 @@ def scan(inputs: tuple[str, ...], rules_dirs: tuple[Path, ...], no_default_rules
         except ImportError as exc:  # pragma: no cover - depends on the extra
             raise click.UsageError("--executor dask needs: pip install 'sanctionscan[dask]'"
                                    ) from exc
-        results = scan_with_dask(read(), ruleset=ruleset, scheduler=scheduler,
-                                 min_confidence=min_confidence)
+        try:
+            results = scan_with_dask(read(), ruleset=ruleset, scheduler=scheduler,
+                                     min_confidence=min_confidence)
+        except (OSError, TimeoutError) as exc:
+            click.echo(f"sanctionscan: cannot use dask scheduler {scheduler}: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
     else:
         results = scan_documents(read(), ruleset, jobs=jobs, min_confidence=min_confidence)
     if all(name == "jsonl" for name, _ in pairs):
