@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from sanctionscan.cli import cli  # noqa: E402
 from sanctionscan.engine import Scanner  # noqa: E402
 from sanctionscan.models import Document, SkippedDocument  # noqa: E402
 from sanctionscan.parallel import scan_bag, scan_with_dask  # noqa: E402
-from sanctionscan.ruleset import RuleSet, load_ruleset  # noqa: E402
+from sanctionscan.ruleset import RuleSet, default_rules_dir, load_ruleset  # noqa: E402
 from sanctionscan.sources import read_jsonl  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,9 +67,13 @@ def test_scan_bag_maps_over_a_bag(client: distributed.Client, ruleset: RuleSet) 
     assert _dump(scan_bag(bag, remote).compute()) == expected
 
 
-def test_cli_executor_dask_with_a_scheduler_address(client: distributed.Client) -> None:
+def test_cli_executor_dask_with_a_scheduler_address(client: distributed.Client,
+                                                    tmp_path: Path) -> None:
     address = client.scheduler.address
-    args = ["scan", str(LABELLED), "-f", "json", "-q"]
+    rules = tmp_path / "rules"
+    shutil.copytree(default_rules_dir(), rules)  # both runs read the same files
+    args = ["scan", str(LABELLED), "-f", "json", "-q", "--no-default-rules", "--rules",
+            str(rules)]
     local = CliRunner().invoke(cli, [*args, "--jobs", "1"], catch_exceptions=False)
     remote = CliRunner().invoke(cli, [*args, "--executor", "dask", "--scheduler", address],
                                 catch_exceptions=False)

@@ -4,6 +4,7 @@ and JSON Lines output that is streamed yet byte-identical to the formatter's."""
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from sanctionscan.cli import cli
 from sanctionscan.engine import Scanner
 from sanctionscan.models import Document, SkippedDocument
 from sanctionscan.parallel import IN_FLIGHT_PER_WORKER, default_jobs, scan_documents
-from sanctionscan.ruleset import RuleSet, load_ruleset
+from sanctionscan.ruleset import RuleSet, default_rules_dir, load_ruleset
 from sanctionscan.sources import read_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,6 +85,8 @@ def test_input_is_read_as_a_stream(ruleset: RuleSet) -> None:
 
 
 def _corpus(tmp_path: Path, n: int = 150) -> Path:
+    # a private copy of the rules, so runs compared with each other use the same files
+    shutil.copytree(default_rules_dir(), tmp_path / "rules", dirs_exist_ok=True)
     path = tmp_path / "articles.jsonl"
     with path.open("w", encoding="utf-8") as handle:
         for i in range(n):
@@ -94,7 +97,9 @@ def _corpus(tmp_path: Path, n: int = 150) -> Path:
 
 
 def _run(*args: str) -> str:
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    rules = Path(args[1]).parent / "rules"
+    result = CliRunner().invoke(cli, [*args, "--no-default-rules", "--rules", str(rules)],
+                                catch_exceptions=False)
     assert result.exit_code in (0, 1), result.output
     return result.stdout
 
