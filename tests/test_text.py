@@ -49,3 +49,17 @@ def test_repeated_lines_point_at_the_first() -> None:
 def test_fold_keeps_length() -> None:
     for text in ["İstanbul’s “port” – ok", "ÀÉÎ straße", "plain"]:
         assert len(fold(text)) == len(text)
+
+
+def test_atomic_write_leaves_old_file_on_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from sanctionscan.atomic import atomic_writer, write_text_atomic
+
+    target = tmp_path / "report.json"
+    write_text_atomic(target, "old")
+    with pytest.raises(RuntimeError), atomic_writer(target) as handle:
+        handle.write("half of a new rep")
+        raise RuntimeError("crash while writing")
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]

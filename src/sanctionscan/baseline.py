@@ -11,8 +11,6 @@ report (every format shows and counts it) but never fails the job.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -20,6 +18,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from sanctionscan.atomic import write_text_atomic
 from sanctionscan.errors import UsageError
 from sanctionscan.models import DocumentResult, Finding, Report, Status, Suppression
 
@@ -142,22 +141,9 @@ def save_baseline(baseline: Baseline, path: Path) -> None:
     else:
         text = "# sanctionscan baseline: reviewed findings that do not fail the feed check\n"
         text += yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-    write_atomic(path, text)
+    write_text_atomic(path, text)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 # -- building from a report --------------------------------------------------------------------

@@ -12,9 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import os
 import re
-import tempfile
 import unicodedata
 from datetime import date
 from pathlib import Path
@@ -26,6 +24,7 @@ import defusedxml.ElementTree as SafeET
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from sanctionscan.atomic import write_text_atomic
 from sanctionscan.errors import RuleFileError, RuleSetError, SanctionscanError
 from sanctionscan.models import ListInfo
 from sanctionscan.yamlfile import load_yaml
@@ -491,17 +490,7 @@ def write_list_file(lst: SanctionsList, path: Path | str) -> None:
         "entries": [_entry_for_file(e) for e in lst.entries],
     }
     text = header + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    write_text_atomic(path, text)
 
 
 def _entry_for_file(entry: ListEntry) -> dict[str, Any]:

@@ -8,15 +8,14 @@ of one, and the feed state is committed only after all are written.
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
 import click
 
+from sanctionscan.atomic import write_text_atomic
 from sanctionscan.errors import UsageError
 from sanctionscan.formatters import FORMATTERS, RenderOptions, format_names, get_formatter
 from sanctionscan.models import Report
@@ -140,23 +139,10 @@ def write_outputs(
         rendered.append((get_formatter(name)(report, options), path))
     for content, path in rendered:
         if path is not None:
-            _write_atomic(path, content)
+            write_text_atomic(path, content)
     for content, path in rendered:
         if path is None:
             sys.stdout.write(content)
             sys.stdout.flush()
 
 
-def _write_atomic(path: Path, content: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
