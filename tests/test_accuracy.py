@@ -25,4 +25,4 @@ def test_labelled_articles_stay_above_floors() -> None:
     assert summary["cat_precision"] >= 0.80, summary
     assert summary["cat_recall"] >= 0.85, summary
     assert summary["specificity"] >= 0.88, summary
-    assert summary["evidence_hit"] >= 0.88, summary
+    assert summary["evidence_hit"] >= 0.85, summary

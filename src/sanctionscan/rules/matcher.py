@@ -125,16 +125,23 @@ class FindingBuilder:
             self._add_frame(frame)
 
     def _add_listed(self, frame: Frame) -> None:
-        """Dealings with a listed person, entity or vessel named in the frame's sentence."""
+        """Dealings with a listed person, entity or vessel that takes part in the frame: as
+        supplier or recipient, or in the frame's sentence when the frame names no party or
+        names the listed party's own state."""
         if not self.index.listed_rules:
             return
         sentence = frame.sentence
+        participants = set(frame.suppliers + frame.recipients)
         for m in self.mentions.in_span(self.mentions.parties, sentence.start, sentence.end):
             if m.kind is not Kind.LISTED:
                 continue
             match = self.mentions.listed[m.ref]
             for loaded in self.index.listed_rules:
                 rule = loaded.rule
+                # a listed firm beside its own state ("Green Pine ... by North Korea") acts for it
+                if participants and m not in participants and not any(
+                        self.party_id(p) in loaded.targets for p in participants):
+                    continue
                 sel = rule.listed
                 if sel is None or match.regime not in sel.regimes or match.type not in sel.types:  # type: ignore[attr-defined]
                     continue
