@@ -211,3 +211,10 @@ def test_decade_dates_an_event_before_the_measure(scanner: Scanner) -> None:
     new = scan(scanner, "In 2019 North Korea sold Scud missiles to Iran.")
     assert "dprk.arms" not in categories(old)
     assert "dprk.arms" in categories(new)
+
+
+def test_last_year_is_dated_from_the_article(scanner: Scanner) -> None:
+    text = "A Chinese company sold 30 trucks to North Korea last year."
+    assert "dprk.vehicles" in categories(scan(scanner, text, published=date(2019, 3, 1)))
+    # "last year" from a 2017 article is 2016: before the ban on all vehicles
+    assert "dprk.vehicles" not in categories(scan(scanner, text, published=date(2017, 3, 1)))

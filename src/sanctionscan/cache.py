@@ -27,7 +27,7 @@ import tempfile
 from pathlib import Path
 
 from sanctionscan import __version__
-from sanctionscan.ruleset import RuleSet, _collect_files, default_rules_dir, load_ruleset
+from sanctionscan.ruleset import RuleSet, collect_rule_files, default_rules_dir, load_ruleset
 
 _MAGIC = b"sanctionscan-ruleset-cache\x00"
 _FORMAT = 1
@@ -59,7 +59,7 @@ def cache_key(dirs: list[Path], *, with_lists: bool = True) -> str:
     digest = hashlib.sha256()
     digest.update(f"{_FORMAT}\0{__version__}\0{sys.version}\0{with_lists}\0".encode())
     digest.update(_code_fingerprint())
-    files = _collect_files(dirs)
+    files = collect_rule_files(dirs)
     for rel in sorted(files):
         path = files[rel]
         digest.update(f"{rel}\0{path.resolve()}\0".encode())

@@ -76,7 +76,9 @@ class RuleSet:
         return next((r for r in self.rules if r.rule.id == rule_id), None)
 
 
-def _collect_files(dirs: list[Path]) -> dict[str, Path]:
+def collect_rule_files(dirs: list[Path]) -> dict[str, Path]:
+    """Every YAML file of a rule set by its path relative to its folder; a later folder's file
+    replaces an earlier one with the same relative path."""
     files: dict[str, Path] = {}
     for root in dirs:
         if not root.is_dir():
@@ -97,7 +99,7 @@ def _validate(doc: YamlDoc, model: type[M], errors: list[RuleFileError]) -> M | 
 
 def load_ruleset(dirs: list[Path] | None = None, *, with_lists: bool = True) -> RuleSet:
     dirs = dirs or [default_rules_dir()]
-    files = _collect_files(dirs)
+    files = collect_rule_files(dirs)
     errors: list[RuleFileError] = []
     digest = hashlib.sha256()
     for rel in sorted(files):
