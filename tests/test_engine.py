@@ -218,3 +218,11 @@ def test_last_year_is_dated_from_the_article(scanner: Scanner) -> None:
     assert "dprk.vehicles" in categories(scan(scanner, text, published=date(2019, 3, 1)))
     # "last year" from a 2017 article is 2016: before the ban on all vehicles
     assert "dprk.vehicles" not in categories(scan(scanner, text, published=date(2017, 3, 1)))
+
+
+def test_arming_implies_weapons_but_armed_groups_do_not(scanner: Scanner) -> None:
+    findings = scan(scanner, "The Houthis are armed by Iran, the panel said.",
+                    published=date(2026, 2, 1))
+    assert "yemen.arms" in categories(findings)
+    assert scan(scanner, "Armed groups clashed with Houthi fighters near Marib.",
+                published=date(2026, 2, 1)) == []

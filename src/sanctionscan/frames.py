@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sanctionscan.extract import Kind, Mention, Mentions, years_in
-from sanctionscan.lexicon import MARKER_RECIPIENT, MARKER_SUPPLIER, CompiledLexicon, PartyForm
+from sanctionscan.lexicon import (
+    MARKER_RECIPIENT,
+    MARKER_SUPPLIER,
+    CompiledLexicon,
+    PartyForm,
+    fold,
+)
 from sanctionscan.models import Status
 from sanctionscan.text import Sentence
 
@@ -198,6 +204,10 @@ def _sentence_frames(ctx: _Context, sentence: Sentence, goods: list[Mention],
         if entry.conveyance:
             frame_goods = [g for g in frame_goods
                            if not set(lex.goods[g.ref].tags) & set(entry.conveyance)]
+        if not frame_goods and entry.implied_goods and _used_as_verb(folded, action, parties):
+            implied = lex.goods_by_term.get(fold(entry.implied_goods))
+            if implied:  # the word itself stands for the goods: "armed by Iran"
+                frame_goods = [Mention(Kind.GOODS, action.start, action.end, implied[0])]
         if not frame_goods:
             continue
         found_goods = frame_goods
@@ -264,6 +274,19 @@ def _marked_as_goods_word(folded: str, action: Mention) -> bool:
     after = folded[action.end:action.end + 12]
     return bool(re.match(r"\s+(chains?|lines?|routes?|companies|company|firms?|agents?|"
                          r"costs?|industry|sector|lanes?)\b", after))
+
+
+_VERB_FOLLOWERS = frozenset(
+    "the a an its their his her them him it these those this that by with and , . ; to "
+    "through via".split())
+
+
+def _used_as_verb(folded: str, action: Mention, parties: list[Mention]) -> bool:
+    """ "Iran armed the Houthis", "are armed by Iran" — but not "armed groups", "armed forces"."""
+    if any(p.start - action.end in (0, 1) for p in parties):
+        return True
+    after = _words(folded[action.end:action.end + 16])[:1]
+    return not after or after[0] in _VERB_FOLLOWERS
 
 
 def _participle_adjective(folded: str, action: Mention, goods: list[Mention]) -> bool:

@@ -212,6 +212,10 @@ class ActionEntry(Strict):
         default_factory=list,
         description="the word is a transfer only for goods with one of these tags (\"set up\" "
                     "a joint venture, not a missile launch)")
+    implied_goods: Term | None = Field(
+        default=None,
+        description="a goods term the word carries in itself when the sentence names none "
+                    "('the Houthis are armed by Iran' moves weapons)")
     needs_origin: bool = Field(
         default=False,
         description="a use word (fired, deployed, found) that implies a transfer only when the "
