@@ -49,7 +49,7 @@ def test_unquoted_hs_code_is_reported_with_line(tmp_path: Path) -> None:
     body = GOOD_RULE.replace('goods: {hs: ["8704"]}', "goods: {hs: [8704.10]}")
     (msg,) = errors_of(rule_dir(tmp_path, body))
     assert msg.startswith(str(tmp_path / "rules/regimes/test.yaml") + ":11:")
-    assert "quoted string" in msg and "8704.1" in msg
+    assert "quoted string" in msg and "'8704.10'" in msg
 
 
 def test_unknown_key_is_reported_with_line(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ class YamlDoc:
     path: Path
     data: Any
     lines: dict[Location, int] = field(default_factory=dict)
+    raw: dict[Location, str] = field(default_factory=dict)  # scalars as written in the file
 
     def line_of(self, loc: Sequence[int | str]) -> int:
         """Line of the deepest known node on `loc` (1-based)."""
@@ -43,7 +44,7 @@ class YamlDoc:
         for err in exc.errors():
             loc = prefix + tuple(_plain_loc(err["loc"]))
             where = ".".join(str(p) for p in loc) or "(top level)"
-            message = _explain(err)
+            message = _explain(err, self.raw.get(loc))
             errors.append(self.error(loc, f"{where}: {message}"))
         return errors
 
@@ -59,7 +60,7 @@ def _is_internal(part: str) -> bool:
     }
 
 
-def _explain(err: dict[str, Any]) -> str:
+def _explain(err: dict[str, Any], written: str | None = None) -> str:
     kind = err["type"]
     value = err.get("input")
     if kind == "extra_forbidden":
@@ -69,9 +70,10 @@ def _explain(err: dict[str, Any]) -> str:
     if kind == "string_type" and isinstance(value, bool):
         return f"{value!r} must be a quoted string (YAML reads yes/no/on/off as booleans)"
     if kind in {"string_type", "string_pattern_mismatch"} and isinstance(value, int | float):
+        shown = written or str(value)
         return (
-            f"{value!r} must be a quoted string (YAML reads unquoted codes like 8701.10 as "
-            f"numbers): write '{value}'"
+            f"{shown} must be a quoted string (YAML reads unquoted codes like 8701.10 as "
+            f"numbers): write '{shown}'"
         )
     if value is not None and kind != "value_error":
         return f"{err['msg']} (got {value!r})"
@@ -122,6 +124,8 @@ def _build(node: yaml.Node, loc: Location, doc: YamlDoc) -> Any:
             doc.lines[loc + (i,)] = item.start_mark.line + 1
             items.append(_build(item, loc + (i,), doc))
         return items
+    if isinstance(node, yaml.ScalarNode):
+        doc.raw[loc] = node.value
     return _scalar(node, doc)
 
 
