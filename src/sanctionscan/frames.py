@@ -502,7 +502,8 @@ def _roles(folded: str, action: Mention, kind: str, nominal: bool, passive: bool
                 side.append(subject)
         elif passive:
             between = _words(folded[subject.end:action.start])
-            if kind == "transfer" and all(w in _BE or w in _ADVERBS or w in {"'s", "s"}
+            if kind == "transfer" and all(w in _BE or w in _ADVERBS or w in _GROUP_NOUNS
+                                          or w in {"'s", "s", "have", "has", "had"}
                                           for w in between):
                 recipients.append(subject)  # "Kim was given a limousine"
         elif kind == "acquire":
