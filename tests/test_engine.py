@@ -226,3 +226,10 @@ def test_arming_implies_weapons_but_armed_groups_do_not(scanner: Scanner) -> Non
     assert "yemen.arms" in categories(findings)
     assert scan(scanner, "Armed groups clashed with Houthi fighters near Marib.",
                 published=date(2026, 2, 1)) == []
+
+
+def test_state_forces_exempt_where_the_regime_exempts_them(scanner: Scanner) -> None:
+    assert scan(scanner, "Somalia's government received 2,000 rifles from Turkey in 2024.") == []
+    assert scan(scanner, "Turkey delivered rifles to the armed forces of Somalia in 2024.") == []
+    assert "somalia.arms" in categories(
+        scan(scanner, "Arms dealers in Yemen sold rifles to Al-Shabaab in 2024."))

@@ -155,8 +155,8 @@ def _sentence_frames(ctx: _Context, sentence: Sentence, goods: list[Mention],
     cues = ctx.m.in_span(ctx.m.cues, sentence.start, sentence.end)
     markers = ctx.m.in_span(ctx.m.markers, sentence.start, sentence.end)
     modifiers = ctx.m.in_span(ctx.m.modifiers, sentence.start, sentence.end)
-    live_parties = [p for p in parties if not _is_lookalike(lex, p)
-                    and not _is_dateline(folded, sentence, p)]
+    live_parties = [_as_government(folded, lex, p) for p in parties
+                    if not _is_lookalike(lex, p) and not _is_dateline(folded, sentence, p)]
     when = _event_date(folded[sentence.start:sentence.end], ctx.published)
     frames = []
     found_goods: list[Mention] = []
@@ -246,6 +246,28 @@ def _sentence_frames(ctx: _Context, sentence: Sentence, goods: list[Mention],
     return frames
 
 
+_STATE_FORCES = re.compile(
+    r"'s?\s+(?:own\s+)?(?:federal\s+|national\s+|transitional\s+)?(?:government|army|armed forces|"
+    r"military|navy|air force|police|security forces|defence ministry|defense ministry|"
+    r"ministry of defence|ministry of defense|coast guard)\b")
+_FORCES_OF = re.compile(r"\b(?:government|army|armed forces|military|police|security forces|"
+                        r"ministry of defen[cs]e)\s+of\s+(?:the\s+)?$")
+
+
+def _as_government(folded: str, lex: CompiledLexicon, p: Mention) -> Mention:
+    """ "Somalia's government", "the armed forces of Somalia": the state's own forces, which
+    some embargoes exempt, stand for the party the lexicon names as its government."""
+    if p.kind is not Kind.PARTY:
+        return p
+    government = lex.parties[p.ref].government
+    if government is None or government not in lex.party_index:
+        return p
+    if _STATE_FORCES.match(folded[p.end:p.end + 40]) or _FORCES_OF.search(
+            folded[max(0, p.start - 40):p.start]):
+        return p._replace(ref=lex.party_index[government])
+    return p
+
+
 def _is_dateline(folded: str, sentence: Sentence, p: Mention) -> bool:
     # "SEOUL — Ski equipment...", "TEHRAN (Reuters) -": where the story was filed
     return p.start - sentence.start <= 2 and bool(
@@ -296,9 +318,13 @@ def _participle_adjective(folded: str, action: Mention, goods: list[Mention]) ->
     if not word.endswith(("ed", "en")) or " " in word:
         return False
     before = _words(folded[max(0, action.start - 12):action.start])[-1:]
-    return bool(before) and before[0] in _DETERMINERS and any(
-        g.start > action.end and len(_words(folded[action.end:g.start])) <= 3
-        and not re.search(r"[,;.]\s", folded[action.end:g.start]) for g in goods)
+    if not before or before[0] not in _DETERMINERS:
+        return False
+    if any(g.start > action.end and len(_words(folded[action.end:g.start])) <= 3
+           and not re.search(r"[,;.]\s", folded[action.end:g.start]) for g in goods):
+        return True
+    after = _words(folded[action.end:action.end + 16])[:1]
+    return bool(after) and after[0].isalpha() and after[0] not in _VERB_FOLLOWERS  # "the armed forces"
 
 
 def _is_passive(folded: str, sent_start: int, action: Mention, goods: list[Mention]) -> bool:

@@ -186,6 +186,10 @@ class PartyEntry(Strict):
     demonyms: list[Term] = Field(default_factory=list, description="North Korean, Iranian")
     metonyms: list[Term] = Field(
         default_factory=list, description="capitals, leaders, organs, places standing for it")
+    government: PartyId | None = Field(
+        default=None,
+        description="the party that '<name>'s government / army / police' stands for, where "
+                    "the regime treats the state's own forces differently (SO -> SO-GOV)")
     short_forms: list[Term] = Field(
         default_factory=list,
         description="short names ('Kim') that count only after a full name in the same article")
