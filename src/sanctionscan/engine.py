@@ -13,12 +13,13 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 
 from sanctionscan import __version__
-from sanctionscan.extract import find_mentions
+from sanctionscan.extract import find_mentions_folded
 from sanctionscan.frames import assemble
 from sanctionscan.lexicon import fold
 from sanctionscan.models import (
     Document,
     DocumentResult,
+    Finding,
     Manifest,
     Report,
     SkippedDocument,
@@ -88,14 +89,20 @@ class Scanner:
     def scan_document(self, doc: Document) -> DocumentResult:
         text = doc.text
         folded = fold(text)
-        sentences = segment(text)
         listed = self.ruleset.list_matcher.find(text) if self.ruleset.list_matcher else []
-        mentions = find_mentions(text, self.ruleset.lexicon, listed)
-        published = doc.published or dateline(text)
-        frames = assemble(text, folded, sentences, mentions, self.ruleset.lexicon, published)
-        builder = FindingBuilder(self.index, doc.id, text, mentions)
-        builder.add_frames(frames)
-        findings = [f for f in builder.findings() if f.confidence >= self.min_confidence]
+        mentions = find_mentions_folded(text, folded, self.ruleset.lexicon, listed)
+        findings: list[Finding] = []
+        # Every frame hangs on a transfer word in a sentence that also names goods or a party
+        # (frames.assemble skips all other sentences), so a document without either has no
+        # frame: segmenting it and looking for its date would be wasted.
+        if mentions.actions and (mentions.goods or mentions.parties):
+            sentences = segment(text)
+            published = doc.published or dateline(text)
+            frames = assemble(text, folded, sentences, mentions, self.ruleset.lexicon,
+                              published)
+            builder = FindingBuilder(self.index, doc.id, text, mentions)
+            builder.add_frames(frames)
+            findings = [f for f in builder.findings() if f.confidence >= self.min_confidence]
         return DocumentResult(
             id=doc.id, source=doc.source, title=doc.title, url=doc.url, findings=findings,
             digest="sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest(),

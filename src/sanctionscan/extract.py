@@ -9,9 +9,9 @@ goods and a verb ("ships") is read from its neighbours.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from operator import attrgetter
 from typing import NamedTuple
 
 from sanctionscan.lexicon import CompiledLexicon, Hit, Layer, PartyForm, fold
@@ -45,18 +45,30 @@ class Mentions:
     markers: list[Mention] = field(default_factory=list)
     modifiers: list[Mention] = field(default_factory=list)
     listed: list[object] = field(default_factory=list)  # ListedMatch values, by Mention.ref
+    # id(list) -> (that list, its start offsets): frames ask for every sentence's goods,
+    # actions, parties, cues... (some 140 calls a document), so the starts of each list are
+    # taken once and searched with plain bisects
+    _starts: dict[int, tuple[list[Mention], list[int]]] = field(
+        default_factory=dict, repr=False, compare=False)
 
     def in_span(self, items: list[Mention], start: int, end: int) -> list[Mention]:
-        i = bisect_left(items, start, key=_start)  # no list of starts built per call
-        out = []
-        while i < len(items) and items[i].start < end:
-            if items[i].end <= end:
-                out.append(items[i])
-            i += 1
+        if not items:
+            return []
+        cached = self._starts.get(id(items))
+        if cached is None or cached[0] is not items or len(cached[1]) != len(items):
+            cached = (items, [m.start for m in items])
+            self._starts[id(items)] = cached
+        starts = cached[1]
+        i = bisect_left(starts, start)
+        # the items are sorted by start, so those starting before `end` are one slice
+        j = bisect_left(starts, end, i)
+        if i == j:
+            return []
+        out = items[i:j]
+        for m in out:
+            if m.end > end:  # rare: a mention running past the span
+                return [m for m in out if m.end <= end]
         return out
-
-
-_start = attrgetter("start")
 
 _VERB_CONTEXT = re.compile(r"(?:\b(?:he|she|it|they|who|which|that|also|and|has|have|had)\s+)$")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)(s)?\b")
@@ -64,80 +76,118 @@ _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)(s)?\b")
 
 def find_mentions(text: str, lexicon: CompiledLexicon, listed: list[object] | None = None
                   ) -> Mentions:
-    folded = fold(text)
-    entities: list[Hit] = []
-    actions: list[Hit] = []
+    return find_mentions_folded(text, fold(text), lexicon, listed)
+
+
+def find_mentions_folded(text: str, folded: str, lexicon: CompiledLexicon,
+                         listed: list[object] | None = None) -> Mentions:
+    """`find_mentions` for a caller that already holds `fold(text)`."""
+    entities, actions, others = lexicon.scan_split(text, folded)
     mentions = Mentions()
-    for hit in lexicon.scan(text, folded):
-        if hit.layer in (Layer.GOODS, Layer.PARTY):
-            entities.append(hit)
-        elif hit.layer is Layer.ACTION:
-            actions.append(hit)
-        elif hit.layer is Layer.CUE:
-            mentions.cues.append(Mention(Kind.CUE, hit.start, hit.end, hit.ref))
-        elif hit.layer is Layer.MARKER:
-            mentions.markers.append(Mention(Kind.MARKER, hit.start, hit.end, 0, hit.form))
-        elif hit.layer is Layer.MODIFIER:
-            mentions.modifiers.append(Mention(Kind.MODIFIER, hit.start, hit.end, hit.ref))
+    cues, markers, modifiers = mentions.cues, mentions.markers, mentions.modifiers
+    new = tuple.__new__  # Mention(...) without the named tuple's Python-level __new__
+    for start, end, layer, ref, form in others:
+        # the values Mention(kind, start, end, ref[, form]) gives, defaults spelt out
+        if layer is Layer.CUE:
+            cues.append(new(Mention, (Kind.CUE, start, end, ref, 0, -1)))
+        elif layer is Layer.MARKER:
+            markers.append(new(Mention, (Kind.MARKER, start, end, 0, form, -1)))
+        elif layer is Layer.MODIFIER:
+            modifiers.append(new(Mention, (Kind.MODIFIER, start, end, ref, 0, -1)))
 
     listed_hits: list[Hit] = []
     for i, match in enumerate(listed or []):
         mentions.listed.append(match)
         listed_hits.append(Hit(match.start, match.end, Layer.PARTY, i, -1))  # type: ignore[attr-defined]
 
-    kept_entities = _longest(entities + listed_hits, prefer=lambda h: 2 if h.form == -1 else
-                             (1 if h.layer is Layer.PARTY else 0))
-    chosen = [_verb_or_noun(h, actions, folded) for h in _longest(actions, lambda h: 0)]
+    kept_entities = _longest(entities + listed_hits, _entity_rank)
+    # readings of each action span, in scan order, for the verb-or-noun choice
+    readings: dict[tuple[int, int], list[Hit]] = {}
+    for h in actions:
+        readings.setdefault((h.start, h.end), []).append(h)
+    chosen = [_verb_or_noun(h, readings[(h.start, h.end)], folded)
+              for h in _longest(actions, None)]
     # Other lemmas on a chosen span stay as alternative readings ("launched" a joint venture
     # or a drone); the frame builder keeps the first reading that makes a frame.
     chosen_keys = {(h.start, h.end, h.form) for h in chosen}
     kept_actions = sorted(
         chosen + [h for h in actions if (h.start, h.end, h.form) in chosen_keys
                   and h not in chosen],
-        key=lambda h: h.start)
+        key=_hit_start)
 
     # A word that is both goods and an action ("ships", "supplies"): a verb after a subject-like
     # word, goods otherwise.
     action_spans = {(h.start, h.end) for h in kept_actions}
-    entity_ends = {h.end for h in kept_entities if h.layer is Layer.PARTY}
     final_entities = []
+    entity_ends: set[int] | None = None
     for hit in kept_entities:
         if hit.layer is Layer.GOODS and (hit.start, hit.end) in action_spans:
+            if entity_ends is None:
+                entity_ends = {h.end for h in kept_entities if h.layer is Layer.PARTY}
             before = folded[max(0, hit.start - 12):hit.start]
+            # a party ending right before the word, with nothing but spaces between: the
+            # spaces run back from the word to `k`, so that party ends in k..start
+            k = hit.start
+            while k > 0 and folded[k - 1].isspace():
+                k -= 1
             verb_like = bool(_VERB_CONTEXT.search(before)) or any(
-                e <= hit.start and not folded[e:hit.start].strip() for e in entity_ends)
+                e in entity_ends for e in range(k, hit.start + 1))
             if verb_like:
                 continue
             kept_actions = [a for a in kept_actions if (a.start, a.end) != (hit.start, hit.end)]
         final_entities.append(hit)
 
-    full_names = _full_name_words(final_entities, folded, lexicon)
-    lexicon_parties = [h for h in entities if h.layer is Layer.PARTY
-                       and lexicon.parties[h.ref].kind != "lookalike"]
+    # Both only matter for some documents (a short form, a listed name): built on first need.
+    full_names: dict[int, set[str]] | None = None
+    lexicon_parties: list[Hit] | None = None
+    goods_table, parties_out, goods_out = lexicon.goods, mentions.parties, mentions.goods
     for hit in final_entities:
         if hit.form == -1:
+            if lexicon_parties is None:
+                lexicon_parties = [h for h in entities if h.layer is Layer.PARTY
+                                   and lexicon.parties[h.ref].kind != "lookalike"]
             same = next((h.ref for h in lexicon_parties
                          if h.start < hit.end and hit.start < h.end), -1)
-            mentions.parties.append(Mention(Kind.LISTED, hit.start, hit.end, hit.ref, -1, same))
+            parties_out.append(Mention(Kind.LISTED, hit.start, hit.end, hit.ref, -1, same))
         elif hit.layer is Layer.GOODS:
-            if not lexicon.goods[hit.ref].ignore:
-                mentions.goods.append(Mention(Kind.GOODS, hit.start, hit.end, hit.ref))
+            if not goods_table[hit.ref].ignore:
+                goods_out.append(new(Mention, (Kind.GOODS, hit.start, hit.end, hit.ref, 0, -1)))
         else:
-            if hit.form == PartyForm.SHORT and not _short_form_ok(
-                    folded[hit.start:hit.end], full_names.get(hit.ref)):
-                continue
-            mentions.parties.append(Mention(Kind.PARTY, hit.start, hit.end, hit.ref, hit.form))
-    # a word inside a name is part of the name: "Korea Samma Shipping Co" ships nothing
-    party_spans = [(p.start, p.end) for p in mentions.parties]
+            if hit.form == PartyForm.SHORT:
+                if full_names is None:
+                    full_names = _full_name_words(final_entities, folded, lexicon)
+                if not _short_form_ok(folded[hit.start:hit.end], full_names.get(hit.ref)):
+                    continue
+            parties_out.append(
+                new(Mention, (Kind.PARTY, hit.start, hit.end, hit.ref, hit.form, -1)))
+    # a word inside a name is part of the name: "Korea Samma Shipping Co" ships nothing.
+    # The parties come from one overlap resolution, so their (non-empty) spans are disjoint
+    # and sorted: only the last one starting at or before a word can hold it.
+    party_spans = [(p.start, p.end) for p in parties_out if p.start < p.end]
+    party_starts = [s for s, _ in party_spans]
+    actions_out = mentions.actions
     for hit in kept_actions:
-        if any(s <= hit.start and hit.end <= e for s, e in party_spans):
+        k = bisect_right(party_starts, hit.start) - 1
+        if k >= 0 and hit.end <= party_spans[k][1]:
             continue
-        mentions.actions.append(Mention(Kind.ACTION, hit.start, hit.end, hit.ref, hit.form))
-    for items in (mentions.cues, mentions.markers, mentions.modifiers):
-        items.sort(key=lambda m: (m.start, -m.end))
-    mentions.cues = _drop_nested(mentions.cues)
-    mentions.markers = _drop_nested(mentions.markers)
+        actions_out.append(new(Mention, (Kind.ACTION, hit.start, hit.end, hit.ref, hit.form, -1)))
+    for items in (cues, markers, modifiers):
+        items.sort(key=_start_then_longest)
+    mentions.cues = _drop_nested(cues)
+    mentions.markers = _drop_nested(markers)
     return mentions
+
+
+def _entity_rank(h: Hit) -> int:
+    return 2 if h.form == -1 else (1 if h.layer is Layer.PARTY else 0)
+
+
+def _hit_start(h: Hit) -> int:
+    return h.start
+
+
+def _start_then_longest(m: Mention) -> tuple[int, int]:
+    return (m.start, -m.end)
 
 
 _DETERMINER_BEFORE = re.compile(
@@ -145,20 +195,26 @@ _DETERMINER_BEFORE = re.compile(
     r"illegal|illicit|alleged|suspected)|'s?)\s+$")
 
 
-def _verb_or_noun(hit: Hit, actions: list[Hit], folded: str) -> Hit:
-    """Pick the noun or verb reading of a word that has both ("supply", "export")."""
-    readings = [h for h in actions if h.start == hit.start and h.end == hit.end]
+def _verb_or_noun(hit: Hit, readings: list[Hit], folded: str) -> Hit:
+    """Pick the noun or verb reading of a word that has both ("supply", "export").
+    `readings` are all action hits on the span of `hit`, in scan order."""
     if len({h.form for h in readings}) < 2:
         return hit
     noun = bool(_DETERMINER_BEFORE.search(folded[max(0, hit.start - 16):hit.start])) or bool(
-        re.match(r"\s+of\b", folded[hit.end:hit.end + 4]))
+        _OF_AFTER.match(folded[hit.end:hit.end + 4]))
     return next(h for h in readings if (h.form == 1) == noun)
 
 
-def _longest(hits: list[Hit], prefer: object) -> list[Hit]:
-    """Resolve overlaps: longest span first, then the preferred kind, then the earliest."""
-    rank = prefer  # callable
-    ordered = sorted(hits, key=lambda h: (-(h.end - h.start), -rank(h), h.start))  # type: ignore[operator]
+_OF_AFTER = re.compile(r"\s+of\b")
+
+
+def _longest(hits: list[Hit], rank: Callable[[Hit], int] | None) -> list[Hit]:
+    """Resolve overlaps: longest span first, then the preferred kind (higher `rank`), then the
+    earliest. Without `rank` all kinds rank alike."""
+    if rank is None:
+        ordered = sorted(hits, key=_longest_first)
+    else:
+        ordered = sorted(hits, key=lambda h: (h.start - h.end, -rank(h), h.start))
     taken: list[tuple[int, int]] = []
     kept: list[Hit] = []
     seen_spans: set[tuple[int, int]] = set()
@@ -182,6 +238,10 @@ def _longest(hits: list[Hit], prefer: object) -> list[Hit]:
     return kept
 
 
+def _longest_first(h: Hit) -> tuple[int, int]:
+    return (h.start - h.end, h.start)
+
+
 def _drop_nested(items: list[Mention]) -> list[Mention]:
     out: list[Mention] = []
     for m in items:
@@ -193,6 +253,9 @@ def _drop_nested(items: list[Mention]) -> list[Mention]:
     return out
 
 
+_NAME_WORD_BREAK = re.compile(r"[\s-]+")
+
+
 def _full_name_words(hits: list[Hit], folded: str, lexicon: CompiledLexicon
                      ) -> dict[int, set[str]]:
     """For each party, the words of its full names (metonyms, names) present in the text."""
@@ -200,7 +263,7 @@ def _full_name_words(hits: list[Hit], folded: str, lexicon: CompiledLexicon
     for hit in hits:
         if hit.layer is Layer.PARTY and hit.form in (PartyForm.METONYM, PartyForm.NAME):
             words.setdefault(hit.ref, set()).update(
-                re.split(r"[\s-]+", folded[hit.start:hit.end]))
+                _NAME_WORD_BREAK.split(folded[hit.start:hit.end]))
     return words
 
 

@@ -189,5 +189,41 @@ class CompiledLexicon:
                 yield Hit(start, end, layer, ref, form)  # layer is stored as a Layer
 
 
+    def scan_split(self, text: str, folded: str
+                   ) -> tuple[list[Hit], list[Hit], list[Hit]]:
+        """The hits of `scan`, in the same order within each group: goods and parties, actions,
+        and the rest (cues, markers, modifiers)."""
+        # `scan` inlined with one list per group: the mentions step sorts hits into these
+        # groups anyway, and a generator yielding every hit to a dispatching loop cost more
+        # than the automaton pass itself.
+        entities: list[Hit] = []
+        actions: list[Hit] = []
+        others: list[Hit] = []
+        add_entity, add_action, add_other = entities.append, actions.append, others.append
+        goods_layer, party_layer, action_layer = Layer.GOODS, Layer.PARTY, Layer.ACTION
+        # tuple.__new__ builds the same Hit as Hit(...) without the Python-level __new__ a
+        # named tuple has
+        new, hit_type = tuple.__new__, Hit
+        n = len(folded)
+        for last, (length, payloads) in self._automaton.iter(folded):
+            end = last + 1
+            start = end - length
+            if start > 0 and folded[start - 1].isalnum():
+                continue
+            if end < n and folded[end].isalnum():
+                continue
+            for layer, ref, form, exact in payloads:
+                if exact is not None and text[start:end].replace("-", " ") != exact.replace(
+                        "-", " "):
+                    continue
+                if layer is goods_layer or layer is party_layer:
+                    add_entity(new(hit_type, (start, end, layer, ref, form)))
+                elif layer is action_layer:
+                    add_action(new(hit_type, (start, end, layer, ref, form)))
+                else:
+                    add_other(new(hit_type, (start, end, layer, ref, form)))
+        return entities, actions, others
+
+
 def _is_word_char(ch: str) -> bool:
     return ch.isalnum()
