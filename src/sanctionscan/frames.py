@@ -35,7 +35,11 @@ _GAP_BREAKERS = frozenset(
     "from to by with that which who whom where when while after before and or but said says "
     "told , ; : ( ) \" was were is are has have had be will would in at on near under "
     "fight fighting combat combating counter countering defeat battle tackle confront against "
-    "deter repel attack target strike kill".split())
+    "deter repel attack target strike kill push help build strengthen bolster boost defend "
+    "protect replace replenish equip secure restore train monitor enforce prevent stop avoid "
+    "evade circumvent hide conceal disguise sustain continue keep make produce develop "
+    "manufacture use bomb hit guard patrol retake recapture capture control crush suppress "
+    "quell end win expand increase reduce process refine pay buy".split())
 # "forces in eastern Libya", "militias of the Houthis": the place or group names the party
 _GROUP_NOUNS = frozenset(
     "forces force militia militias fighters rebels troops army units unit groups group "
@@ -62,7 +66,7 @@ _COORDINATION = re.compile(r"\s*(?:,|and|or|, and)\s*(?:the\s+)?")
 _MADE_IN = re.compile(r"^\s*,?\s+(?:(?:that|which) (?:were|was|are|is) )?(?:made|produced|"
                       r"manufactured|sewn|built|mined|caught|grown|assembled|originating|"
                       r"sourced|processed|fished)\s+(?:in|from|off)\s+(?:the\s+)?$")
-_TO_A_CARRIER = re.compile(r"\b(?:to|into|onto|alongside)\s+(?:(?:a|an|the|its|their|another)\s+)?"
+_TO_A_CARRIER = re.compile(r"\b(?:to|into|onto|alongside|from)\s+(?:(?:a|an|the|its|their|another)\s+)?"
                            r"(?:[\w'-]+\s+){0,2}$")
 _DETERMINERS = frozenset(
     "a an the of some two three several many these those its their his her any new".split())
