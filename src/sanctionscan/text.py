@@ -23,16 +23,15 @@ _ABBREVIATIONS = frozenset(
 _END = re.compile(r"""[.!?]+["'”’)\]]*(?=\s)""")
 _LINE = re.compile(r"[^\n]+")
 
-_BOILERPLATE_LINE = re.compile(
-    r"""^\s*(
+_BOILERPLATE_ALTERNATIVES = r"""
         (image|photo|photograph|picture|video|credit|source|caption|file\ photo)\s*[:|/-]
       | (related|read\ more|see\ also|share\ this|follow\ us|advertisement|subscribe)\b.{0,40}$
       | (scroll\ to\ top|leave\ a\ (comment|reply)|powered\ by\ automated\ translation)
       | (join\ our|sign\ up\ for|subscribe\ to)\b.*newsletter
       | total\ views:?\s*[\d,]+\s*$
-    )""",
-    re.IGNORECASE | re.VERBOSE,
-)
+"""
+_BOILERPLATE_LINE = re.compile(r"^\s*(" + _BOILERPLATE_ALTERNATIVES + ")",
+                               re.IGNORECASE | re.VERBOSE)
 # A photo credit anywhere in the line. Tested on its own and only where one of its words occurs:
 # as a ".*\b(...)" branch of the pattern above it backtracked through every character of every
 # line (40% of segmenting).
@@ -55,8 +54,7 @@ def _has_credit(line: str) -> bool:
 
 
 # Lines that open the comment/footer block of a page: everything after them is site furniture.
-_TRAILER_START = re.compile(
-    r"""^\s*(
+_TRAILER_ALTERNATIVES = r"""
         would\ you\ like\ to\ comment
       | (please\ )?(register|sign\ in|log\ in)\b.*\b(comment|free)\b
       | please\ read\ our\ comment\ policy
@@ -65,9 +63,14 @@ _TRAILER_START = re.compile(
       | (leave|post)\ a\ (comment|reply)
       | more\ from\ (the\ )?author
       | comments?\s*\(\d+\)\s*$
-    )""",
-    re.IGNORECASE | re.VERBOSE,
-)
+"""
+_TRAILER_START = re.compile(r"^\s*(" + _TRAILER_ALTERNATIVES + ")", re.IGNORECASE | re.VERBOSE)
+# Both in one match per line, the trailer first: it decides whether the trailer starts, and
+# either makes the line boilerplate. No alternative starts with a space, so the leading \s*
+# gives them all the same start.
+_LINE_MARKS = re.compile(
+    r"^\s*(?:(?P<trailer>" + _TRAILER_ALTERNATIVES + ")|(?:" + _BOILERPLATE_ALTERNATIVES + "))",
+    re.IGNORECASE | re.VERBOSE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,28 +94,112 @@ def segment(text: str) -> list[Sentence]:
     paragraph = 0
     previous_line_end = 0
     in_trailer = False
-    for line in _LINE.finditer(text):
-        if text.count("\n", previous_line_end, line.start()) > 1:
-            paragraph += 1
-        previous_line_end = line.end()
-        line_text = line.group()
-        if not line_text.strip():
+    # One lower-cased copy of the text for the duplicate keys and the photo-credit words, where
+    # its slices equal the lower-cased slices: every character lowers to one character, and no
+    # capital sigma, whose lower case depends on the letters around it.
+    low: str | None = text.lower()
+    if len(low) != len(text) or "Σ" in text:
+        low = None
+    # An ASCII line holds a photo credit only if the whole text holds one of its words.
+    credit_words = low is None or any(word in low for word in _CREDIT_WORDS)
+    new = object.__new__
+    set_index, set_start, set_end, set_paragraph, set_boilerplate, set_duplicate = _SET_FIELDS
+    line_start = 0
+    for line_text in text.split("\n"):  # the same lines as finditer("[^\n]+"), unmatched
+        ls = line_start
+        le = ls + len(line_text)
+        line_start = le + 1
+        if not line_text:
             continue
-        if _TRAILER_START.match(line_text):
-            in_trailer = True
-        line_boilerplate = in_trailer or bool(
-            _BOILERPLATE_LINE.match(line_text) or _has_credit(line_text))
-        for start, end in _split_line(line_text):
-            a, b = line.start() + start, line.start() + end
-            key = " ".join(text[a:b].lower().split())
-            duplicate = seen.get(key) if len(key) > 20 else None
-            if duplicate is None and key:
-                seen[key] = len(sentences)
-            sentences.append(
-                Sentence(len(sentences), a, b, paragraph, line_boilerplate, duplicate)
-            )
-        paragraph += 1 if line_text.rstrip().endswith((".", "!", "?", "\"", "”")) else 0
+        if text.count("\n", previous_line_end, ls) > 1:
+            paragraph += 1
+        previous_line_end = le
+        stripped_end = len(line_text.rstrip())
+        if not stripped_end:
+            continue
+        if in_trailer:
+            line_boilerplate = True
+        else:
+            marked = _LINE_MARKS.match(line_text)
+            if marked is None:
+                line_boilerplate = (credit_words or not line_text.isascii()) and _has_credit(
+                    line_text)
+            else:
+                in_trailer = marked.start("trailer") >= 0
+                line_boilerplate = True
+        stripped_end += ls
+        for a, b in _line_spans(text, ls, le, stripped_end):
+            duplicate = None
+            # A key of 20 characters or fewer is never looked up, so it is not stored either;
+            # without `low` a character may lower to two, and the key outgrow its sentence.
+            if b - a > 20 or low is None:
+                key = " ".join((low[a:b] if low is not None else text[a:b].lower()).split())
+                if len(key) > 20:
+                    duplicate = seen.get(key)
+                    if duplicate is None:
+                        seen[key] = len(sentences)
+            # Sentence(...) through its slots: a frozen dataclass's __init__ sets each field
+            # with object.__setattr__, twice as slow, and a document has dozens of sentences
+            sentence = new(Sentence)
+            set_index(sentence, len(sentences))
+            set_start(sentence, a)
+            set_end(sentence, b)
+            set_paragraph(sentence, paragraph)
+            set_boilerplate(sentence, line_boilerplate)
+            set_duplicate(sentence, duplicate)
+            sentences.append(sentence)
+        paragraph += 1 if text[stripped_end - 1] in _PARAGRAPH_END else 0
     return sentences
+
+
+_PARAGRAPH_END = frozenset(".!?\"”")
+_SET_FIELDS = tuple(getattr(Sentence, name).__set__ for name in (
+    "index", "start", "end", "paragraph", "boilerplate", "duplicate_of"))
+# _END, with the whitespace after the end captured: where the next sentence would start
+_END_THEN_SPACE = re.compile(r"""[.!?]+["'”’)\]]*(?=(\s+))""")
+
+
+def _line_spans(text: str, ls: int, le: int, stripped_end: int) -> list[tuple[int, int]]:
+    """`_split_line` of text[ls:le], in offsets of `text`; `stripped_end` is where the line's
+    trailing whitespace starts."""
+    spans = []
+    start = ls
+    while start < le and text[start].isspace():
+        start += 1
+    for match in _END_THEN_SPACE.finditer(text, ls, le):
+        end = match.end()
+        if end <= start:
+            continue
+        dot = match.start()
+        if text[dot] == "." and _is_abbreviation_at(text, ls, dot):
+            continue
+        nxt = match.end(1)
+        if nxt < le:
+            ch = text[nxt]
+            if not (ch.isupper() or ch.isdigit() or ch in "\"'“‘([—-"):
+                continue
+        spans.append((start, end))  # `end` follows punctuation: nothing to trim
+        start = nxt
+    if start < le:  # `start` is past any whitespace, so the rest holds some text
+        spans.append((start, stripped_end))
+    return spans
+
+
+def _is_abbreviation_at(text: str, ls: int, dot: int) -> bool:
+    """`_is_abbreviation` of the line starting at `ls`, in offsets of `text`."""
+    space = text.rfind(" ", ls, dot)
+    i = space + 1 if space >= 0 else ls
+    piece = text[i:dot]
+    if not piece.replace(".", "").isalpha():
+        i = dot
+        while i > ls and (text[i - 1].isalpha() or text[i - 1] == "."):
+            i -= 1
+    word = text[i:dot].lower()
+    if not word:
+        return False
+    if word in _ABBREVIATIONS:
+        return True
+    return len(word) == 1 and word.isalpha() or "." in word and len(word) <= 6
 
 
 def _split_line(line: str) -> list[tuple[int, int]]:
