@@ -12,6 +12,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import NamedTuple
 
 from sanctionscan.lexicon import CompiledLexicon, Hit, Layer, PartyForm, fold
@@ -172,7 +173,9 @@ def find_mentions_folded(text: str, folded: str, lexicon: CompiledLexicon,
             continue
         actions_out.append(new(Mention, (Kind.ACTION, hit.start, hit.end, hit.ref, hit.form, -1)))
     for items in (cues, markers, modifiers):
-        items.sort(key=_start_then_longest)
+        # sorted by (start, -end), stably: keys by comprehension, ordered by index
+        keys = [(m[1], -m[2]) for m in items]
+        items[:] = [items[i] for i in sorted(range(len(items)), key=keys.__getitem__)]
     mentions.cues = _drop_nested(cues)
     mentions.markers = _drop_nested(markers)
     return mentions
@@ -180,14 +183,6 @@ def find_mentions_folded(text: str, folded: str, lexicon: CompiledLexicon,
 
 def _entity_rank(h: Hit) -> int:
     return 2 if h.form == -1 else (1 if h.layer is Layer.PARTY else 0)
-
-
-def _hit_start(h: Hit) -> int:
-    return h.start
-
-
-def _start_then_longest(m: Mention) -> tuple[int, int]:
-    return (m.start, -m.end)
 
 
 _DETERMINER_BEFORE = re.compile(
@@ -211,35 +206,44 @@ _OF_AFTER = re.compile(r"\s+of\b")
 def _longest(hits: list[Hit], rank: Callable[[Hit], int] | None) -> list[Hit]:
     """Resolve overlaps: longest span first, then the preferred kind (higher `rank`), then the
     earliest. Without `rank` all kinds rank alike."""
+    # The sort keys are built in one comprehension and the hits ordered by index through
+    # keys.__getitem__: the same stable order as sorted(hits, key=...), without a Python call
+    # per hit.
     if rank is None:
-        ordered = sorted(hits, key=_longest_first)
+        keys = [(h[0] - h[1], h[0]) for h in hits]
+    elif rank is _entity_rank:
+        party = Layer.PARTY
+        keys = [(start - end, -2 if form == -1 else (-1 if layer is party else 0), start)
+                for start, end, layer, _ref, form in hits]  # _entity_rank, inlined
     else:
-        ordered = sorted(hits, key=lambda h: (h.start - h.end, -rank(h), h.start))
+        keys = [(h.start - h.end, -rank(h), h.start) for h in hits]
     taken: list[tuple[int, int]] = []
     kept: list[Hit] = []
     seen_spans: set[tuple[int, int]] = set()
     # characters already under a kept span: an overlap test per hit without a pass over `taken`
-    covered = bytearray(max((h.end for h in hits), default=0))
-    for hit in ordered:
-        span = (hit.start, hit.end)
+    covered = bytearray(max(map(_hit_end, hits), default=0))
+    for i in sorted(range(len(hits)), key=keys.__getitem__):
+        hit = hits[i]
+        start, end = hit[0], hit[1]
+        span = (start, end)
         if span in seen_spans:
             continue  # one reading per span; the preferred kind came first
-        if hit.start < hit.end:
-            if covered.find(1, hit.start, hit.end) != -1:
+        if start < end:
+            if covered.find(1, start, end) != -1:
                 continue
-        elif any(hit.start < e and s < hit.end for s, e in taken):
+        elif any(start < e and s < end for s, e in taken):
             continue
         taken.append(span)
         seen_spans.add(span)
         kept.append(hit)
-        if hit.start < hit.end:
-            covered[hit.start:hit.end] = b"\x01" * (hit.end - hit.start)
-    kept.sort(key=lambda h: h.start)
+        if start < end:
+            covered[start:end] = b"\x01" * (end - start)
+    kept.sort(key=_hit_start)
     return kept
 
 
-def _longest_first(h: Hit) -> tuple[int, int]:
-    return (h.start - h.end, h.start)
+_hit_start = itemgetter(0)  # Hit.start, in C
+_hit_end = itemgetter(1)  # Hit.end
 
 
 def _drop_nested(items: list[Mention]) -> list[Mention]:
