@@ -324,3 +324,23 @@ def test_shortened_firm_names_match_their_entry() -> None:
     found = {m.text: m.ref for m in matcher.find(text)}
     assert found == {"Green Pine Corporation": "XXe.00001",
                      "Mansudae Overseas Project Group": "XXe.00002"}
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_fast_tokenizer_reads_text_like_the_reference_one(seed: int) -> None:
+    """`re` tokenizes where it classifies every character like `regex`; otherwise (Han script,
+    combining marks, words that fold to nothing) the reference path runs. Either way the tokens,
+    keys and breaks are the reference ones."""
+    rng = random.Random(seed)
+    pieces = ["Kim", "Jong", "sik", "KOMID", "Co.", "Ltd", "No.", "J.", "said.", "Bank",
+              "’s", "'s", "'", "`", "´", "’", "ʼ", "-", " ", "  ", "\n", "\n\n", ";", ".",
+              ",", ", ", "(", ")", "\"", "“", "”", "_", "é", "e\u0301", "İ", "ß", "ﬁ", "²",
+              "٣", "金铁三", "ひ", "한", "😀", "\u200b", "\u00a0", "\t", "–", "x", "O's"]
+    for _ in range(400):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        tokens, keys, breaks = names_module._scan(text)
+        reference = names_module._tokens_slow(text)
+        assert tokens == reference, text
+        assert keys == [t.key for t in reference]
+        assert breaks == [i for i, t in enumerate(reference) if t.brk]
+        assert all(type(t) is names_module._Token for t in tokens)

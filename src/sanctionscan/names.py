@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from itertools import accumulate, chain, compress, repeat
+from operator import add, itemgetter
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal, NamedTuple
@@ -214,13 +216,11 @@ _ABBREVIATIONS = frozenset({"no", "nr", "co", "corp", "inc", "ltd", "st", "mr", 
 
 
 def _is_break(gap: str, previous: str, following: str) -> bool:
-    if gap == " ":
-        return False
-    if not gap.strip(" \t\r\n-‐‑'’ʼ‘`´\"“”«»"):
-        # a wrapped line continues the name; a blank line (paragraph) ends it
-        return gap.count("\n") >= 2
-    if any(ch in _HARD_BREAK for ch in gap) or gap.count("\n") >= 2:
-        return True
+    breaks = _GAP_BREAKS.get(gap, _UNKNOWN)
+    if breaks is _UNKNOWN:
+        breaks = _gap_breaks(gap)
+    if breaks is not None:
+        return breaks
     rest = gap.strip(" \t\r\n-'’\"“”")
     if rest in {".", ".,"}:
         # "Co. Ltd", "No. 39", "J. Smith" keep going; a sentence end does not.
@@ -231,28 +231,93 @@ def _is_break(gap: str, previous: str, following: str) -> bool:
     return True
 
 
+# gap -> whether it breaks a name whatever the words around it (None: that depends on them).
+# Documents repeat the same few gaps (", ", ". ", "\n"), so each is judged once.
+_GAP_BREAKS: dict[str, bool | None] = {}
+_UNKNOWN = object()
+
+
+def _gap_breaks(gap: str) -> bool | None:
+    breaks: bool | None
+    if gap == " ":
+        breaks = False
+    elif not gap.strip(" \t\r\n-‐‑'’ʼ‘`´\"“”«»"):
+        # a wrapped line continues the name; a blank line (paragraph) ends it
+        breaks = gap.count("\n") >= 2
+    elif any(ch in _HARD_BREAK for ch in gap) or gap.count("\n") >= 2:
+        breaks = True
+    else:
+        # "." and "," depend on the words around them (see _is_break)
+        breaks = None if gap.strip(" \t\r\n-'’\"“”") in {".", ".,", ","} else True
+    if len(_GAP_BREAKS) >= _CACHE_MAX:
+        _GAP_BREAKS.clear()
+    _GAP_BREAKS[gap] = breaks
+    return breaks
+
+
 def _tokens(text: str) -> list[_Token]:
-    pairs = _gaps_and_words(text)
-    if pairs is None:
-        return _tokens_slow(text)
+    return _scan(text)[0]
+
+
+def _scan(text: str) -> tuple[list[_Token], list[str], list[int]]:
+    """The tokens of a text, their keys, and the indices of the tokens after a break.
+
+    Built column by column with C-level map/zip/accumulate instead of a Python loop per token:
+    a 3.6 KB article has ~600 tokens, and a loop body costs more than the matching itself."""
+    parts = _words_between_gaps(text)
+    if parts is None:
+        tokens = _tokens_slow(text)
+        return tokens, [t.key for t in tokens], [i for i, t in enumerate(tokens) if t.brk]
+    words = parts[1::2]
+    if not words:
+        return [], [], []
+    gaps = parts[0:-1:2]
+    infos = list(map(_WORD_INFO.get, words))
+    if None in infos:
+        infos = [info if info is not None else _word_info(word)
+                 for info, word in zip(infos, words)]
+    folds = list(map(_FOLDED, infos))
+    if "" in folds:
+        # a word that folds to nothing is dropped, which shifts gaps and neighbours: rare
+        # enough for the plain loop
+        tokens = _tokens_from_pairs(list(zip(gaps, words)))
+        return tokens, [t.key for t in tokens], [i for i, t in enumerate(tokens) if t.brk]
+    raws = list(map(_RAW, infos))
+    keys = list(map(_KEY, infos))
+    # running sum of the lengths of gap, word, gap, word...: a token starts where its gap ends
+    starts = list(accumulate(map(len, parts)))[0::2]
+    del starts[-1]
+    ends = list(map(add, starts, map(len, raws)))
+    brks = [False] * len(raws)
+    breaks: list[int] = []
+    gap_breaks = _GAP_BREAKS
+    # a single space never breaks a name and most gaps are one: only look at the others
+    for i in compress(range(1, len(gaps)), map(_SPACE.__ne__, gaps[1:])):
+        gap = gaps[i]
+        known = gap_breaks.get(gap, _UNKNOWN)
+        if known is _UNKNOWN:
+            known = _gap_breaks(gap)
+        if known is None:
+            known = _is_break(gap, raws[i - 1], raws[i])
+        if known:
+            brks[i] = True
+            breaks.append(i)
+    tokens = list(map(tuple.__new__, repeat(_Token),
+                      zip(starts, ends, raws, folds, keys, brks)))
+    return tokens, keys, breaks
+
+
+def _tokens_from_pairs(pairs: list[tuple[str, str]]) -> list[_Token]:
     found: list[_Token] = []
-    append = found.append
-    info = _WORD_INFO
     position = 0
-    previous_raw = ""
     for gap, word in pairs:
         start = position + len(gap)
         position = start + len(word)  # the gap to the next token starts after a possessive
-        known = info.get(word)
-        if known is None:
-            known = _word_info(word)
-        raw, folded, key = known
+        raw, folded, key = _WORD_INFO.get(word) or _word_info(word)
         if not folded:
             continue
-        # a single space never breaks a name: most gaps are one, so skip the call
-        brk = bool(found) and gap != " " and _is_break(gap, previous_raw, raw)
-        append(_Token(start, start + len(raw), raw, folded, key, brk))
-        previous_raw = raw
+        brk = bool(found) and _is_break(gap, found[-1].raw, raw)
+        found.append(_Token(start, start + len(raw), raw, folded, key, brk))
     return found
 
 
@@ -273,10 +338,10 @@ def _tokens_slow(text: str) -> list[_Token]:
     return found
 
 
-# The same tokens as _TOKEN, for text where `re` and `regex` classify every character alike:
-# each match is (the gap before a token, the token). `regex` with Unicode properties costs
-# about five times as much per document as `re`.
-_GAP_AND_WORD = re.compile(r"([\W_]*)([^\W_]+(?:['’‘`´][^\W_]+)*)")
+# The same tokens as _TOKEN, for text where `re` and `regex` classify every character alike.
+# `regex` with Unicode properties costs about five times as much per document as `re`, and
+# splitting on a captured token gives gap, word, gap, word, ..., gap as plain strings.
+_WORD = re.compile(r"([^\W_]+(?:['’‘`´][^\W_]+)*)")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _TOKEN_CHAR = regex.compile(r"[\p{L}\p{M}\p{N}]")
 _OWN_TOKEN_CHAR = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
@@ -284,7 +349,9 @@ _OWN_TOKEN_CHAR = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 _SAME_CLASS: dict[str, bool] = {}
 # word as matched -> (token after dropping a possessive, folded, key); bounded below
 _WORD_INFO: dict[str, tuple[str, str, str]] = {}
-_WORD_INFO_MAX = 1 << 17
+_CACHE_MAX = 1 << 17
+_RAW, _FOLDED, _KEY = itemgetter(0), itemgetter(1), itemgetter(2)
+_SPACE = " "
 
 
 def _same_class(ch: str) -> bool:
@@ -295,10 +362,10 @@ def _same_class(ch: str) -> bool:
     return known
 
 
-def _gaps_and_words(text: str) -> list[tuple[str, str]] | None:
+def _words_between_gaps(text: str) -> list[str] | None:
     if not text.isascii() and not all(map(_same_class, set(_NON_ASCII.findall(text)))):
         return None
-    return _GAP_AND_WORD.findall(text)
+    return _WORD.split(text)
 
 
 def _word_info(word: str) -> tuple[str, str, str]:
@@ -308,7 +375,7 @@ def _word_info(word: str) -> tuple[str, str, str]:
         raw = raw[:-2]
     folded = _fold(raw)
     known = (raw, folded, _key(folded) if folded else "")
-    if len(_WORD_INFO) >= _WORD_INFO_MAX:
+    if len(_WORD_INFO) >= _CACHE_MAX:
         _WORD_INFO.clear()
     _WORD_INFO[word] = known
     return known
@@ -569,6 +636,9 @@ class _Candidate:
     steps: tuple[str, ...]
 
 
+_PLUS_ONE = (1).__add__
+
+
 class ListMatcher:
     """Finds listed parties in text. Compile once per rule set; `find` is then read-only, so
     one matcher can serve many documents and be pickled into worker processes."""
@@ -681,28 +751,27 @@ class ListMatcher:
 
     def find(self, text: str) -> list[ListedMatch]:
         """Every listed party named in `text`, in text order, overlaps resolved."""
-        tokens = _tokens(text)
+        tokens, keys, breaks = _scan(text)
         candidates: list[_Candidate] = []
         if tokens:
-            candidates = self._candidates(tokens)
+            candidates = self._candidates(tokens, keys, breaks)
         matches = self._resolve(text, tokens, candidates)
         matches.extend(self._imo_matches(text))
         matches.sort(key=lambda m: (m.start, -m.end, m.ref))
         return matches
 
-    def _candidates(self, tokens: list[_Token]) -> list[_Candidate]:
+    def _candidates(self, tokens: list[_Token], keys: list[str],
+                    breaks: list[int]) -> list[_Candidate]:
         # Tokens joined by spaces, with "|" at clause breaks so no phrase key runs across one.
-        parts: list[str] = []
-        token_at: dict[int, int] = {}
-        offset = 0
-        for i, token in enumerate(tokens):
-            if token.brk:
-                parts.append("|")
-                offset += 2
-            token_at[offset] = i  # offset of the space before token i
-            parts.append(token.key)
-            offset += len(token.key) + 1
+        parts = list(keys)
+        for i in breaks:
+            parts[i] = "| " + parts[i]
         keyed = " " + " ".join(parts) + " "
+        # offset of the space before each token's key -> token index
+        offsets = list(accumulate(map(_PLUS_ONE, map(len, parts)), initial=0))
+        for i in breaks:
+            offsets[i] += 2
+        token_at = dict(zip(offsets, range(len(parts))))
 
         found: list[_Candidate] = []
         tried: set[tuple[int, int, int]] = set()
@@ -739,10 +808,16 @@ class ListMatcher:
             postings = list(always)
             if by_companion:
                 if not pair_keys and len(tokens) > 1:
-                    pair_keys = [a.key + b.key for a, b in zip(tokens, tokens[1:])]
+                    pair_keys = list(map(add, keys, keys[1:]))
                 # Companions are the tokens around the hit, and adjacent pairs written as one.
                 low = max(0, first - self._reach)
                 high = min(len(tokens), first + self._reach + 1)
+                # Most hits have no companion near them at all: two C-level set checks say so
+                # before the loop below looks up every neighbour.
+                companions = by_companion.keys()
+                if companions.isdisjoint(keys[low:high]) and companions.isdisjoint(
+                        pair_keys[low:high - 1]):
+                    low = high
                 for j in range(low, high):
                     if j != first:
                         postings.extend(by_companion.get(tokens[j].key, ()))
