@@ -15,7 +15,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from itertools import accumulate, chain, compress, repeat
-from operator import add, itemgetter
+from operator import add, is_, itemgetter
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal, NamedTuple
@@ -288,20 +288,18 @@ def _scan(text: str) -> tuple[list[_Token], list[str], list[int]]:
     starts = list(accumulate(map(len, parts)))[0::2]
     del starts[-1]
     ends = list(map(add, starts, map(len, raws)))
-    brks = [False] * len(raws)
-    breaks: list[int] = []
-    gap_breaks = _GAP_BREAKS
-    # a single space never breaks a name and most gaps are one: only look at the others
-    for i in compress(range(1, len(gaps)), map(_SPACE.__ne__, gaps[1:])):
-        gap = gaps[i]
-        known = gap_breaks.get(gap, _UNKNOWN)
-        if known is _UNKNOWN:
-            known = _gap_breaks(gap)
-        if known is None:
-            known = _is_break(gap, raws[i - 1], raws[i])
-        if known:
-            brks[i] = True
-            breaks.append(i)
+    # Whether each gap breaks a name, from the verdict cache; only "." and "," gaps (None)
+    # depend on their words and are judged one by one. The first token has no break.
+    verdicts = list(map(_GAP_BREAKS.get, gaps, repeat(_UNKNOWN)))
+    verdicts[0] = False
+    if _UNKNOWN in verdicts:
+        verdicts = [_gap_breaks(gap) if verdict is _UNKNOWN else verdict
+                    for gap, verdict in zip(gaps, verdicts)]
+        verdicts[0] = False
+    for i in compress(range(len(verdicts)), map(is_, verdicts, repeat(None))):
+        verdicts[i] = _is_break(gaps[i], raws[i - 1], raws[i])
+    brks = list(map(is_, verdicts, repeat(True)))
+    breaks = list(compress(range(len(brks)), brks))
     tokens = list(map(tuple.__new__, repeat(_Token),
                       zip(starts, ends, raws, folds, keys, brks)))
     return tokens, keys, breaks
@@ -783,6 +781,8 @@ class ListMatcher:
             if first is None:
                 continue
             prefix = keyed[end] != " "  # whole-token words end on the space after the token
+            if prefix and not tokens[first].raw[:1].isupper():
+                continue  # most hits: see the prefix rule below; a prefix has no phrases
             hits.append((first, prefix, value))
             if not prefix and (value[2] or value[3]):
                 whole_token_hits.add(first)
