@@ -15,7 +15,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from itertools import accumulate, chain, compress, repeat
-from operator import add, is_, itemgetter
+from operator import add, attrgetter, is_, itemgetter
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal, NamedTuple
@@ -914,7 +914,7 @@ class ListMatcher:
         return _Candidate(form_id, first, last, float(score), tuple(steps))
 
     def _similarity(self, form: _Form, window: list[_Token]) -> float | None:
-        text_a = " ".join(t.folded for t in window)
+        text_a = " ".join(map(_FOLDED_OF, window))
         text_b = " ".join(form.folded)
         score = fuzz.ratio(text_a, text_b, score_cutoff=form.threshold)
         if self._entries[form.entry].type == "individual":
@@ -1012,7 +1012,12 @@ def _distinctive_tokens_present(form: _Form, window: list[_Token]) -> bool:
 
 
 def _crosses_break(tokens: list[_Token], first: int, last: int) -> bool:
-    return any(tokens[i].brk for i in range(first + 1, last + 1))
+    # C-level scan of the flags: called for every window tried
+    return True in map(_BRK, tokens[first + 1:last + 1])
+
+
+_BRK = attrgetter("brk")
+_FOLDED_OF = attrgetter("folded")
 
 
 def _accounted(token: _Token, inner: _Token, form: _Form) -> bool:
