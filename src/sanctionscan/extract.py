@@ -196,6 +196,39 @@ _OF_AFTER = re.compile(r"\s+of\b")
 def _longest(hits: list[Hit], rank: Callable[[Hit], int] | None) -> list[Hit]:
     """Resolve overlaps: longest span first, then the preferred kind (higher `rank`), then the
     earliest. Without `rank` all kinds rank alike."""
+    by_start = sorted(hits, key=_hit_start)
+    if any(h[0] >= h[1] for h in by_start):
+        return _longest_greedy(hits, rank)  # empty spans overlap by other rules: no shortcut
+    # Whether a hit is kept depends only on the hits it overlaps, so each group of hits
+    # linked by overlaps (found in one sweep by start) is resolved on its own, and a hit that
+    # overlaps nothing, as most do, is kept without sorting or marking.
+    kept: list[Hit] = []
+    group: list[Hit] = []
+    group_end = -1
+    for hit in by_start:
+        if hit[0] >= group_end:  # starts after everything so far: a new group
+            if len(group) == 1:
+                kept.append(group[0])
+            elif group:
+                kept.extend(_longest_greedy(group, rank))
+            group = [hit]
+            group_end = hit[1]
+        else:
+            group.append(hit)
+            if hit[1] > group_end:
+                group_end = hit[1]
+    if len(group) == 1:
+        kept.append(group[0])
+    elif group:
+        kept.extend(_longest_greedy(group, rank))
+    # kept spans are disjoint, so no two share a start and the groups come in start order:
+    # `kept` is already what sorting by start would give
+    return kept
+
+
+def _longest_greedy(hits: list[Hit], rank: Callable[[Hit], int] | None) -> list[Hit]:
+    """`_longest` by its definition: every hit in preference order, kept unless it overlaps
+    a hit kept before it; returned by start."""
     # The sort keys are built in one comprehension and the hits ordered by index through
     # keys.__getitem__: the same stable order as sorted(hits, key=...), without a Python call
     # per hit.
