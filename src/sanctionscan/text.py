@@ -97,9 +97,12 @@ def segment(text: str) -> list[Sentence]:
     # One lower-cased copy of the text for the duplicate keys and the photo-credit words, where
     # its slices equal the lower-cased slices: every character lowers to one character, and no
     # capital sigma, whose lower case depends on the letters around it.
-    low: str | None = text.lower()
-    if len(low) != len(text) or "Σ" in text:
-        low = None
+    lowered = text.lower()
+    low = lowered if len(lowered) == len(text) and "Σ" not in text else None
+    # Without any whitespace but spaces and newlines, a sentence's key is its lower-cased
+    # slice itself unless two spaces meet in it: no split and join per sentence.
+    plain = low is not None and not any(
+        space in text for space in (_ASCII_SPACES if text.isascii() else _OTHER_SPACES))
     # An ASCII line holds a photo credit only if the whole text holds one of its words.
     credit_words = low is None or any(word in low for word in _CREDIT_WORDS)
     new = object.__new__
@@ -133,7 +136,12 @@ def segment(text: str) -> list[Sentence]:
             # A key of 20 characters or fewer is never looked up, so it is not stored either;
             # without `low` a character may lower to two, and the key outgrow its sentence.
             if b - a > 20 or low is None:
-                key = " ".join((low[a:b] if low is not None else text[a:b].lower()).split())
+                if plain:
+                    key = lowered[a:b]  # `plain` holds only where `low` is `lowered`
+                    if "  " in key:
+                        key = " ".join(key.split())
+                else:
+                    key = " ".join((low[a:b] if low is not None else text[a:b].lower()).split())
                 if len(key) > 20:
                     duplicate = seen.get(key)
                     if duplicate is None:
@@ -152,6 +160,15 @@ def segment(text: str) -> list[Sentence]:
     return sentences
 
 
+# Every character str.split() splits on but " " and "\n" (a sentence holds no newline); the
+# ASCII ones first, all an ASCII text can hold.
+_OTHER_SPACES = (
+    "\t", "\x0b", "\x0c", "\r", "\x1c", "\x1d", "\x1e", "\x1f",
+    "\x85", "\xa0", "\u1680", "\u2000", "\u2001", "\u2002", "\u2003", "\u2004", "\u2005",
+    "\u2006", "\u2007", "\u2008", "\u2009", "\u200a", "\u2028", "\u2029", "\u202f",
+    "\u205f", "\u3000",
+)
+_ASCII_SPACES = _OTHER_SPACES[:8]
 _PARAGRAPH_END = frozenset(".!?\"”")
 _SET_FIELDS = tuple(getattr(Sentence, name).__set__ for name in (
     "index", "start", "end", "paragraph", "boilerplate", "duplicate_of"))
