@@ -233,3 +233,10 @@ def test_state_forces_exempt_where_the_regime_exempts_them(scanner: Scanner) -> 
     assert scan(scanner, "Turkey delivered rifles to the armed forces of Somalia in 2024.") == []
     assert "somalia.arms" in categories(
         scan(scanner, "Arms dealers in Yemen sold rifles to Al-Shabaab in 2024."))
+
+
+def test_reference_back_carries_the_origin(scanner: Scanner) -> None:
+    text = ("A tanker full of Libyan crude left Zuwara in 2017, smugglers said. "
+            "Armed groups later sold the crude to a Maltese-registered trader.")
+    pet = [f for f in scan(scanner, text) if f.category == "libya.petroleum"]
+    assert pet and pet[0].direction.value == "from_target"

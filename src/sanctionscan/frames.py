@@ -127,6 +127,9 @@ class _Context:
     published: date | None
     previous: list[Frame] = field(default_factory=list)
     previous_goods: list[Mention] = field(default_factory=list)
+    # goods entry -> origin party, for goods of the previous sentence ("Libyan crude ... the
+    # crude was sold to"): a reference back carries the origin along with the goods
+    previous_origins: dict[int, Mention] = field(default_factory=dict)
 
 
 def assemble(text: str, folded: str, sentences: list[Sentence], mentions: Mentions,
@@ -140,13 +143,23 @@ def assemble(text: str, folded: str, sentences: list[Sentence], mentions: Mentio
         actions = mentions.in_span(mentions.actions, sentence.start, sentence.end)
         parties = mentions.in_span(mentions.parties, sentence.start, sentence.end)
         if not actions or not (goods or parties or ctx.previous_goods):
-            ctx.previous, ctx.previous_goods = [], goods or ctx.previous_goods[:0]
+            # a sentence with nothing to assemble still names what the next one refers back to
+            ctx.previous, ctx.previous_goods = [], goods
+            ctx.previous_origins = _origins_by_entry(folded, parties, goods)
             continue
         found = _sentence_frames(ctx, sentence, goods, actions, parties)
         frames.extend(found)
         ctx.previous = found
         ctx.previous_goods = goods or [g for f in found for g in f.goods]
+        if goods:
+            ctx.previous_origins = _origins_by_entry(folded, parties, goods)
     return frames
+
+
+def _origins_by_entry(folded: str, parties: list[Mention], goods: list[Mention]
+                      ) -> dict[int, Mention]:
+    by_start = _origins(folded, parties, goods)
+    return {g.ref: by_start[g.start] for g in goods if g.start in by_start}
 
 
 def _words(s: str) -> list[str]:
@@ -223,7 +236,9 @@ def _sentence_frames(ctx: _Context, sentence: Sentence, goods: list[Mention],
             sentence, left_bound, right_bound, actions)
         inferred = False
         if not suppliers:
-            origins = [origin[g.start] for g in frame_goods if g.start in origin]
+            origins = [origin.get(g.start) or (ctx.previous_origins.get(g.ref) if carried
+                                               else None) for g in frame_goods]
+            origins = [o for o in origins if o is not None]
             if origins and not any(o in recipients for o in origins):
                 suppliers = origins[:1]
                 inferred = True
