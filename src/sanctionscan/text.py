@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Abbreviations whose period does not end a sentence. Lower-cased, without the final period.
 _ABBREVIATIONS = frozenset(
@@ -188,8 +189,10 @@ def _line_spans(text: str, ls: int, le: int, stripped_end: int) -> list[tuple[in
         if end <= start:
             continue
         dot = match.start()
-        if text[dot] == "." and _is_abbreviation_at(text, ls, dot):
-            continue
+        if text[dot] == ".":
+            space = text.rfind(" ", ls, dot)
+            if _is_abbreviation_piece(text[space + 1 if space >= 0 else ls:dot]):
+                continue
         nxt = match.end(1)
         if nxt < le:
             ch = text[nxt]
@@ -202,16 +205,19 @@ def _line_spans(text: str, ls: int, le: int, stripped_end: int) -> list[tuple[in
     return spans
 
 
-def _is_abbreviation_at(text: str, ls: int, dot: int) -> bool:
-    """`_is_abbreviation` of the line starting at `ls`, in offsets of `text`."""
-    space = text.rfind(" ", ls, dot)
-    i = space + 1 if space >= 0 else ls
-    piece = text[i:dot]
-    if not piece.replace(".", "").isalpha():
-        i = dot
-        while i > ls and (text[i - 1].isalpha() or text[i - 1] == "."):
+@lru_cache(maxsize=4096)
+def _is_abbreviation_piece(piece: str) -> bool:
+    """`_is_abbreviation` of a period after `piece`, the text back to the space before it (or
+    to the line start). The answer depends on the piece alone, and the same words end
+    sentences again and again: cached."""
+    if piece.replace(".", "").isalpha():
+        word = piece
+    else:
+        i = len(piece)
+        while i > 0 and (piece[i - 1].isalpha() or piece[i - 1] == "."):
             i -= 1
-    word = text[i:dot].lower()
+        word = piece[i:]
+    word = word.lower()
     if not word:
         return False
     if word in _ABBREVIATIONS:
