@@ -240,3 +240,13 @@ def test_reference_back_carries_the_origin(scanner: Scanner) -> None:
             "Armed groups later sold the crude to a Maltese-registered trader.")
     pet = [f for f in scan(scanner, text) if f.category == "libya.petroleum"]
     assert pet and pet[0].direction.value == "from_target"
+
+
+def test_place_then_country_and_appositive_subjects(scanner: Scanner) -> None:
+    findings = scan(scanner, "The lathes were forwarded to a munitions plant in Kanggye, "
+                             "North Korea, police said in 2022.")
+    assert "dprk.machinery_metals" in categories(findings)
+    text = ("A Chinese tanker owned by a Hong Kong firm, a company fined in 2019, delivered "
+            "diesel to North Korea in 2020.")
+    pet = [f for f in scan(scanner, text) if f.category == "dprk.petroleum"]
+    assert pet and pet[0].counterparty == "CN"

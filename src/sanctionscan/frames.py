@@ -47,7 +47,9 @@ _GROUP_NOUNS = frozenset(
     "regime navy military buyers buyer customers clients firms firm companies company traders "
     "dealers agents brokers leadership administration ministry suppliers supplier sellers "
     "seller exporters exporter importers importer smugglers smuggler traffickers "
-    "recipients end-users end-user businessmen businessman nationals".split())
+    "recipients end-users end-user businessmen businessman nationals plant plants factory "
+    "factories facility facilities site sites port ports base bases complex shipyard yard "
+    "mine mines warehouse warehouses".split())
 _GROUP_LINKS = frozenset("in of at".split())
 _NOT_A_RECIPIENT = re.compile(
     r"\b(?:according|due|thanks|prior|next|close|compared|similar|related|addition|response|"
@@ -70,6 +72,7 @@ _TO_A_CARRIER = re.compile(r"\b(?:to|into|onto|alongside|from)\s+(?:(?:a|an|the|
                            r"(?:[\w'-]+\s+){0,2}$")
 _DETERMINERS = frozenset(
     "a an the of some two three several many these those its their his her any new".split())
+_APPOSITIVE = re.compile(r",[^,;.]{1,90},")
 _BE = frozenset("was were is are be been being get got gets 's".split())
 _ADVERBS = frozenset(
     "reportedly allegedly illegally secretly covertly also later then subsequently directly "
@@ -468,6 +471,8 @@ def _marker_before(folded: str, p: Mention, markers: list[Mention], floor: int,
         # "to one of the two rival Libyan governments": a short noun phrase may stand between
         breakers = _GAP_BREAKERS - _GROUP_LINKS if any(w in _GROUP_NOUNS for w in gap) \
             else _GAP_BREAKERS
+        if gap and gap[-1] == ",":
+            gap = gap[:-1]  # "to a plant in Kanggye, North Korea": the country of a place
         if len(gap) <= 5 and not any(w in breakers for w in gap) and not any(
                 m.end <= a.start < p.start for a in actions) and not _NOT_A_RECIPIENT.search(
                 folded[max(floor, m.start - 14):m.start]):  # "according to", "to resupply"
@@ -527,8 +532,10 @@ def _roles(folded: str, action: Mention, kind: str, nominal: bool, passive: bool
                 and not _FLAG_COMPOUND.match(folded[p.end:p.end + 12]):
             subject = p  # nearest unmarked party to the left wins (later ones overwrite)
     particle_in = re.match(r"\s+in\b(?!\s+(?:the|a|an|\d))", folded[action.end:action.end + 8])
-    if subject is not None and not particle_in and len(
-            _words(folded[subject.end:action.start])) > 14:
+    # an appositive between commas ("a tanker owned by X, a company blacklisted in 2018,")
+    # does not push the subject away from its verb
+    if subject is not None and not particle_in and len(_words(
+            _APPOSITIVE.sub(" ", folded[subject.end:action.start]))) > 14:
         subject = None
     if hyphen_agent is not None:
         (recipients if kind == "acquire" else suppliers).append(hyphen_agent)
