@@ -1,8 +1,7 @@
 """Accuracy on our own written, labelled articles (tests/data/labelled_articles.jsonl).
 
-The floors sit just under today's measured numbers, so a change that makes the engine worse on
-this set fails CI. Raise them as the engine improves; the targets in the accuracy issue are
-0.85 precision and recall, 0.90 specificity and evidence hit rate.
+The floors are the accuracy targets (category precision and recall 0.85, specificity and
+evidence hit rate 0.90), so a change that takes the engine below them on this set fails CI.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ def test_labelled_articles_stay_above_floors() -> None:
     report = scanner.report(scanner.scan_document(as_document(i)) for i in items)
     summary = score(items, report).summary()
     assert len(items) >= 40
-    assert summary["cat_precision"] >= 0.80, summary
+    assert summary["cat_precision"] >= 0.85, summary
     assert summary["cat_recall"] >= 0.85, summary
-    assert summary["specificity"] >= 0.88, summary
-    assert summary["evidence_hit"] >= 0.85, summary
+    assert summary["specificity"] >= 0.90, summary
+    assert summary["evidence_hit"] >= 0.90, summary
