@@ -338,9 +338,9 @@ def test_fast_tokenizer_reads_text_like_the_reference_one(seed: int) -> None:
               "٣", "金铁三", "ひ", "한", "😀", "\u200b", "\u00a0", "\t", "–", "x", "O's"]
     for _ in range(400):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
-        tokens, keys, breaks = names_module._scan(text)
+        doc = names_module._scan(text)
         reference = names_module._tokens_slow(text)
-        assert tokens == reference, text
-        assert keys == [t.key for t in reference]
-        assert breaks == [i for i, t in enumerate(reference) if t.brk]
-        assert all(type(t) is names_module._Token for t in tokens)
+        assert doc == names_module._Doc.of(reference), text
+        assert [(t.start, t.end) for t in reference] == [
+            (start, start + len(word.raw)) for start, word in zip(doc.starts, doc.words)]
+        assert all(type(w) is names_module._Word for w in doc.words)

@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from itertools import accumulate, chain, compress, repeat
-from operator import add, attrgetter, is_, itemgetter
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Literal, NamedTuple
+from itertools import accumulate, compress, repeat
+from operator import add, attrgetter, is_, itemgetter
+from typing import Literal, NamedTuple, cast
 
 import ahocorasick
 import regex
@@ -208,6 +208,32 @@ class _Token(NamedTuple):
     brk: bool  # punctuation before this token that a name never spans
 
 
+class _Word(NamedTuple):
+    """What the matcher needs of one token apart from where it is: cached per distinct word,
+    so a document's token list is a list of shared tuples, not one new tuple per token."""
+
+    raw: str
+    folded: str
+    key: str
+
+
+class _Doc(NamedTuple):
+    """A text's tokens as columns: the words, their keys, whether a break comes before each,
+    the indices of those that follow a break, and where each starts in the text."""
+
+    words: list[_Word]
+    keys: list[str]
+    brks: list[bool]
+    breaks: list[int]
+    starts: list[int]
+
+    @classmethod
+    def of(cls, tokens: list[_Token]) -> _Doc:
+        return cls([_Word(t.raw, t.folded, t.key) for t in tokens], [t.key for t in tokens],
+                   [t.brk for t in tokens], [i for i, t in enumerate(tokens) if t.brk],
+                   [t.start for t in tokens])
+
+
 # A name may run across spaces, hyphens, apostrophes and quotes ("Jimmy 'Barbecue' Cherizier"),
 # never across clause punctuation: "Ri Won Ho; Li ..." must not yield "Won Ho; Li".
 _HARD_BREAK = set(";:!?()[]{}<>|/\\•·–—")
@@ -216,9 +242,8 @@ _ABBREVIATIONS = frozenset({"no", "nr", "co", "corp", "inc", "ltd", "st", "mr", 
 
 
 def _is_break(gap: str, previous: str, following: str) -> bool:
-    breaks = _GAP_BREAKS.get(gap, _UNKNOWN)
-    if breaks is _UNKNOWN:
-        breaks = _gap_breaks(gap)
+    cached = _GAP_BREAKS.get(gap, _UNKNOWN)
+    breaks = _gap_breaks(gap) if cached is _UNKNOWN else cast("bool | None", cached)
     if breaks is not None:
         return breaks
     rest = gap.strip(" \t\r\n-'’\"“”")
@@ -256,38 +281,28 @@ def _gap_breaks(gap: str) -> bool | None:
 
 
 def _tokens(text: str) -> list[_Token]:
-    return _scan(text)[0]
+    # compile time only (alias spellings): the reference tokenizer is fast enough there
+    return _tokens_slow(text)
 
 
-def _scan(text: str) -> tuple[list[_Token], list[str], list[int]]:
-    """The tokens of a text, their keys, and the indices of the tokens after a break.
-
-    Built column by column with C-level map/zip/accumulate instead of a Python loop per token:
-    a 3.6 KB article has ~600 tokens, and a loop body costs more than the matching itself."""
+def _scan(text: str) -> _Doc:
+    """The tokens of a text, built column by column with C-level map/zip/compress instead of
+    a Python loop per token: a 3.6 KB article has ~600 tokens."""
     parts = _words_between_gaps(text)
     if parts is None:
-        tokens = _tokens_slow(text)
-        return tokens, [t.key for t in tokens], [i for i, t in enumerate(tokens) if t.brk]
+        return _Doc.of(_tokens_slow(text))
     words = parts[1::2]
     if not words:
-        return [], [], []
+        return _Doc([], [], [], [], [])
     gaps = parts[0:-1:2]
-    infos = list(map(_WORD_INFO.get, words))
-    if None in infos:
-        infos = [info if info is not None else _word_info(word)
-                 for info, word in zip(infos, words)]
-    folds = list(map(_FOLDED, infos))
-    if "" in folds:
-        # a word that folds to nothing is dropped, which shifts gaps and neighbours: rare
-        # enough for the plain loop
-        tokens = _tokens_from_pairs(list(zip(gaps, words)))
-        return tokens, [t.key for t in tokens], [i for i, t in enumerate(tokens) if t.brk]
-    raws = list(map(_RAW, infos))
+    looked_up = list(map(_WORD_INFO.get, words))
+    infos = cast("list[_Word]", looked_up) if None not in looked_up else [
+        info if info is not None else _word_info(word) for info, word in zip(looked_up, words)]
     keys = list(map(_KEY, infos))
-    # running sum of the lengths of gap, word, gap, word...: a token starts where its gap ends
-    starts = list(accumulate(map(len, parts)))[0::2]
-    del starts[-1]
-    ends = list(map(add, starts, map(len, raws)))
+    if "" in keys:
+        # a word that folds to nothing (so its key is empty) is dropped, which shifts gaps
+        # and neighbours: rare enough for the plain loop
+        return _Doc.of(_tokens_from_pairs(list(zip(gaps, words))))
     # Whether each gap breaks a name, from the verdict cache; only "." and "," gaps (None)
     # depend on their words and are judged one by one. The first token has no break.
     verdicts = list(map(_GAP_BREAKS.get, gaps, repeat(_UNKNOWN)))
@@ -297,12 +312,11 @@ def _scan(text: str) -> tuple[list[_Token], list[str], list[int]]:
                     for gap, verdict in zip(gaps, verdicts)]
         verdicts[0] = False
     for i in compress(range(len(verdicts)), map(is_, verdicts, repeat(None))):
-        verdicts[i] = _is_break(gaps[i], raws[i - 1], raws[i])
+        verdicts[i] = _is_break(gaps[i], infos[i - 1].raw, infos[i].raw)
     brks = list(map(is_, verdicts, repeat(True)))
-    breaks = list(compress(range(len(brks)), brks))
-    tokens = list(map(tuple.__new__, repeat(_Token),
-                      zip(starts, ends, raws, folds, keys, brks)))
-    return tokens, keys, breaks
+    # running sum of the lengths of gap, word, gap, word...: a token starts where its gap ends
+    starts = list(accumulate(map(len, parts)))[0:-1:2]
+    return _Doc(infos, keys, brks, list(compress(range(len(brks)), brks)), starts)
 
 
 def _tokens_from_pairs(pairs: list[tuple[str, str]]) -> list[_Token]:
@@ -346,9 +360,9 @@ _OWN_TOKEN_CHAR = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 # character -> whether `re` (str.isalnum) and _TOKEN agree on it; a few hundred entries at most
 _SAME_CLASS: dict[str, bool] = {}
 # word as matched -> (token after dropping a possessive, folded, key); bounded below
-_WORD_INFO: dict[str, tuple[str, str, str]] = {}
+_WORD_INFO: dict[str, _Word] = {}
 _CACHE_MAX = 1 << 17
-_RAW, _FOLDED, _KEY = itemgetter(0), itemgetter(1), itemgetter(2)
+_KEY = itemgetter(2)
 _SPACE = " "
 
 
@@ -366,13 +380,13 @@ def _words_between_gaps(text: str) -> list[str] | None:
     return _WORD.split(text)
 
 
-def _word_info(word: str) -> tuple[str, str, str]:
+def _word_info(word: str) -> _Word:
     raw = word
     if len(raw) > 3 and raw[-1] in "sS" and raw[-2] in _APOSTROPHES:
         # "KOMID's" names KOMID; the clitic must not glue onto the name.
         raw = raw[:-2]
     folded = _fold(raw)
-    known = (raw, folded, _key(folded) if folded else "")
+    known = _Word(raw, folded, _key(folded) if folded else "")
     if len(_WORD_INFO) >= _CACHE_MAX:
         _WORD_INFO.clear()
     _WORD_INFO[word] = known
@@ -749,17 +763,17 @@ class ListMatcher:
 
     def find(self, text: str) -> list[ListedMatch]:
         """Every listed party named in `text`, in text order, overlaps resolved."""
-        tokens, keys, breaks = _scan(text)
+        doc = _scan(text)
         candidates: list[_Candidate] = []
-        if tokens:
-            candidates = self._candidates(tokens, keys, breaks)
-        matches = self._resolve(text, tokens, candidates)
+        if doc.words:
+            candidates = self._candidates(doc)
+        matches = self._resolve(text, doc, candidates)
         matches.extend(self._imo_matches(text))
         matches.sort(key=lambda m: (m.start, -m.end, m.ref))
         return matches
 
-    def _candidates(self, tokens: list[_Token], keys: list[str],
-                    breaks: list[int]) -> list[_Candidate]:
+    def _candidates(self, doc: _Doc) -> list[_Candidate]:
+        tokens, keys, breaks, brks = doc.words, doc.keys, doc.breaks, doc.brks
         # Tokens joined by spaces, with "|" at clause breaks so no phrase key runs across one.
         parts = list(keys)
         for i in breaks:
@@ -794,7 +808,7 @@ class ListMatcher:
                 form = self._forms[form_id]
                 last = first + len(form.keys) - 1
                 tried.add((form_id, first, len(form.keys)))
-                candidate = self._check_exact(form_id, form, tokens, first, last)
+                candidate = self._check_exact(form_id, form, tokens, brks, first, last)
                 if candidate is not None:
                     found.append(candidate)
                     if candidate.score == 100:
@@ -825,11 +839,12 @@ class ListMatcher:
                         postings.extend(by_companion.get(pair_keys[j], ()))
             for form_id, position in postings:
                 if (self._forms[form_id].entry, first) not in exact:
-                    self._try_windows(form_id, position, first, tokens, tried, found)
+                    self._try_windows(form_id, position, first, tokens, brks, tried, found)
         return found
 
-    def _try_windows(self, form_id: int, position: int, first: int, tokens: list[_Token],
-                     tried: set[tuple[int, int, int]], found: list[_Candidate]) -> None:
+    def _try_windows(self, form_id: int, position: int, first: int, tokens: list[_Word],
+                     brks: list[bool], tried: set[tuple[int, int, int]],
+                     found: list[_Candidate]) -> None:
         """Score the windows around a blocking hit: the alias's length, one token less (two
         words written as one) or one more (a name split in two, a nickname inside)."""
         form = self._forms[form_id]
@@ -839,15 +854,15 @@ class ListMatcher:
                 stop = start + size - 1
                 if size < 1 or start < 0 or stop >= len(tokens) or not start <= first <= stop:
                     continue
-                if (form_id, start, size) in tried or _crosses_break(tokens, start, stop):
+                if (form_id, start, size) in tried or _crosses_break(brks, start, stop):
                     continue
                 tried.add((form_id, start, size))
                 candidate = self._score_window(form_id, form, tokens, start, stop)
                 if candidate is not None:
                     found.append(candidate)
 
-    def _check_exact(self, form_id: int, form: _Form, tokens: list[_Token], first: int,
-                     last: int) -> _Candidate | None:
+    def _check_exact(self, form_id: int, form: _Form, tokens: list[_Word], brks: list[bool],
+                     first: int, last: int) -> _Candidate | None:
         """A whole alias was found by its keys; check what the match kind demands."""
         if form.kind == "fuzzy":
             return self._score_window(form_id, form, tokens, first, last)
@@ -860,7 +875,7 @@ class ListMatcher:
             if tuple(t.raw for t in window) != form.raw_tokens:
                 return None
         elif form.kind == "vessel":
-            cue = self._vessel_cue(tokens, first, last)
+            cue = self._vessel_cue(tokens, brks, first, last)
             if cue is None:
                 return None
             steps.append(cue)
@@ -868,7 +883,8 @@ class ListMatcher:
             steps.append("romanisation")
         return _Candidate(form_id, first, last, 100.0, tuple(steps))
 
-    def _vessel_cue(self, tokens: list[_Token], first: int, last: int) -> str | None:
+    def _vessel_cue(self, tokens: list[_Word], brks: list[bool], first: int,
+                    last: int) -> str | None:
         """Vessel names are often ordinary words ("Koti", "Hua Fu"): take one only when it is
         written in capitals, follows a vessel word ("the tanker ..."), or carries a hull
         number after two or more words ("Sam Jong 2")."""
@@ -879,13 +895,13 @@ class ListMatcher:
         for i in range(first - 1, max(-1, first - 5), -1):
             if tokens[i].folded in _VESSEL_CUES:
                 return "vessel-cue"
-            if tokens[i].brk:
+            if brks[i]:
                 break
         if len(window) >= 3 and window[-1].raw.isdigit():
             return "hull-number"
         return None
 
-    def _score_window(self, form_id: int, form: _Form, tokens: list[_Token], first: int,
+    def _score_window(self, form_id: int, form: _Form, tokens: list[_Word], first: int,
                       last: int) -> _Candidate | None:
         window = tokens[first:last + 1]
         steps = list(form.steps)
@@ -913,7 +929,7 @@ class ListMatcher:
             steps.append("romanisation")
         return _Candidate(form_id, first, last, float(score), tuple(steps))
 
-    def _similarity(self, form: _Form, window: list[_Token]) -> float | None:
+    def _similarity(self, form: _Form, window: list[_Word]) -> float | None:
         text_a = " ".join(map(_FOLDED_OF, window))
         text_b = " ".join(form.folded)
         score = fuzz.ratio(text_a, text_b, score_cutoff=form.threshold)
@@ -923,8 +939,9 @@ class ListMatcher:
                                                      score_cutoff=form.threshold))
         return float(score) if score else None
 
-    def _resolve(self, text: str, tokens: list[_Token],
+    def _resolve(self, text: str, doc: _Doc,
                  candidates: list[_Candidate]) -> list[ListedMatch]:
+        tokens, brks, starts = doc.words, doc.brks, doc.starts
         # Best per entry and span first, then the best-scoring, longest spans win overlaps.
         # Equal spans of different entries with equal scores are all kept: the text does not
         # say which of two identically named parties it means.
@@ -934,7 +951,7 @@ class ListMatcher:
             if slot not in best or _rank(cand, self._forms) < _rank(best[slot], self._forms):
                 best[slot] = cand
         ordered = sorted(best.values(), key=lambda c: (
-            -c.score, -(tokens[c.last].end - tokens[c.first].start), c.first,
+            -c.score, -(starts[c.last] + len(tokens[c.last].raw) - starts[c.first]), c.first,
             self._entries[self._forms[c.form].entry].ref))
         taken: list[_Candidate] = []
         # token index -> (first, last, score) of the match holding it; spans are a few tokens,
@@ -956,12 +973,12 @@ class ListMatcher:
             if entry.type == "entity":
                 # "Co., Ltd." after a company name belongs to it whether or not the alias lists
                 # it: the evidence should show the text's own legal form.
-                while (last + 1 < len(tokens) and not tokens[last + 1].brk
+                while (last + 1 < len(tokens) and not brks[last + 1]
                        and _token_class(tokens[last + 1].folded) == "legal"):
                     last += 1
                 if last != cand.last:
                     steps = tuple(s for s in steps if s != "legal-form-dropped")
-            start, end = tokens[cand.first].start, tokens[last].end
+            start, end = starts[cand.first], starts[last] + len(tokens[last].raw)
             matches.append(ListedMatch(
                 start=start, end=end, text=text[start:end], ref=entry.ref,
                 primary_name=entry.name, regime=entry.regime, type=entry.type,
@@ -991,7 +1008,7 @@ class ListMatcher:
             steps=[step])
 
 
-def _distinctive_tokens_present(form: _Form, window: list[_Token]) -> bool:
+def _distinctive_tokens_present(form: _Form, window: list[_Word]) -> bool:
     """Every name token of the alias must be in the window (exactly by key, or similar enough,
     or written as one word with its neighbour): a shared surname or legal form is not enough."""
     pieces = [(t.folded, t.key) for t in window]
@@ -1011,16 +1028,14 @@ def _distinctive_tokens_present(form: _Form, window: list[_Token]) -> bool:
     return True
 
 
-def _crosses_break(tokens: list[_Token], first: int, last: int) -> bool:
-    # C-level scan of the flags: called for every window tried
-    return True in map(_BRK, tokens[first + 1:last + 1])
+def _crosses_break(brks: list[bool], first: int, last: int) -> bool:
+    return True in brks[first + 1:last + 1]
 
 
-_BRK = attrgetter("brk")
 _FOLDED_OF = attrgetter("folded")
 
 
-def _accounted(token: _Token, inner: _Token, form: _Form) -> bool:
+def _accounted(token: _Word, inner: _Word, form: _Form) -> bool:
     """Whether a window's edge token belongs to the alias: as a token, as half of a token
     written in two parts, or as a near spelling of one."""
     if token.key in form.keys or token.key + inner.key in form.keys or (
