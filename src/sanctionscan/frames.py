@@ -130,9 +130,13 @@ class _Context:
     published: date | None
     previous: list[Frame] = field(default_factory=list)
     previous_goods: list[Mention] = field(default_factory=list)
-    # goods entry -> origin party, for goods of the previous sentence ("Libyan crude ... the
-    # crude was sold to"): a reference back carries the origin along with the goods
-    previous_origins: dict[int, Mention] = field(default_factory=dict)
+    # the previous sentence's goods and parties, for the origin of goods referred back to
+    # ("Libyan crude ... the crude was sold to"); worked out only when a frame needs it
+    origin_source: tuple[list[Mention], list[Mention]] = ([], [])
+
+    def previous_origin(self, goods: Mention) -> Mention | None:
+        earlier_goods, earlier_parties = self.origin_source
+        return _origins_by_entry(self.folded, earlier_parties, earlier_goods).get(goods.ref)
 
 
 def assemble(text: str, folded: str, sentences: list[Sentence], mentions: Mentions,
@@ -144,18 +148,23 @@ def assemble(text: str, folded: str, sentences: list[Sentence], mentions: Mentio
             continue
         goods = mentions.in_span(mentions.goods, sentence.start, sentence.end)
         actions = mentions.in_span(mentions.actions, sentence.start, sentence.end)
-        parties = mentions.in_span(mentions.parties, sentence.start, sentence.end)
-        if not actions or not (goods or parties or ctx.previous_goods):
+        if not actions or not (goods or ctx.previous_goods or mentions.in_span(
+                mentions.parties, sentence.start, sentence.end)):
             # a sentence with nothing to assemble still names what the next one refers back to
             ctx.previous, ctx.previous_goods = [], goods
-            ctx.previous_origins = _origins_by_entry(folded, parties, goods)
+            if goods:
+                ctx.origin_source = (goods, mentions.in_span(
+                    mentions.parties, sentence.start, sentence.end))
+            else:
+                ctx.origin_source = ([], [])
             continue
+        parties = mentions.in_span(mentions.parties, sentence.start, sentence.end)
         found = _sentence_frames(ctx, sentence, goods, actions, parties)
         frames.extend(found)
         ctx.previous = found
         ctx.previous_goods = goods or [g for f in found for g in f.goods]
         if goods:
-            ctx.previous_origins = _origins_by_entry(folded, parties, goods)
+            ctx.origin_source = (goods, parties)
     return frames
 
 
@@ -239,8 +248,8 @@ def _sentence_frames(ctx: _Context, sentence: Sentence, goods: list[Mention],
             sentence, left_bound, right_bound, actions)
         inferred = False
         if not suppliers:
-            origins = [origin.get(g.start) or (ctx.previous_origins.get(g.ref) if carried
-                                               else None) for g in frame_goods]
+            origins = [origin.get(g.start) or (ctx.previous_origin(g) if carried else None)
+                       for g in frame_goods]
             origins = [o for o in origins if o is not None]
             if origins and not any(o in recipients for o in origins):
                 suppliers = origins[:1]
