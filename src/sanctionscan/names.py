@@ -354,6 +354,8 @@ def _tokens_slow(text: str) -> list[_Token]:
 # `regex` with Unicode properties costs about five times as much per document as `re`, and
 # splitting on a captured token gives gap, word, gap, word, ..., gap as plain strings.
 _WORD = re.compile(r"([^\W_]+(?:['’‘`´][^\W_]+)*)")
+# the same on ASCII text, where ranges test faster than the Unicode class
+_ASCII_WORD = re.compile(r"([A-Za-z0-9]+(?:['’‘`´][A-Za-z0-9]+)*)")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _TOKEN_CHAR = regex.compile(r"[\p{L}\p{M}\p{N}]")
 _OWN_TOKEN_CHAR = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
@@ -375,7 +377,9 @@ def _same_class(ch: str) -> bool:
 
 
 def _words_between_gaps(text: str) -> list[str] | None:
-    if not text.isascii() and not all(map(_same_class, set(_NON_ASCII.findall(text)))):
+    if text.isascii():
+        return _ASCII_WORD.split(text)
+    if not all(map(_same_class, set(_NON_ASCII.findall(text)))):
         return None
     return _WORD.split(text)
 
