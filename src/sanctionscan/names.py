@@ -219,19 +219,28 @@ class _Word(NamedTuple):
 
 class _Doc(NamedTuple):
     """A text's tokens as columns: the words, their keys, whether a break comes before each,
-    the indices of those that follow a break, and where each starts in the text."""
+    the indices of those that follow a break, and where each starts in the text (or, until
+    a match needs them, the text as gap, word, gap, word, ..., gap to find that from)."""
 
     words: list[_Word]
     keys: list[str]
     brks: list[bool]
     breaks: list[int]
-    starts: list[int]
+    starts: list[int] | None
+    parts: list[str]
 
     @classmethod
     def of(cls, tokens: list[_Token]) -> _Doc:
         return cls([_Word(t.raw, t.folded, t.key) for t in tokens], [t.key for t in tokens],
                    [t.brk for t in tokens], [i for i, t in enumerate(tokens) if t.brk],
-                   [t.start for t in tokens])
+                   [t.start for t in tokens], [])
+
+    def token_starts(self) -> list[int]:
+        if self.starts is not None:
+            return self.starts
+        # running sum of the lengths of gap, word, gap, word...: a token starts where its
+        # gap ends. Only texts with a candidate match get here.
+        return list(accumulate(map(len, self.parts)))[0:-1:2]
 
 
 # A name may run across spaces, hyphens, apostrophes and quotes ("Jimmy 'Barbecue' Cherizier"),
@@ -293,7 +302,7 @@ def _scan(text: str) -> _Doc:
         return _Doc.of(_tokens_slow(text))
     words = parts[1::2]
     if not words:
-        return _Doc([], [], [], [], [])
+        return _Doc([], [], [], [], [], [])
     gaps = parts[0:-1:2]
     looked_up = list(map(_WORD_INFO.get, words))
     infos = cast("list[_Word]", looked_up) if None not in looked_up else [
@@ -314,9 +323,7 @@ def _scan(text: str) -> _Doc:
     for i in compress(range(len(verdicts)), map(is_, verdicts, repeat(None))):
         verdicts[i] = _is_break(gaps[i], infos[i - 1].raw, infos[i].raw)
     brks = list(map(is_, verdicts, repeat(True)))
-    # running sum of the lengths of gap, word, gap, word...: a token starts where its gap ends
-    starts = list(accumulate(map(len, parts)))[0:-1:2]
-    return _Doc(infos, keys, brks, list(compress(range(len(brks)), brks)), starts)
+    return _Doc(infos, keys, brks, list(compress(range(len(brks)), brks)), None, parts)
 
 
 def _tokens_from_pairs(pairs: list[tuple[str, str]]) -> list[_Token]:
@@ -945,7 +952,9 @@ class ListMatcher:
 
     def _resolve(self, text: str, doc: _Doc,
                  candidates: list[_Candidate]) -> list[ListedMatch]:
-        tokens, brks, starts = doc.words, doc.brks, doc.starts
+        if not candidates:
+            return []
+        tokens, brks, starts = doc.words, doc.brks, doc.token_starts()
         # Best per entry and span first, then the best-scoring, longest spans win overlaps.
         # Equal spans of different entries with equal scores are all kept: the text does not
         # say which of two identically named parties it means.
