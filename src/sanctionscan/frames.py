@@ -68,8 +68,8 @@ _COORDINATION = re.compile(r"\s*(?:,|and|or|, and)\s*(?:the\s+)?")
 _MADE_IN = re.compile(r"^\s*,?\s+(?:(?:that|which) (?:were|was|are|is) )?(?:made|produced|"
                       r"manufactured|sewn|built|mined|caught|grown|assembled|originating|"
                       r"sourced|processed|fished)\s+(?:in|from|off)\s+(?:the\s+)?$")
-_TO_A_CARRIER = re.compile(r"\b(?:to|into|onto|alongside|from)\s+(?:(?:a|an|the|its|their|another)\s+)?"
-                           r"(?:[\w'-]+\s+){0,2}$")
+_TO_A_CARRIER = re.compile(r"\b(?:to|into|onto|alongside|from)\s+"
+                           r"(?:(?:a|an|the|its|their|another)\s+)?(?:[\w'-]+\s+){0,2}$")
 _DETERMINERS = frozenset(
     "a an the of some two three several many these those its their his her any new".split())
 _APPOSITIVE = re.compile(r",[^,;.]{1,90},")
@@ -355,7 +355,8 @@ def _participle_adjective(folded: str, action: Mention, goods: list[Mention]) ->
            and not re.search(r"[,;.]\s", folded[action.end:g.start]) for g in goods):
         return True
     after = _words(folded[action.end:action.end + 16])[:1]
-    return bool(after) and after[0].isalpha() and after[0] not in _VERB_FOLLOWERS  # "the armed forces"
+    # "the armed forces": a plain word after the participle is the noun it describes
+    return bool(after) and after[0].isalpha() and after[0] not in _VERB_FOLLOWERS
 
 
 def _is_passive(folded: str, sent_start: int, action: Mention, goods: list[Mention]) -> bool:

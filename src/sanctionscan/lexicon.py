@@ -8,7 +8,6 @@ would change the length are left as they are), so match offsets are offsets into
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from enum import IntEnum
 from typing import NamedTuple
 
@@ -169,25 +168,6 @@ class CompiledLexicon:
         automaton.make_automaton()
         self._automaton = automaton
         self.size = len(table)
-
-    def scan(self, text: str, folded: str | None = None) -> Iterator[Hit]:
-        """Every whole-word match of every term, overlapping ones included."""
-        folded = fold(text) if folded is None else folded
-        n = len(folded)
-        for last, (length, payloads) in self._automaton.iter(folded):
-            end = last + 1
-            start = end - length
-            # inlined _is_word_char: this loop runs for every raw match of every document
-            if start > 0 and folded[start - 1].isalnum():
-                continue
-            if end < n and folded[end].isalnum():
-                continue
-            for layer, ref, form, exact in payloads:
-                if exact is not None and text[start:end].replace("-", " ") != exact.replace(
-                        "-", " "):
-                    continue
-                yield Hit(start, end, layer, ref, form)  # layer is stored as a Layer
-
 
     def scan_split(self, text: str, folded: str
                    ) -> tuple[list[Hit], list[Hit], list[Hit]]:

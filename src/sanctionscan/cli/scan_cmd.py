@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sys
 import tempfile
@@ -13,6 +12,7 @@ from typing import IO
 
 import click
 
+from sanctionscan.atomic import atomic_writer
 from sanctionscan.cli.common import (
     EXIT_FINDINGS,
     EXIT_INPUT,
@@ -177,17 +177,8 @@ class _JsonlStream:
             for _, path in pairs:
                 if path is None:
                     continue
-                path.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-                try:
-                    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                        self._copy_to(handle)
-                        handle.flush()
-                        os.fsync(handle.fileno())
-                    os.replace(tmp, path)
-                except BaseException:
-                    Path(tmp).unlink(missing_ok=True)
-                    raise
+                with atomic_writer(path) as handle:
+                    self._copy_to(handle)
             if any(path is None for _, path in pairs):
                 self._copy_to(sys.stdout)
                 sys.stdout.flush()
