@@ -250,3 +250,9 @@ def test_place_then_country_and_appositive_subjects(scanner: Scanner) -> None:
             "diesel to North Korea in 2020.")
     pet = [f for f in scan(scanner, text) if f.category == "dprk.petroleum"]
     assert pet and pet[0].counterparty == "CN"
+
+
+def test_demonym_forces_are_the_state_forces(scanner: Scanner) -> None:
+    assert scan(scanner, "Haitian police received armoured vehicles from Canada in 2024.") == []
+    assert "haiti.arms" in categories(
+        scan(scanner, "Smugglers sold assault rifles to Haitian gangs in 2024."))

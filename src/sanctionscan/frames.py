@@ -281,6 +281,10 @@ _STATE_FORCES = re.compile(
     r"'s?\s+(?:own\s+)?(?:federal\s+|national\s+|transitional\s+)?(?:government|army|armed forces|"
     r"military|navy|air force|police|security forces|defence ministry|defense ministry|"
     r"ministry of defence|ministry of defense|coast guard)\b")
+# "Haitian police", "Somali army": a demonym directly before the state's own forces
+_DEMONYM_FORCES = re.compile(
+    r"\s+(?:national\s+|federal\s+)?(?:government|army|armed forces|military|navy|air force|"
+    r"police|security forces|coast guard)\b")
 _FORCES_OF = re.compile(r"\b(?:government|army|armed forces|military|police|security forces|"
                         r"ministry of defen[cs]e)\s+of\s+(?:the\s+)?$")
 
@@ -293,8 +297,9 @@ def _as_government(folded: str, lex: CompiledLexicon, p: Mention) -> Mention:
     government = lex.parties[p.ref].government
     if government is None or government not in lex.party_index:
         return p
-    if _STATE_FORCES.match(folded[p.end:p.end + 40]) or _FORCES_OF.search(
-            folded[max(0, p.start - 40):p.start]):
+    after = folded[p.end:p.end + 40]
+    if _STATE_FORCES.match(after) or _FORCES_OF.search(folded[max(0, p.start - 40):p.start]) or (
+            p.form == PartyForm.DEMONYM and _DEMONYM_FORCES.match(after)):
         return p._replace(ref=lex.party_index[government])
     return p
 
