@@ -10,6 +10,7 @@ only refers back to ("the car", "they") are carried over from the previous sente
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -143,8 +144,13 @@ def assemble(text: str, folded: str, sentences: list[Sentence], mentions: Mentio
              lex: CompiledLexicon, published: date | None) -> list[Frame]:
     ctx = _Context(text, folded, lex, mentions, published)
     frames: list[Frame] = []
-    for sentence in sentences:
-        if not sentence.analysable:
+    analysable = [s for s in sentences if s.analysable]
+    starts = [a.start for a in mentions.actions]
+    with_action = [bisect_left(starts, s.start) < bisect_left(starts, s.end) for s in analysable]
+    for i, sentence in enumerate(analysable):
+        if not with_action[i] and not (i + 1 < len(analysable) and with_action[i + 1]):
+            # No transfer word here or in the next sentence: whatever this sentence leaves
+            # for the next one is overwritten there, so it needs no work at all.
             continue
         goods = mentions.in_span(mentions.goods, sentence.start, sentence.end)
         actions = mentions.in_span(mentions.actions, sentence.start, sentence.end)
