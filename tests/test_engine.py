@@ -256,3 +256,11 @@ def test_demonym_forces_are_the_state_forces(scanner: Scanner) -> None:
     assert scan(scanner, "Haitian police received armoured vehicles from Canada in 2024.") == []
     assert "haiti.arms" in categories(
         scan(scanner, "Smugglers sold assault rifles to Haitian gangs in 2024."))
+
+
+def test_workers_abroad_are_a_presence(scanner: Scanner) -> None:
+    findings = scan(scanner, "Thousands of North Korean labourers still work at Russian "
+                             "construction sites in 2024, a UN report said.")
+    wrk = [f for f in findings if f.category == "dprk.workers"]
+    assert wrk and wrk[0].counterparty == "RU"
+    assert scan(scanner, "South Korean workers live in Seoul.") == []

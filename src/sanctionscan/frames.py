@@ -251,7 +251,7 @@ def _sentence_frames(ctx: _Context, sentence: Sentence, goods: list[Mention],
         origin = _origins(folded, live_parties, frame_goods)
         suppliers, recipients, notes = _roles(
             folded, action, kind, nominal, passive, live_parties, markers, origin, frame_goods,
-            sentence, left_bound, right_bound, actions)
+            sentence, left_bound, right_bound, actions, entry.place_is_recipient)
         inferred = False
         if not suppliers:
             origins = [origin.get(g.start) or (ctx.previous_origin(g) if carried else None)
@@ -520,7 +520,8 @@ def _marker_before(folded: str, p: Mention, markers: list[Mention], floor: int,
 def _roles(folded: str, action: Mention, kind: str, nominal: bool, passive: bool,
            parties: list[Mention], markers: list[Mention], origin: dict[int, Mention],
            goods: list[Mention], sentence: Sentence, left: int, right: int,
-           actions: list[Mention]) -> tuple[list[Mention], list[Mention], list[str]]:
+           actions: list[Mention], place_is_recipient: bool = False
+           ) -> tuple[list[Mention], list[Mention], list[str]]:
     suppliers: list[Mention] = []
     recipients: list[Mention] = []
     notes: list[str] = []
@@ -540,6 +541,11 @@ def _roles(folded: str, action: Mention, kind: str, nominal: bool, passive: bool
             recipients.append(p)
             continue
         mark = _marker_before(folded, p, markers, sentence.start, actions, parties)
+        if place_is_recipient and in_right and re.search(
+                r"\b(?:in|at)\s+(?:(?:the|a|an|several|many|various)\s+)?$",
+                folded[max(action.end, p.start - 20):p.start]):
+            recipients.append(p)  # "North Korean labourers work in Russia"
+            continue
         if mark == MARKER_RECIPIENT and (in_right or nominal or kind == "carry"):
             recipients.append(p)
         elif mark == MARKER_SUPPLIER and (in_right or nominal or kind == "carry"):

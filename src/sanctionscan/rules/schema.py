@@ -220,6 +220,10 @@ class ActionEntry(Strict):
         default=None,
         description="a goods term the word carries in itself when the sentence names none "
                     "('the Houthis are armed by Iran' moves weapons)")
+    place_is_recipient: bool = Field(
+        default=False,
+        description="'in X' / 'at X' names the receiving side: North Korean workers 'work in "
+                    "Russia'")
     needs_origin: bool = Field(
         default=False,
         description="a use word (fired, deployed, found) that implies a transfer only when the "
