@@ -346,3 +346,45 @@ def test_fast_tokenizer_reads_text_like_the_reference_one(seed: int) -> None:
         assert [t.end for t in reference] == [
             start + len(word.raw) for start, word in zip(doc.token_starts(), doc.words)]
         assert all(type(w) is names_module._Word for w in doc.words)
+
+
+def _whole_text(matcher: ListMatcher, text: str) -> list[tuple[int, int, str]]:
+    """What the matcher finds reading the whole text, without looking for anchors first."""
+    return sorted((m.start, m.end, m.ref) for m in matcher._find_in(text, 0, len(text)))
+
+
+def test_names_are_found_in_any_stretch_of_a_long_text(matcher: ListMatcher) -> None:
+    """Only the text around anchor words is read; names at the very start, the very end, far
+    apart or close together are found exactly as reading the whole text finds them."""
+    filler = ("The committee met again on Tuesday and said little of substance. " * 12).split()
+    names = ["Kim Jong-sik", "KOMID", "Korea Daesong Bank", "Taesong Bank", "Office 39",
+             "the tanker Hua Fu", "Ri Won Ho", "Kim Yong Chol"]
+    rng = random.Random(5)
+    for _ in range(40):
+        parts = [rng.choice(names) + " " + " ".join(filler[: rng.randint(0, len(filler))])
+                 for _ in range(rng.randint(1, 5))]
+        text = "".join(parts).strip() + (" " + rng.choice(names) if rng.random() < 0.5 else "")
+        found = sorted((m.start, m.end, m.ref) for m in _found(matcher, text))
+        assert found == _whole_text(matcher, text)
+        assert found, text
+
+
+def test_a_name_written_all_in_lower_case_is_not_a_name(matcher: ListMatcher) -> None:
+    assert [m.ref for m in _found(matcher, "He met Kim Yong Chol.")] == ["KPi.024"]
+    assert _found(matcher, "he met kim yong chol.") == []
+    # a hyphen carries the capital on: "Jong-sik" is written with one
+    assert [m.text for m in _found(matcher, "Kim Jong-sik arrived.")] == ["Kim Jong-sik"]
+
+
+def test_an_anchor_word_needs_another_word_of_its_name_in_the_text() -> None:
+    entries = [ListEntry(ref="XXe.00001", type="entity", regime="DPRK",
+                         name="PORIMAKA TRADING COMPANY"),
+               ListEntry(ref="XXe.00002", type="entity", regime="DPRK",
+                         name="ZANDOKA SANMIRO GENERAL CORPORATION")]
+    matcher = ListMatcher.compile([SanctionsList(name="t", entries=entries)])
+    # the rare word alone, with none of the other words of its name, is not read at all
+    assert matcher._anchors("Zandoka is a town by the sea.") == []
+    assert matcher._anchors("Zandoka Sanmiro General Corporation") != []
+    assert [m.ref for m in matcher.find("the Zandoka Sanmiro General Corp said")] == [
+        "XXe.00002"]
+    assert [m.ref for m in matcher.find("Porimaka Trading Company paid")] == ["XXe.00001"]

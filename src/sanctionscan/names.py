@@ -3,8 +3,11 @@
 This module owns name normalisation (transliteration, case, diacritics, hyphens, apostrophes,
 Korean romanisation variants, word order) and the matcher built once per rule set from the
 imported lists (`sanctionscan.lists`). Per document the work does not grow with the number of
-list entries: one Aho-Corasick pass over the document's normalised tokens finds whole aliases and
-rare blocking tokens; only the few candidate windows found that way are scored with rapidfuzz.
+list entries. A name is only looked for around an anchor: a word written with a capital that is
+the rarest word of some alias (or begins like a long one), with another word of that alias in the
+text; most articles have none and are never tokenized. Around each anchor, one Aho-Corasick pass
+over the normalised tokens finds whole aliases and rare blocking tokens; only the few candidate
+windows found that way are scored with rapidfuzz.
 Every match carries offsets into the original text, the alias that matched, its score, the
 threshold it had to reach and the normalisation steps applied, so a finding can explain itself.
 """
@@ -364,6 +367,16 @@ _WORD = re.compile(r"([^\W_]+(?:['’‘`´][^\W_]+)*)")
 # the same on ASCII text, where ranges test faster than the Unicode class
 _ASCII_WORD = re.compile(r"([A-Za-z0-9]+(?:['’‘`´][A-Za-z0-9]+)*)")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_WORD_ONLY = re.compile(r"[^\W_]+(?:['’‘`´][^\W_]+)*")
+# Words of ASCII text that are not written in lower case (capitalised, in capitals, numbers):
+# the only ones that can anchor a listed name there.
+# A word starting with a capital or a digit, with what hangs on it by hyphen or apostrophe
+# ("Jong-un"). It may start inside a word ("al-Baghdadi" gives "Baghdadi"); _word_spans keeps
+# only those that start after a non-letter.
+_CAPITALISED = re.compile(r"[A-Z0-9][\w'’‘`´‐‑-]*")
+_CAPITALISED_ANY = re.compile(r"[^\W_a-z][\w'’‘`´‐‑-]*")
+_WHITESPACE = re.compile(r"\s")
+_HYPHENS = re.compile(r"[-‐‑]")
 _TOKEN_CHAR = regex.compile(r"[\p{L}\p{M}\p{N}]")
 _OWN_TOKEN_CHAR = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 # character -> whether `re` (str.isalnum) and _TOKEN agree on it; a few hundred entries at most
@@ -669,7 +682,8 @@ class ListMatcher:
     def __init__(self, entries: tuple[ListEntry, ...], list_names: tuple[str, ...],
                  forms: tuple[_Form, ...], automaton: ahocorasick.Automaton,
                  vessel_imo: dict[str, tuple[int, ...]],
-                 company_imo: dict[str, tuple[int, ...]], reach: int) -> None:
+                 company_imo: dict[str, tuple[int, ...]], reach: int,
+                 anchors: tuple[_Needs, _Needs]) -> None:
         self._entries = entries
         self._list_names = list_names
         self._forms = forms
@@ -677,6 +691,15 @@ class ListMatcher:
         self._vessel_imo = vessel_imo
         self._company_imo = company_imo
         self._reach = reach  # how far from a blocking token its companions can be
+        self._anchor_keys, self._anchor_prefixes = anchors
+        # Characters read on each side of an anchor: room for the longest alias, a word more
+        # (a fuzzy window) and a vessel word before it.
+        longest = max((len(" ".join(f.raw_tokens)) for f in forms), default=0)
+        self._window = longest + 64
+        # word not in lower case -> its keys, and, if it anchors a name, what it needs beside
+        # it (see _anchors); filled as documents are read, bounded like the other word caches
+        self._word_keys: dict[str, tuple[str, ...]] = {}
+        self._word_needs: dict[str, frozenset[str]] = {}
 
     @property
     def aliases(self) -> int:
@@ -768,20 +791,108 @@ class ListMatcher:
                 company_imo[number].append(index)
         return cls(tuple(entries), tuple(list_names), tuple(forms), automaton,
                    {k: tuple(v) for k, v in vessel_imo.items()},
-                   {k: tuple(v) for k, v in company_imo.items()}, longest + 1)
+                   {k: tuple(v) for k, v in company_imo.items()}, longest + 1,
+                   _anchor_keys(forms, entry_df))
 
     # ------------------------------------------------------------------ per document
 
     def find(self, text: str) -> list[ListedMatch]:
-        """Every listed party named in `text`, in text order, overlaps resolved."""
-        doc = _scan(text)
-        candidates: list[_Candidate] = []
-        if doc.words:
-            candidates = self._candidates(doc)
-        matches = self._resolve(text, doc, candidates)
-        matches.extend(self._imo_matches(text))
+        """Every listed party named in `text`, in text order, overlaps resolved.
+
+        A name is looked for only around an anchor: a word that is not written in lower case
+        and is (or, for a long one, begins like) a word that tells a listed name apart. Most
+        articles have none, and then the text is never tokenized; otherwise only the stretch
+        of text around each anchor is read, and a match must hold an anchor.
+        """
+        matches: list[ListedMatch] = []
+        anchors = self._anchors(text)
+        for lo, hi in self._windows(text, anchors):
+            inside = [(s, e) for s, e in anchors if lo <= s < hi]
+            matches.extend(m for m in self._find_in(text, lo, hi)
+                           if any(s < m.end and m.start < e for s, e in inside))
+        if (self._vessel_imo or self._company_imo) and "imo" in text.lower():
+            matches.extend(self._imo_matches(text))
         matches.sort(key=lambda m: (m.start, -m.end, m.ref))
         return matches
+
+    def _find_in(self, text: str, lo: int, hi: int) -> list[ListedMatch]:
+        window = text[lo:hi] if lo or hi < len(text) else text
+        doc = _scan(window)
+        if not doc.words:
+            return []
+        return self._resolve(window, doc, self._candidates(doc), lo)
+
+    def _anchors(self, text: str) -> list[tuple[int, int]]:
+        """Where the anchor words of `text` are, in text order: words not written in lower
+        case whose key (or first letters) anchors a name, beside the other word it needs."""
+        words_in = None
+        beyond = () if text.isascii() else [
+            ch for ch in set(_NON_ASCII.findall(text)) if ch.isalnum()]
+        if not beyond:
+            found = set(_CAPITALISED.findall(text))
+        elif all(map(_same_class, beyond)):
+            found = set(_CAPITALISED_ANY.findall(text))
+        else:  # Chinese or Japanese script: each ideograph is a word
+            found = set(_TOKEN.findall(text))
+            words_in = _TOKEN
+        keys_of, needs_of = self._word_keys, self._word_needs
+        unknown = found.difference(keys_of)
+        if unknown:
+            for word in unknown:
+                self._learn(word)
+        anchoring = found.intersection(needs_of)
+        if not anchoring:
+            return []
+        # keys of every word written with a capital ("Jong-un" counts as capitalised throughout)
+        keys = set().union(*map(keys_of.__getitem__, found))
+        words = [w for w in anchoring if not needs_of[w] or not needs_of[w].isdisjoint(keys)]
+        if not words:
+            return []
+        if words_in is not None:
+            chosen = set(words)
+            return [m.span() for m in words_in.finditer(text) if m.group() in chosen]
+        return _word_spans(text, words)
+
+    def _learn(self, word: str) -> None:
+        """Note the keys of a word not written in lower case and, when any of them anchors a
+        name, what each anchoring key needs beside it (see _anchor_keys)."""
+        if len(self._word_keys) >= _CACHE_MAX:
+            self._word_keys.clear()
+            self._word_needs.clear()
+        keys: tuple[str, ...] = ()
+        if not word[:1].islower():
+            parts = _HYPHENS.split(word) if "-" in word or "‐" in word or "‑" in word else [word]
+            keys = tuple(filter(None, ((_WORD_INFO.get(p) or _word_info(p)).key
+                                       for p in parts if p)))
+        needs = []
+        for key in keys:
+            if key in self._anchor_keys:
+                needs.append(self._anchor_keys[key])
+            prefix = key[:BLOCK_PREFIX_CHARS]
+            if len(prefix) == BLOCK_PREFIX_CHARS and prefix in self._anchor_prefixes:
+                needs.append(self._anchor_prefixes[prefix])
+        self._word_keys[word] = keys
+        if needs:
+            # one of the needed keys is enough, and a word that needs none needs nothing
+            self._word_needs[word] = frozenset().union(*needs) if all(needs) else frozenset()
+
+    def _windows(self, text: str, anchors: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The stretches of text to read around the anchors: merged where they meet, widened
+        to whitespace so no word is cut."""
+        merged: list[list[int]] = []
+        for start, end in anchors:
+            lo, hi = max(0, start - self._window), min(len(text), end + self._window)
+            if merged and lo <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], hi)
+            else:
+                merged.append([lo, hi])
+        windows = []
+        for lo, hi in merged:
+            if lo:
+                lo = max(text.rfind(" ", 0, lo), text.rfind("\n", 0, lo)) + 1
+            gap = _WHITESPACE.search(text, hi)
+            windows.append((lo, gap.start() if gap else len(text)))
+        return windows
 
     def _candidates(self, doc: _Doc) -> list[_Candidate]:
         tokens, keys, breaks, brks = doc.words, doc.keys, doc.breaks, doc.brks
@@ -950,8 +1061,9 @@ class ListMatcher:
                                                      score_cutoff=form.threshold))
         return float(score) if score else None
 
-    def _resolve(self, text: str, doc: _Doc,
-                 candidates: list[_Candidate]) -> list[ListedMatch]:
+    def _resolve(self, text: str, doc: _Doc, candidates: list[_Candidate],
+                 base: int = 0) -> list[ListedMatch]:
+        """The matches among `candidates`, `text` being the document from offset `base`."""
         if not candidates:
             return []
         tokens, brks, starts = doc.words, doc.brks, doc.token_starts()
@@ -993,7 +1105,7 @@ class ListMatcher:
                     steps = tuple(s for s in steps if s != "legal-form-dropped")
             start, end = starts[cand.first], starts[last] + len(tokens[last].raw)
             matches.append(ListedMatch(
-                start=start, end=end, text=text[start:end], ref=entry.ref,
+                start=base + start, end=base + end, text=text[start:end], ref=entry.ref,
                 primary_name=entry.name, regime=entry.regime, type=entry.type,
                 list_name=self._list_names[form.entry], alias=form.alias,
                 alias_quality=form.quality, score=round(cand.score, 1),
@@ -1019,6 +1131,70 @@ class ListMatcher:
             regime=entry.regime, type=entry.type, list_name=self._list_names[index],
             alias=f"IMO {found.group(1)}", alias_quality="good", score=100.0, threshold=100.0,
             steps=[step])
+
+
+_Needs = dict[str, frozenset[str]]
+
+
+def _anchor_keys(forms: Iterable[_Form], entry_df: dict[str, set[int]]) -> tuple[_Needs, _Needs]:
+    """What anchors a search for a name: key of a word (and first letters of a long one) ->
+    the keys of which one must also be in the text (none: the word alone is enough).
+
+    A fuzzy alias is anchored where the matcher blocks it: its rarest name words beside one of
+    its other words, or their first letters beside another name word. An alias matched word for
+    word is anchored by its rarest word (of its name words, or, with none, of its ordinary words,
+    or then of its generic words and numbers: "Office 39") beside one of its other words."""
+    needs: dict[str, set[str]] = defaultdict(set)
+    prefix_needs: dict[str, set[str]] = defaultdict(set)
+    free: set[str] = set()
+    free_prefixes: set[str] = set()
+    for form in forms:
+        classes = [_token_class(f) for f in form.folded]
+        chosen: list[str] = []
+        for wanted in (("name",), ("ordinary",), ("generic", "number"), ("legal", "stop")):
+            chosen = sorted((k for k, c in zip(form.keys, classes) if c in wanted),
+                            key=lambda k: (len(entry_df.get(k, ())), -len(k)))
+            if chosen:
+                break
+        if form.kind == "fuzzy":
+            chosen = chosen[:1] + [k for k in chosen[1:BLOCKING_TOKENS]
+                                   if len(entry_df.get(k, ())) <= SECOND_BLOCK_MAX_ENTRIES]
+        else:
+            chosen = chosen[:1]
+        for key in chosen:
+            others = {k for k, c in zip(form.keys, classes) if k != key and c != "stop"}
+            (needs[key].update(others) if others else free.add(key))
+            if form.kind == "fuzzy" and len(key) >= BLOCK_PREFIX_MIN_CHARS:
+                prefix = key[:BLOCK_PREFIX_CHARS]
+                names = {k for k, c in zip(form.keys, classes)
+                         if k != key and c in ("name", "ordinary")}
+                if names:
+                    prefix_needs[prefix].update(names)
+                elif len(form.keys) == 1:
+                    free_prefixes.add(prefix)
+    return ({k: frozenset() if k in free else frozenset(needs[k]) for k in set(needs) | free},
+            {p: frozenset() if p in free_prefixes else frozenset(prefix_needs[p])
+             for p in set(prefix_needs) | free_prefixes})
+
+
+def _word_spans(text: str, words: Iterable[str]) -> list[tuple[int, int]]:
+    """Where each of `words` stands in `text` as a word of its own, or after a hyphen or an
+    apostrophe, in text order."""
+    spans = []
+    size = len(text)
+    for word in words:
+        start = text.find(word)
+        while start >= 0:
+            end = start + len(word)
+            if (not start or not text[start - 1].isalnum()) and (
+                    end == size or not (text[end].isalnum() or text[end] in _WORD_TAIL)):
+                spans.append((start, end))
+            start = text.find(word, end)
+    spans.sort()
+    return spans
+
+
+_WORD_TAIL = frozenset("_'’‘`´‐‑-")
 
 
 def _distinctive_tokens_present(form: _Form, window: list[_Word]) -> bool:
