@@ -695,6 +695,7 @@ class ListMatcher:
         # Characters read on each side of an anchor: room for the longest alias, a word more
         # (a fuzzy window) and a vessel word before it.
         longest = max((len(" ".join(f.raw_tokens)) for f in forms), default=0)
+        self._longest = longest
         self._window = longest + 64
         # word not in lower case -> its keys, and, if it anchors a name, what it needs beside
         # it (see _anchors); filled as documents are read, bounded like the other word caches
@@ -850,8 +851,24 @@ class ListMatcher:
             return []
         if words_in is not None:
             chosen = set(words)
-            return [m.span() for m in words_in.finditer(text) if m.group() in chosen]
-        return _word_spans(text, words)
+            spans = [m.span() for m in words_in.finditer(text) if m.group() in chosen]
+        else:
+            spans = _word_spans(text, words)
+            words_in = _CAPITALISED if not beyond else _CAPITALISED_ANY
+        # The word it needs must be near enough to belong to the same name, not anywhere in
+        # the article ("June" and a firm's "Import" three paragraphs on).
+        reach = self._longest
+        return [(s, e) for s, e in spans if not needs_of[text[s:e]] or not needs_of[
+            text[s:e]].isdisjoint(self._keys_near(words_in, text, s - reach, e + reach))]
+
+    def _keys_near(self, words: regex.Pattern[str] | re.Pattern[str], text: str, lo: int,
+                   hi: int) -> set[str]:
+        keys: set[str] = set()
+        for word in words.findall(text, max(0, lo), hi):
+            if word not in self._word_keys:
+                self._learn(word)
+            keys.update(self._word_keys.get(word, ()))
+        return keys
 
     def _learn(self, word: str) -> None:
         """Note the keys of a word not written in lower case and, when any of them anchors a
