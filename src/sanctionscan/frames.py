@@ -13,6 +13,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
+from typing import cast
 
 from sanctionscan.extract import Kind, Mention, Mentions, years_in
 from sanctionscan.lexicon import (
@@ -184,6 +185,9 @@ def _words(s: str) -> list[str]:
     return _WORD.findall(s)
 
 
+_UNDATED = object()
+
+
 def _sentence_frames(ctx: _Context, sentence: Sentence, goods: list[Mention],
                      actions: list[Mention], parties: list[Mention]) -> list[Frame]:
     lex, folded = ctx.lex, ctx.folded
@@ -192,7 +196,7 @@ def _sentence_frames(ctx: _Context, sentence: Sentence, goods: list[Mention],
     modifiers = ctx.m.in_span(ctx.m.modifiers, sentence.start, sentence.end)
     live_parties = [_as_government(folded, lex, p) for p in parties
                     if not _is_lookalike(lex, p) and not _is_dateline(folded, sentence, p)]
-    when = _event_date(folded[sentence.start:sentence.end], ctx.published)
+    when: date | None | object = _UNDATED  # read from the sentence once a frame needs it
     frames = []
     found_goods: list[Mention] = []
     actions = [a for a in actions if not _participle_adjective(folded, a, goods)]
@@ -274,10 +278,13 @@ def _sentence_frames(ctx: _Context, sentence: Sentence, goods: list[Mention],
         status, status_cues = _status(folded, action, cues, lex, sentence)
         tags = tuple(_modifier_tags(folded, g, modifiers, lex) for g in frame_goods)
         made.add(span)
+        if when is _UNDATED:
+            when = _event_date(folded[sentence.start:sentence.end], ctx.published)
         frames.append(Frame(
             sentence=sentence, action=action, kind=kind, goods=tuple(frame_goods),
             suppliers=tuple(suppliers), recipients=tuple(recipients), status=status,
-            cues=tuple(status_cues), when=when, goods_tags=tags, notes=tuple(notes),
+            cues=tuple(status_cues), when=cast("date | None", when), goods_tags=tags,
+            notes=tuple(notes),
             carried=carried, inferred_supplier=inferred,
         ))
     return frames

@@ -8,8 +8,8 @@ every offset still points into the original article text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 # Abbreviations whose period does not end a sentence. Lower-cased, without the final period.
 _ABBREVIATIONS = frozenset(
@@ -74,8 +74,9 @@ _LINE_MARKS = re.compile(
     re.IGNORECASE | re.VERBOSE)
 
 
-@dataclass(frozen=True, slots=True)
-class Sentence:
+class Sentence(NamedTuple):
+    # A named tuple, not a frozen dataclass: an article has dozens of sentences and a tuple is
+    # built in one step, where a frozen dataclass sets each field through object.__setattr__.
     index: int
     start: int
     end: int
@@ -106,8 +107,7 @@ def segment(text: str) -> list[Sentence]:
         space in text for space in (_ASCII_SPACES if text.isascii() else _OTHER_SPACES))
     # An ASCII line holds a photo credit only if the whole text holds one of its words.
     credit_words = low is None or any(word in low for word in _CREDIT_WORDS)
-    new = object.__new__
-    set_index, set_start, set_end, set_paragraph, set_boilerplate, set_duplicate = _SET_FIELDS
+    new = tuple.__new__
     line_start = 0
     for line_text in text.split("\n"):  # the same lines as finditer("[^\n]+"), unmatched
         ls = line_start
@@ -147,16 +147,9 @@ def segment(text: str) -> list[Sentence]:
                     duplicate = seen.get(key)
                     if duplicate is None:
                         seen[key] = len(sentences)
-            # Sentence(...) through its slots: a frozen dataclass's __init__ sets each field
-            # with object.__setattr__, twice as slow, and a document has dozens of sentences
-            sentence = new(Sentence)
-            set_index(sentence, len(sentences))
-            set_start(sentence, a)
-            set_end(sentence, b)
-            set_paragraph(sentence, paragraph)
-            set_boilerplate(sentence, line_boilerplate)
-            set_duplicate(sentence, duplicate)
-            sentences.append(sentence)
+            # Sentence(...) without the named tuple's Python-level __new__
+            sentences.append(new(Sentence, (len(sentences), a, b, paragraph, line_boilerplate,
+                                            duplicate)))
         paragraph += 1 if text[stripped_end - 1] in _PARAGRAPH_END else 0
     return sentences
 
@@ -171,8 +164,6 @@ _OTHER_SPACES = (
 )
 _ASCII_SPACES = _OTHER_SPACES[:8]
 _PARAGRAPH_END = frozenset(".!?\"”")
-_SET_FIELDS = tuple(getattr(Sentence, name).__set__ for name in (
-    "index", "start", "end", "paragraph", "boilerplate", "duplicate_of"))
 # _END, with the whitespace after the end captured: where the next sentence would start
 _END_THEN_SPACE = re.compile(r"""[.!?]+["'”’)\]]*(?=(\s+))""")
 
