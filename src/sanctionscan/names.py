@@ -841,7 +841,8 @@ class ListMatcher:
         if unknown:
             for word in unknown:
                 self._learn(word)
-        anchoring = found.intersection(needs_of)
+        # (set.intersection with a dict would walk the whole dict: it only grows)
+        anchoring = [w for w in found if w in needs_of]
         if not anchoring:
             return []
         # keys of every word written with a capital ("Jong-un" counts as capitalised throughout)
