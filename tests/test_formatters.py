@@ -117,8 +117,9 @@ def test_junit_drops_characters_xml_cannot_carry() -> None:
 def test_jsonl_lines_stand_alone() -> None:
     report, texts = make_report()
     records = [json.loads(line) for line in render("jsonl", report, texts).splitlines()]
-    assert [r["type"] for r in records] == ["run", "finding", "finding", "skipped"]
+    assert [r["type"] for r in records] == ["run", "finding", "finding", "skipped", "summary"]
     assert records[0]["summary"]["suppressed"] == 1
+    assert records[-1] == {"type": "summary", **records[0]["summary"]}
     assert records[1]["document"]["url"] == "https://example.org/a"
     assert records[1]["articles"] == 2
     assert records[2]["suppression"]["justification"].startswith("Known 2019")

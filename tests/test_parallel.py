@@ -4,7 +4,11 @@ and JSON Lines output that is streamed yet byte-identical to the formatter's."""
 from __future__ import annotations
 
 import json
+import queue
 import shutil
+import subprocess
+import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -124,12 +128,49 @@ def test_streamed_jsonl_is_byte_identical_to_the_formatter(tmp_path: Path) -> No
     streamed = tmp_path / "streamed.jsonl"
     _run("scan", str(corpus), "-f", "jsonl", "-o", str(streamed), "-q", "--jobs", "2")
     assert streamed.read_bytes() == batch.read_bytes()
-    assert _run("scan", str(corpus), "-f", "jsonl", "-q", "--jobs", "1") == batch.read_text(
-        encoding="utf-8")
     lines = [json.loads(line) for line in streamed.read_text(encoding="utf-8").splitlines()]
     assert lines[0]["type"] == "run"
     assert lines[0]["summary"]["documents"] == 151 and lines[0]["summary"]["skipped"] == 1
-    assert lines[-1]["type"] == "skipped"
+    assert lines[-2]["type"] == "skipped"  # the bad last line of the input
+    assert lines[-1] == {"type": "summary", **lines[0]["summary"]}
+    # to stdout the lines go out as documents finish, so the run line cannot hold the totals
+    piped = _run("scan", str(corpus), "-f", "jsonl", "-q", "--jobs", "1").splitlines(True)
+    batch_lines = batch.read_text(encoding="utf-8").splitlines(True)
+    assert piped[1:] == batch_lines[1:]
+    assert json.loads(piped[0]) == {**lines[0], "summary": None}
+
+
+def test_jsonl_reaches_stdout_before_the_run_ends(tmp_path: Path) -> None:
+    """A pipe reading `sanctionscan scan -f jsonl` sees each finding while later documents
+    are still being read."""
+    corpus = _corpus(tmp_path, n=40)
+    rules = tmp_path / "rules"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sanctionscan", "scan", "-", "-f", "jsonl", "-q", "--jobs", "1",
+         "--no-default-rules", "--rules", str(rules)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdin is not None and proc.stdout is not None
+    arrived: queue.Queue[bytes] = queue.Queue()
+    reader = threading.Thread(target=lambda: [arrived.put(line) for line in proc.stdout],
+                              daemon=True)
+    reader.start()
+    lines = corpus.read_bytes().splitlines(True)[:40]
+    try:
+        for line in lines[:10]:
+            proc.stdin.write(line)
+        proc.stdin.flush()
+        # stdin is still open: what arrives now was written before the end of the run
+        first = json.loads(arrived.get(timeout=60))
+        assert first["type"] == "run" and first["summary"] is None
+        assert json.loads(arrived.get(timeout=60))["type"] == "finding"
+        for line in lines[10:]:
+            proc.stdin.write(line)
+    finally:
+        proc.stdin.close()
+    proc.wait(timeout=60)
+    reader.join(timeout=10)
+    rest = [json.loads(arrived.get_nowait()) for _ in range(arrived.qsize())]
+    assert rest[-1]["type"] == "summary" and rest[-1]["documents"] == 40
 
 
 def test_fail_on_works_when_streaming(tmp_path: Path) -> None:

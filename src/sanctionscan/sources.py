@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO
@@ -97,7 +97,7 @@ def read_jsonl(path: Path) -> Iterator[Item]:
         yield from read_jsonl_stream(handle, str(path))
 
 
-def read_jsonl_stream(handle: IO[bytes], source: str) -> Iterator[Item]:
+def read_jsonl_stream(handle: Iterable[bytes], source: str) -> Iterator[Item]:
     for number, raw in enumerate(handle, 1):
         if not raw.strip():
             continue
@@ -176,20 +176,37 @@ def iter_documents(inputs: list[str], stdin: IO[bytes] | None = None) -> Iterato
 
 
 def _read_stdin(stream: IO[bytes]) -> Iterator[Item]:
-    data = stream.read(MAX_DOCUMENT_BYTES + 1)
-    if isinstance(data, str):  # a text stream was passed
-        data = data.encode("utf-8")
+    """JSON Lines on stdin are read line by line as they arrive (a pipe from a crawler can run
+    for hours); anything else is one document, read whole up to the size limit."""
+    head = b""
+    while not head.strip():
+        # enough of the input to see its first character, without waiting for more
+        chunk = stream.readline(MAX_DOCUMENT_BYTES + 1)
+        if isinstance(chunk, str):  # a text stream was passed
+            chunk = chunk.encode("utf-8")
+        if not chunk:
+            break
+        head += chunk
+    if head.lstrip().startswith(b"{"):
+        yield from read_jsonl_stream(_prepend(head, stream), "stdin")
+        return
+    data = head + _read_up_to(stream, MAX_DOCUMENT_BYTES + 1 - len(head))
     if len(data) > MAX_DOCUMENT_BYTES:
         yield SkippedDocument(id="-", source="stdin", reason="input too large")
-        return
-    stripped = data.lstrip()
-    if stripped.startswith(b"{"):
-        # JSON Lines on stdin: one document per line
-        import io
-        yield from read_jsonl_stream(io.BytesIO(data), "stdin")
         return
     text, reason = decode(data)
     if text is None:
         yield SkippedDocument(id="-", source="stdin", reason=reason or "unreadable")
         return
     yield Document(id="-", text=text, source="stdin")
+
+
+def _prepend(head: bytes, stream: IO[bytes]) -> Iterator[bytes]:
+    yield from head.splitlines(keepends=True)
+    for line in stream:
+        yield line.encode("utf-8") if isinstance(line, str) else line
+
+
+def _read_up_to(stream: IO[bytes], limit: int) -> bytes:
+    data = stream.read(max(0, limit))
+    return data.encode("utf-8") if isinstance(data, str) else data

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import sys
 import tempfile
@@ -25,7 +24,7 @@ from sanctionscan.cli.common import (
 from sanctionscan.cli.output import OutputPair, output_options, pair_outputs, write_outputs
 from sanctionscan.engine import Scanner
 from sanctionscan.errors import UsageError
-from sanctionscan.formatters import RenderOptions, get_formatter
+from sanctionscan.formatters import jsonl
 from sanctionscan.models import Document, DocumentResult, Report, Severity, SkippedDocument
 from sanctionscan.parallel import scan_documents
 from sanctionscan.sources import iter_documents
@@ -95,10 +94,10 @@ def scan(inputs: tuple[str, ...], rules_dirs: tuple[Path, ...], no_default_rules
         results = scan_documents(read(), ruleset, jobs=jobs, min_confidence=min_confidence)
     if all(name == "jsonl" for name, _ in pairs):
         # JSON Lines only: nothing needs the whole report, so results are not kept
-        stream = _JsonlStream(scanner.report([]))
+        stream = _JsonlStream(scanner.report([]), pairs)
         for result in results:
             stream.add(result)
-        stream.finish(pairs)
+        stream.finish()
         found, skipped, code = stream.findings, stream.skipped, stream.exit_code(fail_on)
     else:
         report = scanner.report(results)
@@ -117,24 +116,27 @@ def scan(inputs: tuple[str, ...], rules_dirs: tuple[Path, ...], no_default_rules
 
 
 class _JsonlStream:
-    """JSON Lines output that never holds the whole report: each document's lines are rendered
-    by the jsonl formatter as the document finishes and spooled to temporary files; at the end
-    the run line (which carries the totals) is written, then the spooled lines. The bytes are
-    exactly what the formatter renders for the whole report; a file is still replaced
+    """JSON Lines output that never holds the whole report. Each document's lines are rendered
+    as the document finishes: written at once to stdout (after a run line whose totals are
+    still null; the closing summary line carries them), and spooled to a temporary file for
+    file outputs, which at the end get the run line with the totals, the spooled lines and
+    the summary: exactly what the formatter renders for the whole report, and still replaced
     atomically, so a reader never sees half of one."""
 
-    def __init__(self, header: Report) -> None:
+    def __init__(self, header: Report, pairs: list[OutputPair]) -> None:
         self._header = header
-        self._render = get_formatter("jsonl")
-        self._finding_lines: IO[str] = tempfile.TemporaryFile(  # noqa: SIM115 - lives until finish()
-            "w+", encoding="utf-8")
-        self._skipped_lines: IO[str] = tempfile.TemporaryFile(  # noqa: SIM115 - lives until finish()
-            "w+", encoding="utf-8")
+        self._files = [path for _, path in pairs if path is not None]
+        self._stdout = any(path is None for _, path in pairs)
+        self._spool: IO[str] | None = tempfile.TemporaryFile(  # noqa: SIM115 - closed in finish()
+            "w+", encoding="utf-8") if self._files else None
         self.documents = 0
         self.findings = 0
         self.suppressed = 0
         self.skipped: list[tuple[str, str]] = []
         self._worst = 0  # highest severity rank of an unsuppressed finding
+        if self._stdout:
+            sys.stdout.write(jsonl.run_line(header, None))
+            sys.stdout.flush()
 
     def add(self, result: DocumentResult) -> None:
         self.documents += 1
@@ -148,40 +150,33 @@ class _JsonlStream:
                 self._worst = max(self._worst, finding.severity.rank)
             else:
                 self.suppressed += 1
-        one = self._header.model_copy(update={"documents": [result]})
-        for line in self._render(one, RenderOptions()).splitlines(keepends=True)[1:]:
-            target = self._skipped_lines if line.startswith('{"type":"skipped"') \
-                else self._finding_lines
-            target.write(line)
+        lines = "".join(jsonl.document_lines(self._header.model_copy(
+            update={"documents": [result]})))
+        if self._spool is not None:
+            self._spool.write(lines)
+        if self._stdout:
+            sys.stdout.write(lines)
+            sys.stdout.flush()
 
     def exit_code(self, fail_on: str) -> int:
         if fail_on != "none" and self._worst >= Severity(fail_on).rank:
             return EXIT_FINDINGS
         return EXIT_OK
 
-    def _run_line(self) -> str:
-        first = self._render(self._header, RenderOptions()).split("\n", 1)[0]
-        record = json.loads(first)
-        record["summary"] = {"documents": self.documents, "skipped": len(self.skipped),
-                             "findings": self.findings, "suppressed": self.suppressed}
-        return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
-
-    def _copy_to(self, handle: IO[str]) -> None:
-        handle.write(self._run_line())
-        for spool in (self._finding_lines, self._skipped_lines):
-            spool.seek(0)
-            shutil.copyfileobj(spool, handle)
-
-    def finish(self, pairs: list[OutputPair]) -> None:
+    def finish(self) -> None:
+        totals = {"documents": self.documents, "skipped": len(self.skipped),
+                  "findings": self.findings, "suppressed": self.suppressed}
         try:
-            for _, path in pairs:
-                if path is None:
-                    continue
+            for path in self._files:
+                assert self._spool is not None
                 with atomic_writer(path) as handle:
-                    self._copy_to(handle)
-            if any(path is None for _, path in pairs):
-                self._copy_to(sys.stdout)
+                    handle.write(jsonl.run_line(self._header, totals))
+                    self._spool.seek(0)
+                    shutil.copyfileobj(self._spool, handle)
+                    handle.write(jsonl.summary_line(totals))
+            if self._stdout:
+                sys.stdout.write(jsonl.summary_line(totals))
                 sys.stdout.flush()
         finally:
-            self._finding_lines.close()
-            self._skipped_lines.close()
+            if self._spool is not None:
+                self._spool.close()
