@@ -155,8 +155,11 @@ def assemble(text: str, folded: str, sentences: list[Sentence], mentions: Mentio
             continue
         goods = mentions.in_span(mentions.goods, sentence.start, sentence.end)
         actions = mentions.in_span(mentions.actions, sentence.start, sentence.end)
-        if not actions or not (goods or ctx.previous_goods or mentions.in_span(
-                mentions.parties, sentence.start, sentence.end)):
+        # Without goods here or in the sentence before, only a word that stands for its goods
+        # ("armed by Iran"), beside a party, can make a frame.
+        if not actions or not (goods or ctx.previous_goods or (
+                not lex.implies_goods.isdisjoint([a.ref for a in actions])
+                and mentions.in_span(mentions.parties, sentence.start, sentence.end))):
             # a sentence with nothing to assemble still names what the next one refers back to
             ctx.previous, ctx.previous_goods = [], goods
             if goods:

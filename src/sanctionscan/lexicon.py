@@ -120,6 +120,8 @@ class CompiledLexicon:
         self.goods: list[GoodsEntry] = list(goods.goods)
         self.parties: list[PartyEntry] = list(parties.parties)
         self.actions: list[ActionEntry] = list(actions.actions)
+        # transfer words that stand for their goods ("armed by Iran"): frames without goods words
+        self.implies_goods = frozenset(i for i, a in enumerate(self.actions) if a.implied_goods)
         self.cue_status: list[str] = [c.status for c in actions.cues]
         self.modifier_tags: list[str] = list(goods.modifiers)
         self.party_index = {p.id: i for i, p in enumerate(self.parties)}
