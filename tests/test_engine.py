@@ -264,3 +264,38 @@ def test_workers_abroad_are_a_presence(scanner: Scanner) -> None:
     wrk = [f for f in findings if f.category == "dprk.workers"]
     assert wrk and wrk[0].counterparty == "RU"
     assert scan(scanner, "South Korean workers live in Seoul.") == []
+
+
+def test_short_form_counts_after_a_full_name_a_list_matched(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """"Kim" stands for Kim Jong Un after his full name, also where a list file names him too
+    and the listed match, not the lexicon's name, covers those words."""
+    from sanctionscan.lists import ListEntry, SanctionsList, write_list_file
+    from sanctionscan.ruleset import default_rules_dir
+
+    lists = tmp_path / "rules" / "lists"
+    lists.mkdir(parents=True)
+    write_list_file(SanctionsList(name="test", version="1", entries=[
+        ListEntry(ref="KPi.999", type="individual", name="KIM JONG UN", regime="DPRK")]),
+        lists / "test.yaml")
+    scanner = Scanner(load_ruleset([default_rules_dir(), tmp_path / "rules"]))
+    text = ("Kim Jong Un toured a tractor factory on Monday. "
+            "Russia later delivered a limousine to Kim, officials said.")
+    found = scan(scanner, text)
+    assert "dprk.vehicles" in categories(found)
+    target = next(f for f in found if f.category == "dprk.vehicles")
+    assert any(e.text == "Kim" for e in target.evidence)
+
+
+def test_frames_read_transfer_sentences_and_the_sentence_before_each() -> None:
+    from sanctionscan.engine import _frame_sentences
+    from sanctionscan.lexicon import fold
+    from sanctionscan.text import segment
+
+    lexicon = load_ruleset(with_lists=False).lexicon
+    text = ("The weather was fine. Officials met in Geneva. Russia shipped trucks to Nampo.\n"
+            "Image: a file photo\nA second paragraph begins. It was sold on to Iran.")
+    _entities, actions, _others = lexicon.scan_split(text, fold(text))
+    spans = _frame_sentences(segment(text), actions)
+    assert [text[a:b] for a, b in spans] == [
+        "Officials met in Geneva. Russia shipped trucks to Nampo.",
+        "A second paragraph begins. It was sold on to Iran."]

@@ -388,3 +388,13 @@ def test_an_anchor_word_needs_another_word_of_its_name_in_the_text() -> None:
     assert [m.ref for m in matcher.find("the Zandoka Sanmiro General Corp said")] == [
         "XXe.00002"]
     assert [m.ref for m in matcher.find("Porimaka Trading Company paid")] == ["XXe.00001"]
+
+
+def test_find_within_stretches_reads_only_those(matcher: ListMatcher) -> None:
+    text = "KOMID was named first. Nothing here. Kim Yong Chol spoke. IMO 8910811 sailed."
+    everywhere = {m.text for m in _found(matcher, text)}
+    assert {"KOMID", "Kim Yong Chol"} <= everywhere
+    second = text.index("Kim Yong Chol")
+    within = {m.text for m in matcher.find(text, [(second, second + 20)])}
+    assert within == {"Kim Yong Chol"}
+    assert matcher.find(text, []) == []

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from datetime import date
 
 from sanctionscan import __version__
 from sanctionscan.extract import find_mentions_folded
 from sanctionscan.frames import assemble
-from sanctionscan.lexicon import fold
+from sanctionscan.lexicon import Hit, fold
 from sanctionscan.models import (
     Document,
     DocumentResult,
@@ -27,7 +28,7 @@ from sanctionscan.models import (
 )
 from sanctionscan.rules.matcher import FindingBuilder, RuleIndex
 from sanctionscan.ruleset import RuleSet
-from sanctionscan.text import segment
+from sanctionscan.text import Sentence, segment
 
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 _ISO = re.compile(r"\b(20\d\d|19\d\d)-(\d\d)-(\d\d)\b")
@@ -78,6 +79,23 @@ def _safe_date(y: int, m: int, d: int) -> date | None:
         return None
 
 
+def _frame_sentences(sentences: list[Sentence], actions: list[Hit]) -> list[tuple[int, int]]:
+    """The stretches of text frame assembly reads: each analysable sentence holding a transfer
+    word (any reading of one), with the analysable sentence before it; merged, in order."""
+    analysable = [s for s in sentences if s.analysable]
+    starts = sorted(a.start for a in actions)
+    spans: list[tuple[int, int]] = []
+    for i, sentence in enumerate(analysable):
+        if bisect_left(starts, sentence.start) == bisect_left(starts, sentence.end):
+            continue
+        first = analysable[i - 1] if i else sentence
+        if spans and first.start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], sentence.end)
+        else:
+            spans.append((first.start, sentence.end))
+    return spans
+
+
 class Scanner:
     """Runs the whole pipeline for one compiled rule set. Cheap per document; build once."""
 
@@ -88,21 +106,29 @@ class Scanner:
 
     def scan_document(self, doc: Document) -> DocumentResult:
         text = doc.text
-        folded = fold(text)
-        listed = self.ruleset.list_matcher.find(text) if self.ruleset.list_matcher else []
-        mentions = find_mentions_folded(text, folded, self.ruleset.lexicon, listed)
         findings: list[Finding] = []
+        folded = fold(text)
+        lexicon, lists = self.ruleset.lexicon, self.ruleset.list_matcher
+        hits = lexicon.scan_split(text, folded)
+        entities, actions, _others = hits
         # Every frame hangs on a transfer word in a sentence that also names goods or a party
-        # (frames.assemble skips all other sentences), so a document without either has no
-        # frame: segmenting it and looking for its date would be wasted.
-        if mentions.actions and (mentions.goods or mentions.parties):
+        # (frames.assemble skips all other sentences), so a document without a transfer word
+        # has no frame, and one without goods or parties has none unless a list names one.
+        if actions and (entities or lists is not None):
             sentences = segment(text)
-            published = doc.published or dateline(text)
-            frames = assemble(text, folded, sentences, mentions, self.ruleset.lexicon,
-                              published)
-            builder = FindingBuilder(self.index, doc.id, text, mentions)
-            builder.add_frames(frames)
-            findings = [f for f in builder.findings() if f.confidence >= self.min_confidence]
+            listed: list[object] = []
+            if lists is not None:
+                # Frames read the sentences with a transfer word and the sentence before each:
+                # listed names elsewhere cannot take part in one, so they are not looked for.
+                listed = list(lists.find(text, _frame_sentences(sentences, actions)))
+            mentions = find_mentions_folded(text, folded, lexicon, listed, hits)
+            if mentions.actions and (mentions.goods or mentions.parties):
+                published = doc.published or dateline(text)
+                frames = assemble(text, folded, sentences, mentions, lexicon, published)
+                builder = FindingBuilder(self.index, doc.id, text, mentions)
+                builder.add_frames(frames)
+                findings = [f for f in builder.findings()
+                            if f.confidence >= self.min_confidence]
         return DocumentResult(
             id=doc.id, source=doc.source, title=doc.title, url=doc.url, findings=findings,
             digest="sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest(),

@@ -71,9 +71,11 @@ def find_mentions(text: str, lexicon: CompiledLexicon, listed: list[object] | No
 
 
 def find_mentions_folded(text: str, folded: str, lexicon: CompiledLexicon,
-                         listed: list[object] | None = None) -> Mentions:
-    """`find_mentions` for a caller that already holds `fold(text)`."""
-    entities, actions, others = lexicon.scan_split(text, folded)
+                         listed: list[object] | None = None,
+                         hits: tuple[list[Hit], list[Hit], list[Hit]] | None = None) -> Mentions:
+    """`find_mentions` for a caller that already holds `fold(text)` (and, if it has them,
+    the lexicon's hits: `lexicon.scan_split(text, folded)`)."""
+    entities, actions, others = hits if hits is not None else lexicon.scan_split(text, folded)
     mentions = Mentions()
     cues, markers, modifiers = mentions.cues, mentions.markers, mentions.modifiers
     new = tuple.__new__  # Mention(...) without the named tuple's Python-level __new__
@@ -146,7 +148,7 @@ def find_mentions_folded(text: str, folded: str, lexicon: CompiledLexicon,
         else:
             if hit.form == PartyForm.SHORT:
                 if full_names is None:
-                    full_names = _full_name_words(final_entities, folded, lexicon)
+                    full_names = _full_name_words(final_entities, entities, folded)
                 if not _short_form_ok(folded[hit.start:hit.end], full_names.get(hit.ref)):
                     continue
             parties_out.append(
@@ -283,14 +285,22 @@ def _drop_nested(items: list[Mention]) -> list[Mention]:
 _NAME_WORD_BREAK = re.compile(r"[\s-]+")
 
 
-def _full_name_words(hits: list[Hit], folded: str, lexicon: CompiledLexicon
-                     ) -> dict[int, set[str]]:
-    """For each party, the words of its full names (metonyms, names) present in the text."""
+def _full_name_words(kept: list[Hit], raw: list[Hit], folded: str) -> dict[int, set[str]]:
+    """For each party, the words of its full names (metonyms, names) present in the text,
+    also where a listed name ("KIM JONG UN" on a list) stands on the lexicon's name."""
     words: dict[int, set[str]] = {}
-    for hit in hits:
-        if hit.layer is Layer.PARTY and hit.form in (PartyForm.METONYM, PartyForm.NAME):
-            words.setdefault(hit.ref, set()).update(
-                _NAME_WORD_BREAK.split(folded[hit.start:hit.end]))
+    full = (PartyForm.METONYM, PartyForm.NAME)
+    for hit in kept:
+        if hit.layer is Layer.PARTY and hit.form in full:
+            names = [hit]
+        elif hit.form == -1:
+            names = [h for h in raw if h.layer is Layer.PARTY and h.form in full
+                     and h.start < hit.end and hit.start < h.end]
+        else:
+            continue
+        for name in names:
+            words.setdefault(name.ref, set()).update(
+                _NAME_WORD_BREAK.split(folded[name.start:name.end]))
     return words
 
 

@@ -15,6 +15,7 @@ threshold it had to reach and the normalisation steps applied, so a finding can 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -797,8 +798,10 @@ class ListMatcher:
 
     # ------------------------------------------------------------------ per document
 
-    def find(self, text: str) -> list[ListedMatch]:
-        """Every listed party named in `text`, in text order, overlaps resolved.
+    def find(self, text: str, within: list[tuple[int, int]] | None = None
+             ) -> list[ListedMatch]:
+        """Every listed party named in `text` (with `within`, in those stretches of it), in
+        text order, overlaps resolved.
 
         A name is looked for only around an anchor: a word that is not written in lower case
         and is (or, for a long one, begins like) a word that tells a listed name apart. Most
@@ -806,13 +809,15 @@ class ListMatcher:
         of text around each anchor is read, and a match must hold an anchor.
         """
         matches: list[ListedMatch] = []
-        anchors = self._anchors(text)
+        anchors = self._anchors(text, within)
         for lo, hi in self._windows(text, anchors):
             inside = [(s, e) for s, e in anchors if lo <= s < hi]
             matches.extend(m for m in self._find_in(text, lo, hi)
                            if any(s < m.end and m.start < e for s, e in inside))
         if (self._vessel_imo or self._company_imo) and "imo" in text.lower():
-            matches.extend(self._imo_matches(text))
+            imo = self._imo_matches(text)
+            matches.extend(imo if within is None else [
+                m for m in imo if _inside([(m.start, m.end)], within)])
         matches.sort(key=lambda m: (m.start, -m.end, m.ref))
         return matches
 
@@ -823,19 +828,26 @@ class ListMatcher:
             return []
         return self._resolve(window, doc, self._candidates(doc), lo)
 
-    def _anchors(self, text: str) -> list[tuple[int, int]]:
-        """Where the anchor words of `text` are, in text order: words not written in lower
-        case whose key (or first letters) anchors a name, beside the other word it needs."""
+    def _anchors(self, text: str, within: list[tuple[int, int]] | None = None
+                 ) -> list[tuple[int, int]]:
+        """Where the anchor words of `text` (of its stretches `within`) are, in text order:
+        words not written in lower case whose key (or first letters) anchors a name, beside
+        the other word it needs."""
         words_in = None
         beyond = () if text.isascii() else [
             ch for ch in set(_NON_ASCII.findall(text)) if ch.isalnum()]
         if not beyond:
-            found = set(_CAPITALISED.findall(text))
+            pattern: re.Pattern[str] | regex.Pattern[str] = _CAPITALISED
         elif all(map(_same_class, beyond)):
-            found = set(_CAPITALISED_ANY.findall(text))
+            pattern = _CAPITALISED_ANY
         else:  # Chinese or Japanese script: each ideograph is a word
-            found = set(_TOKEN.findall(text))
-            words_in = _TOKEN
+            pattern = words_in = _TOKEN
+        if within is None:
+            found = set(pattern.findall(text))
+        else:
+            found = set()
+            for lo, hi in within:
+                found.update(pattern.findall(text, lo, hi))
         keys_of, needs_of = self._word_keys, self._word_needs
         unknown = found.difference(keys_of)
         if unknown:
@@ -855,7 +867,9 @@ class ListMatcher:
             spans = [m.span() for m in words_in.finditer(text) if m.group() in chosen]
         else:
             spans = _word_spans(text, words)
-            words_in = _CAPITALISED if not beyond else _CAPITALISED_ANY
+            words_in = pattern
+        if within is not None:
+            spans = _inside(spans, within)
         # The word it needs must be near enough to belong to the same name, not anywhere in
         # the article ("June" and a firm's "Import" three paragraphs on).
         reach = self._longest
@@ -1193,6 +1207,18 @@ def _anchor_keys(forms: Iterable[_Form], entry_df: dict[str, set[int]]) -> tuple
     return ({k: frozenset() if k in free else frozenset(needs[k]) for k in set(needs) | free},
             {p: frozenset() if p in free_prefixes else frozenset(prefix_needs[p])
              for p in set(prefix_needs) | free_prefixes})
+
+
+def _inside(spans: list[tuple[int, int]], within: list[tuple[int, int]]
+            ) -> list[tuple[int, int]]:
+    """The `spans` (sorted) that start in one of the stretches `within` (sorted, disjoint)."""
+    starts = [lo for lo, _ in within]
+    kept = []
+    for start, end in spans:
+        k = bisect_right(starts, start) - 1
+        if k >= 0 and start < within[k][1]:
+            kept.append((start, end))
+    return kept
 
 
 def _word_spans(text: str, words: Iterable[str]) -> list[tuple[int, int]]:
