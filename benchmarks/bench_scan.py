@@ -50,7 +50,7 @@ def _timed(func: Callable[[], object]) -> tuple[float, object]:
 
 
 def _patterns(ruleset: RuleSet) -> list[str]:
-    keys = list(ruleset.lexicon._automaton.keys())
+    keys = list(ruleset.lexicon.patterns())
     matcher = ruleset.list_matcher
     if matcher is not None:
         keys += list(matcher._automaton.keys())

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from sanctionscan.lexicon import CompiledLexicon, Layer, fold
+from sanctionscan.lexicon import CompiledLexicon, Hit, Layer, _scan_any, fold
 from sanctionscan.ruleset import load_ruleset
 
 
@@ -28,29 +28,51 @@ def test_terms_match_whole_words_only(lexicon: CompiledLexicon) -> None:
         assert not before.isalnum() and not after.isalnum(), text[hit.start:hit.end]
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_ascii_fast_path_finds_exactly_what_the_general_path_finds(
-        lexicon: CompiledLexicon, seed: int) -> None:
-    """Texts made of lexicon terms glued with punctuation, spaces, digits and word pieces: the
-    padded automaton gives the same hits, in the same order, as the plain one with its
-    boundary checks."""
+def _texts(lexicon: CompiledLexicon, seed: int) -> list[str]:
+    """Texts made of lexicon terms glued with punctuation, spaces, digits and word pieces."""
     rng = random.Random(seed)
-    keys = [k for k in lexicon._automaton if k.isascii()]
+    keys = [k for k in lexicon.patterns() if k.isascii()]
     assert keys
     glue = [" ", "  ", "-", ".", ". ", ",", "'", "\"", "(", ")", "\n", "/", "x", "s", "2", "_",
             "U.S.", "US", "Us", "al-", " -"]
+    texts = []
     for _ in range(150):
         pieces = []
         for _ in range(rng.randint(1, 25)):
             key = rng.choice(keys)
             pieces.append(key.upper() if rng.random() < 0.2 else key)
             pieces.append(rng.choice(glue))
-        text = "".join(pieces)
+        texts.append("".join(pieces))
+    return texts
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_ascii_fast_path_finds_exactly_what_the_general_path_finds(
+        lexicon: CompiledLexicon, seed: int) -> None:
+    """The padded automaton gives the same hits, in the same order, as the plain one with its
+    boundary checks."""
+    for text in _texts(lexicon, seed):
         folded = fold(text)
         assert folded.isascii()
-        fast = lexicon._scan_split_ascii(text, folded)
-        assert fast == lexicon._scan_split_any(text, folded)
-        assert fast == lexicon.scan_split(text, folded)
+        for automata in (lexicon._actions, lexicon._context):
+            general: tuple[list[Hit], list[Hit], list[Hit]] = ([], [], [])
+            _scan_any(automata._plain, text, folded, 0, len(folded), len(folded), general)
+            assert automata.scan(text, folded, None) == general
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_context_scan_of_stretches_equals_the_whole_scan_there(
+        lexicon: CompiledLexicon, seed: int) -> None:
+    rng = random.Random(seed)
+    for text in _texts(lexicon, seed):
+        folded = fold(text)
+        cuts = sorted(rng.sample(range(len(text) + 1), min(len(text) + 1, 4)))
+        within = [(a, b) for a, b in zip(cuts[::2], cuts[1::2], strict=False) if a < b]
+        entities, actions, others = lexicon.scan_split(text, folded)
+        inside = [h for h in entities + others if any(a <= h.start < b for a, b in within)]
+        got_entities, got_others = lexicon.scan_context(text, folded, within)
+        assert got_entities + got_others == inside
+        assert lexicon.scan_actions(text, folded) == actions
 
 
 def test_text_beyond_ascii_takes_the_general_path(lexicon: CompiledLexicon) -> None:

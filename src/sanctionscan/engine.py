@@ -109,19 +109,18 @@ class Scanner:
         findings: list[Finding] = []
         folded = fold(text)
         lexicon, lists = self.ruleset.lexicon, self.ruleset.list_matcher
-        hits = lexicon.scan_split(text, folded)
-        entities, actions, _others = hits
-        # Every frame hangs on a transfer word in a sentence that also names goods or a party
-        # (frames.assemble skips all other sentences), so a document without a transfer word
-        # has no frame, and one without goods or parties has none unless a list names one.
-        if actions and (entities or lists is not None):
+        # Every frame hangs on a transfer word, in a sentence that also names goods or a
+        # party or after one that does (frames.assemble skips all others): a document without
+        # a transfer word has no frame, and nothing outside those sentences takes part in one,
+        # so only they are read for goods, parties, listed names and the rest.
+        actions = lexicon.scan_actions(text, folded)
+        if actions:
             sentences = segment(text)
-            listed: list[object] = []
-            if lists is not None:
-                # Frames read the sentences with a transfer word and the sentence before each:
-                # listed names elsewhere cannot take part in one, so they are not looked for.
-                listed = list(lists.find(text, _frame_sentences(sentences, actions)))
-            mentions = find_mentions_folded(text, folded, lexicon, listed, hits)
+            read = _frame_sentences(sentences, actions)
+            entities, others = lexicon.scan_context(text, folded, read)
+            listed: list[object] = list(lists.find(text, read)) if lists is not None else []
+            mentions = find_mentions_folded(text, folded, lexicon, listed,
+                                            (entities, actions, others), read)
             if mentions.actions and (mentions.goods or mentions.parties):
                 published = doc.published or dateline(text)
                 frames = assemble(text, folded, sentences, mentions, lexicon, published)

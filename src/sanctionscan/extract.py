@@ -72,10 +72,15 @@ def find_mentions(text: str, lexicon: CompiledLexicon, listed: list[object] | No
 
 def find_mentions_folded(text: str, folded: str, lexicon: CompiledLexicon,
                          listed: list[object] | None = None,
-                         hits: tuple[list[Hit], list[Hit], list[Hit]] | None = None) -> Mentions:
+                         hits: tuple[list[Hit], list[Hit], list[Hit]] | None = None,
+                         within: list[tuple[int, int]] | None = None) -> Mentions:
     """`find_mentions` for a caller that already holds `fold(text)` (and, if it has them,
-    the lexicon's hits: `lexicon.scan_split(text, folded)`)."""
+    the lexicon's hits: `lexicon.scan_split(text, folded)`, or, with `within`, at least those
+    that start there). With `within` (sorted, disjoint stretches), only mentions that start
+    there are made: frame assembly reads no others."""
     entities, actions, others = hits if hits is not None else lexicon.scan_split(text, folded)
+    if within is not None:
+        entities, actions, others = (_starting_in(h, within) for h in (entities, actions, others))
     mentions = Mentions()
     cues, markers, modifiers = mentions.cues, mentions.markers, mentions.modifiers
     new = tuple.__new__  # Mention(...) without the named tuple's Python-level __new__
@@ -148,7 +153,13 @@ def find_mentions_folded(text: str, folded: str, lexicon: CompiledLexicon,
         else:
             if hit.form == PartyForm.SHORT:
                 if full_names is None:
-                    full_names = _full_name_words(final_entities, entities, folded)
+                    # a full name anywhere in the article counts, in the stretches read or not
+                    if within is None:
+                        full_names = _full_name_words(final_entities, entities, folded)
+                    else:
+                        every = lexicon.scan_context(text, folded, [(0, len(folded))])[0]
+                        full_names = _full_name_words(
+                            _longest(every + listed_hits, _entity_rank), every, folded)
                 if not _short_form_ok(folded[hit.start:hit.end], full_names.get(hit.ref)):
                     continue
             parties_out.append(
@@ -283,6 +294,18 @@ def _drop_nested(items: list[Mention]) -> list[Mention]:
 
 
 _NAME_WORD_BREAK = re.compile(r"[\s-]+")
+
+
+def _starting_in(hits: list[Hit], within: list[tuple[int, int]]) -> list[Hit]:
+    if not within:
+        return []
+    starts = [lo for lo, _ in within]
+    kept = []
+    for hit in hits:
+        k = bisect_right(starts, hit[0]) - 1
+        if k >= 0 and hit[0] < within[k][1]:
+            kept.append(hit)
+    return kept
 
 
 def _full_name_words(kept: list[Hit], raw: list[Hit], folded: str) -> dict[int, set[str]]:

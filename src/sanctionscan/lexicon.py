@@ -1,6 +1,7 @@
-"""Compiled gazetteers: every lexicon term in one Aho-Corasick automaton, built once per rule set.
+"""Compiled gazetteers: every lexicon term in Aho-Corasick automata, built once per rule set.
 
-A document is scanned once, whatever the number of terms. Terms are matched on a lower-cased
+A document is scanned once for its transfer words, whatever the number of terms, and once more,
+only in the sentences that hold one, for everything else. Terms are matched on a lower-cased
 copy of the text that has exactly the same length as the original (characters whose lower case
 would change the length are left as they are), so match offsets are offsets into the article.
 """
@@ -128,7 +129,6 @@ class CompiledLexicon:
         self.goods_terms: list[str] = [e.terms[0] for e in self.goods]
         # term text -> goods entry index, for rule selectors that name terms
         self.goods_by_term: dict[str, list[int]] = {}
-        automaton = ahocorasick.Automaton()
         table: dict[str, list[tuple[int, int, int, str | None]]] = {}
 
         def add(term: str, layer: Layer, ref: int, form: int = 0, plural: bool = False,
@@ -165,87 +165,141 @@ class CompiledLexicon:
         for i, (_tag, words) in enumerate(goods.modifiers.items()):
             for term in words:
                 add(term, Layer.MODIFIER, i)
-        for key, payloads in table.items():
-            automaton.add_word(key, (len(key), tuple(payloads)))
-        automaton.make_automaton()
-        self._automaton = automaton
-        self._padded = _padded_automaton(table)
+        # Two automata over the same keys: transfer words, which decide what is read at all,
+        # and everything else, looked for only in the sentences that are read.
+        self._actions = _Automata({k: [p for p in ps if p[0] is Layer.ACTION]
+                                   for k, ps in table.items()})
+        self._context = _Automata({k: [p for p in ps if p[0] is not Layer.ACTION]
+                                   for k, ps in table.items()})
         self.size = len(table)
+        self._keys = tuple(table)
+
+    def patterns(self) -> tuple[str, ...]:
+        """Every key the automata match (folded terms and their variants)."""
+        return self._keys
 
     def scan_split(self, text: str, folded: str
                    ) -> tuple[list[Hit], list[Hit], list[Hit]]:
-        """The hits of `scan`, in the same order within each group: goods and parties, actions,
-        and the rest (cues, markers, modifiers)."""
+        """Every term of the lexicon in `text` as a whole word: goods and parties, actions,
+        and the rest (cues, markers, modifiers), each group in the order the automaton finds
+        them (by end, longer first)."""
+        _, actions, _ = self._actions.scan(text, folded, None)
+        entities, _, others = self._context.scan(text, folded, None)
+        return entities, actions, others
+
+    def scan_actions(self, text: str, folded: str) -> list[Hit]:
+        """The transfer words of `text`, as `scan_split` gives them."""
+        return self._actions.scan(text, folded, None)[1]
+
+    def scan_context(self, text: str, folded: str, within: list[tuple[int, int]]
+                     ) -> tuple[list[Hit], list[Hit]]:
+        """Goods and parties, and the rest, that start in the stretches `within` (sorted,
+        disjoint) of `text`, as `scan_split` gives them."""
+        entities, _, others = self._context.scan(text, folded, within)
+        return entities, others
+
+
+_Payload = tuple[tuple[Layer, int, int, "str | None"], ...]
+
+
+class _Automata:
+    """One set of keys compiled twice: as written, for any text, and padded with spaces for
+    ASCII text (see `_scan_ascii`). Per text, one pass finds every key as a whole word."""
+
+    def __init__(self, table: dict[str, list[tuple[Layer, int, int, str | None]]]) -> None:
+        table = {k: v for k, v in table.items() if v}
+        self._plain = ahocorasick.Automaton()
+        for key, payloads in table.items():
+            self._plain.add_word(key, (len(key), tuple(payloads)))
+        if not len(self._plain):
+            self._plain.add_word("\x00", (1, ()))  # an automaton needs one word
+        self._plain.make_automaton()
+        self._padded = _padded_automaton(table)
+        self._longest = max(map(len, table), default=1)
+
+    def scan(self, text: str, folded: str, within: list[tuple[int, int]] | None
+             ) -> tuple[list[Hit], list[Hit], list[Hit]]:
+        entities: list[Hit] = []
+        actions: list[Hit] = []
+        others: list[Hit] = []
+        lists = (entities, actions, others)
+        if within is None:
+            within = [(0, len(folded))]
         if folded.isascii():
-            return self._scan_split_ascii(text, folded)
-        return self._scan_split_any(text, folded)
+            spaced = " " + folded.encode("ascii").translate(_WORDS_ONLY).decode("ascii") + " "
+            for lo, hi in within:
+                # keys that start in [lo, hi): " key " starts at `lo` in `spaced`, which runs
+                # one character ahead of `folded`, and may end past `hi`
+                _scan_ascii(self._padded, text, folded, spaced, lo, hi,
+                            min(len(spaced), hi + self._longest + 2), lists)
+        else:
+            for lo, hi in within:
+                _scan_any(self._plain, text, folded, lo, hi,
+                          min(len(folded), hi + self._longest), lists)
+        return lists
 
-    def _scan_split_any(self, text: str, folded: str
-                        ) -> tuple[list[Hit], list[Hit], list[Hit]]:
-        # `scan` inlined with one list per group: the mentions step sorts hits into these
-        # groups anyway, and a generator yielding every hit to a dispatching loop cost more
-        # than the automaton pass itself.
-        entities: list[Hit] = []
-        actions: list[Hit] = []
-        others: list[Hit] = []
-        add_entity, add_action, add_other = entities.append, actions.append, others.append
-        goods_layer, party_layer, action_layer = Layer.GOODS, Layer.PARTY, Layer.ACTION
-        # tuple.__new__ builds the same Hit as Hit(...) without the Python-level __new__ a
-        # named tuple has
-        new, hit_type = tuple.__new__, Hit
-        n = len(folded)
-        for last, (length, payloads) in self._automaton.iter(folded):
-            end = last + 1
-            start = end - length
-            if start > 0 and folded[start - 1].isalnum():
-                continue
-            if end < n and folded[end].isalnum():
-                continue
-            for layer, ref, form, exact in payloads:
-                if exact is not None and text[start:end].replace("-", " ") != exact.replace(
-                        "-", " "):
-                    continue
-                if layer is goods_layer or layer is party_layer:
-                    add_entity(new(hit_type, (start, end, layer, ref, form)))
-                elif layer is action_layer:
-                    add_action(new(hit_type, (start, end, layer, ref, form)))
-                else:
-                    add_other(new(hit_type, (start, end, layer, ref, form)))
-        return entities, actions, others
 
-    def _scan_split_ascii(self, text: str, folded: str
-                          ) -> tuple[list[Hit], list[Hit], list[Hit]]:
-        """`scan_split` of an ASCII text, where every character that is not a letter or digit
-        can be made a space at C speed: keys padded with spaces then match whole words only,
-        and the automaton drops the matches inside words (two in five) itself."""
-        entities: list[Hit] = []
-        actions: list[Hit] = []
-        others: list[Hit] = []
-        add_entity, add_action, add_other = entities.append, actions.append, others.append
-        goods_layer, party_layer, action_layer = Layer.GOODS, Layer.PARTY, Layer.ACTION
-        new, hit_type = tuple.__new__, Hit
-        spaced = " " + folded.encode("ascii").translate(_WORDS_ONLY).decode("ascii") + " "
-        for last, (length, keyed, payloads) in self._padded.iter(spaced):
-            # the pattern is " key " in `spaced`, which runs one character ahead of `folded`
-            start = last - length + 1
-            end = last - 1
-            if keyed is not None:
-                # several keys, or one with punctuation or spaces: the text decides which
-                region = folded[start:end]
-                payloads = next((p for key, p in keyed if key == region), None)
-                if payloads is None:
-                    continue
-            for layer, ref, form, exact in payloads:
-                if exact is not None and text[start:end].replace("-", " ") != exact.replace(
-                        "-", " "):
-                    continue
-                if layer is goods_layer or layer is party_layer:
-                    add_entity(new(hit_type, (start, end, layer, ref, form)))
-                elif layer is action_layer:
-                    add_action(new(hit_type, (start, end, layer, ref, form)))
-                else:
-                    add_other(new(hit_type, (start, end, layer, ref, form)))
-        return entities, actions, others
+def _scan_any(automaton: ahocorasick.Automaton, text: str, folded: str, lo: int, hi: int,
+              stop: int, lists: tuple[list[Hit], list[Hit], list[Hit]]) -> None:
+    # One list per group: the mentions step sorts hits into these groups anyway, and a
+    # generator yielding every hit to a dispatching loop cost more than the automaton pass.
+    add_entity, add_action, add_other = (h.append for h in lists)
+    goods_layer, party_layer, action_layer = Layer.GOODS, Layer.PARTY, Layer.ACTION
+    # tuple.__new__ builds the same Hit as Hit(...) without the Python-level __new__ a named
+    # tuple has
+    new, hit_type = tuple.__new__, Hit
+    n = len(folded)
+    for last, (length, payloads) in automaton.iter(folded, lo, stop):
+        end = last + 1
+        start = end - length
+        if start >= hi:
+            continue
+        if start > 0 and folded[start - 1].isalnum():
+            continue
+        if end < n and folded[end].isalnum():
+            continue
+        for layer, ref, form, exact in payloads:
+            if exact is not None and text[start:end].replace("-", " ") != exact.replace(
+                    "-", " "):
+                continue
+            if layer is goods_layer or layer is party_layer:
+                add_entity(new(hit_type, (start, end, layer, ref, form)))
+            elif layer is action_layer:
+                add_action(new(hit_type, (start, end, layer, ref, form)))
+            else:
+                add_other(new(hit_type, (start, end, layer, ref, form)))
+
+
+def _scan_ascii(automaton: ahocorasick.Automaton, text: str, folded: str, spaced: str,
+                lo: int, hi: int, stop: int,
+                lists: tuple[list[Hit], list[Hit], list[Hit]]) -> None:
+    """`_scan_any` of an ASCII text, where every character that is not a letter or digit is
+    made a space at C speed (`spaced`): keys padded with spaces then match whole words only,
+    and the automaton drops the matches inside words (two in five) itself."""
+    add_entity, add_action, add_other = (h.append for h in lists)
+    goods_layer, party_layer, action_layer = Layer.GOODS, Layer.PARTY, Layer.ACTION
+    new, hit_type = tuple.__new__, Hit
+    for last, (length, keyed, payloads) in automaton.iter(spaced, lo, stop):
+        start = last - length + 1
+        if start >= hi:
+            continue
+        end = last - 1
+        if keyed is not None:
+            # several keys, or one with punctuation or spaces: the text decides which
+            region = folded[start:end]
+            payloads = next((p for key, p in keyed if key == region), None)
+            if payloads is None:
+                continue
+        for layer, ref, form, exact in payloads:
+            if exact is not None and text[start:end].replace("-", " ") != exact.replace(
+                    "-", " "):
+                continue
+            if layer is goods_layer or layer is party_layer:
+                add_entity(new(hit_type, (start, end, layer, ref, form)))
+            elif layer is action_layer:
+                add_action(new(hit_type, (start, end, layer, ref, form)))
+            else:
+                add_other(new(hit_type, (start, end, layer, ref, form)))
 
 
 # ASCII byte -> itself for lower-case letters and digits (folded text has no capitals), a
@@ -254,15 +308,12 @@ _WORDS_ONLY = bytes(c if chr(c).isascii() and chr(c).isalnum() and not chr(c).is
                     else 32 for c in range(256))
 
 
-_Payload = tuple[tuple[Layer, int, int, "str | None"], ...]
-
-
 def _padded_automaton(table: dict[str, list[tuple[Layer, int, int, str | None]]]
                       ) -> ahocorasick.Automaton:
-    """The ASCII keys as " key " with their punctuation made spaces, for `_scan_split_ascii`.
-    Keys that become the same pattern ("u.s." and "u s") share it, and a key with anything
-    but letters and digits is checked against the text, so the hits are exactly those of
-    the plain automaton with its boundary checks."""
+    """The ASCII keys as " key " with their punctuation made spaces, for `_scan_ascii`. Keys
+    that become the same pattern ("u.s." and "u s") share it, and a key with anything but
+    letters and digits is checked against the text, so the hits are exactly those of the
+    plain automaton with its boundary checks."""
     groups: dict[str, list[tuple[str, _Payload]]] = {}
     for key, payloads in table.items():
         if key.isascii():
