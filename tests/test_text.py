@@ -41,9 +41,9 @@ def test_captions_and_trailing_boilerplate_are_marked_not_removed() -> None:
 
 def test_repeated_lines_point_at_the_first() -> None:
     line = "The same caption line appears twice in a row here."
-    segs = segment(f"{line}\n{line}\nSomething else entirely.")
-    assert segs[0].duplicate_of is None and segs[1].duplicate_of == 0
-    assert segs[2].duplicate_of is None
+    segs = segment(f"Intro.\n{line}\n{line}\nSomething else entirely.")
+    assert segs[1].duplicate_of is None and segs[2].duplicate_of == segs[1].start
+    assert segs[3].duplicate_of is None
 
 
 def test_fold_keeps_length() -> None:

@@ -77,12 +77,11 @@ _LINE_MARKS = re.compile(
 class Sentence(NamedTuple):
     # A named tuple, not a frozen dataclass: an article has dozens of sentences and a tuple is
     # built in one step, where a frozen dataclass sets each field through object.__setattr__.
-    index: int
     start: int
     end: int
     paragraph: int
     boilerplate: bool = False
-    duplicate_of: int | None = None  # index of an earlier sentence with the same words
+    duplicate_of: int | None = None  # start of the first sentence with the same words
 
     @property
     def analysable(self) -> bool:
@@ -146,10 +145,9 @@ def segment(text: str) -> list[Sentence]:
                 if len(key) > 20:
                     duplicate = seen.get(key)
                     if duplicate is None:
-                        seen[key] = len(sentences)
+                        seen[key] = a
             # Sentence(...) without the named tuple's Python-level __new__
-            sentences.append(new(Sentence, (len(sentences), a, b, paragraph, line_boilerplate,
-                                            duplicate)))
+            sentences.append(new(Sentence, (a, b, paragraph, line_boilerplate, duplicate)))
         paragraph += 1 if text[stripped_end - 1] in _PARAGRAPH_END else 0
     return sentences
 
