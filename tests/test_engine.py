@@ -295,7 +295,10 @@ def test_frames_read_transfer_sentences_and_the_sentence_before_each() -> None:
     text = ("The weather was fine. Officials met in Geneva. Russia shipped trucks to Nampo.\n"
             "Image: a file photo\nA second paragraph begins. It was sold on to Iran.")
     _entities, actions, _others = lexicon.scan_split(text, fold(text))
-    spans = _frame_sentences(segment(text), actions)
+    chosen, spans = _frame_sentences(segment(text), actions)
     assert [text[a:b] for a, b in spans] == [
         "Officials met in Geneva. Russia shipped trucks to Nampo.",
         "A second paragraph begins. It was sold on to Iran."]
+    assert [text[s.start:s.end] for s in chosen] == [
+        "Officials met in Geneva.", "Russia shipped trucks to Nampo.",
+        "A second paragraph begins.", "It was sold on to Iran."]

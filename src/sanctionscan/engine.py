@@ -79,21 +79,27 @@ def _safe_date(y: int, m: int, d: int) -> date | None:
         return None
 
 
-def _frame_sentences(sentences: list[Sentence], actions: list[Hit]) -> list[tuple[int, int]]:
-    """The stretches of text frame assembly reads: each analysable sentence holding a transfer
-    word (any reading of one), with the analysable sentence before it; merged, in order."""
+def _frame_sentences(sentences: list[Sentence], actions: list[Hit]
+                     ) -> tuple[list[Sentence], list[tuple[int, int]]]:
+    """What frame assembly reads: each analysable sentence holding a transfer word (any
+    reading of one), with the analysable sentence before it; as sentences, and as the
+    stretches of text they cover (merged), in order."""
     analysable = [s for s in sentences if s.analysable]
     starts = sorted(a.start for a in actions)
+    chosen: list[Sentence] = []
     spans: list[tuple[int, int]] = []
+    taken = -1  # index in `analysable` of the last sentence chosen
     for i, sentence in enumerate(analysable):
         if bisect_left(starts, sentence.start) == bisect_left(starts, sentence.end):
             continue
-        first = analysable[i - 1] if i else sentence
-        if spans and first.start <= spans[-1][1]:
+        first = max(i - 1, 0)
+        chosen.extend(analysable[max(first, taken + 1):i + 1])
+        taken = i
+        if spans and analysable[first].start <= spans[-1][1]:
             spans[-1] = (spans[-1][0], sentence.end)
         else:
-            spans.append((first.start, sentence.end))
-    return spans
+            spans.append((analysable[first].start, sentence.end))
+    return chosen, spans
 
 
 class Scanner:
@@ -116,14 +122,16 @@ class Scanner:
         actions = lexicon.scan_actions(text, folded)
         if actions:
             sentences = segment(text)
-            read = _frame_sentences(sentences, actions)
+            chosen, read = _frame_sentences(sentences, actions)
             entities, others = lexicon.scan_context(text, folded, read)
             listed: list[object] = list(lists.find(text, read)) if lists is not None else []
             mentions = find_mentions_folded(text, folded, lexicon, listed,
                                             (entities, actions, others), read)
             if mentions.actions and (mentions.goods or mentions.parties):
                 published = doc.published or dateline(text)
-                frames = assemble(text, folded, sentences, mentions, lexicon, published)
+                # the sentences chosen hold every transfer word, each after the analysable
+                # sentence before it: all assembly reads
+                frames = assemble(text, folded, chosen, mentions, lexicon, published)
                 builder = FindingBuilder(self.index, doc.id, text, mentions)
                 builder.add_frames(frames)
                 findings = [f for f in builder.findings()
