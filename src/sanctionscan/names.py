@@ -378,6 +378,8 @@ _CAPITALISED = re.compile(r"[A-Z0-9][\w'’‘`´‐‑-]*")
 _CAPITALISED_ANY = re.compile(r"[^\W_a-z][\w'’‘`´‐‑-]*")
 _WHITESPACE = re.compile(r"\s")
 _HYPHENS = re.compile(r"[-‐‑]")
+# characters read beyond an anchor's longest alias: a word more and a vessel word before it
+_WINDOW_MARGIN = 64
 _TOKEN_CHAR = regex.compile(r"[\p{L}\p{M}\p{N}]")
 _OWN_TOKEN_CHAR = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 # character -> whether `re` (str.isalnum) and _TOKEN agree on it; a few hundred entries at most
@@ -684,7 +686,7 @@ class ListMatcher:
                  forms: tuple[_Form, ...], automaton: ahocorasick.Automaton,
                  vessel_imo: dict[str, tuple[int, ...]],
                  company_imo: dict[str, tuple[int, ...]], reach: int,
-                 anchors: tuple[_Needs, _Needs]) -> None:
+                 anchors: _Anchoring) -> None:
         self._entries = entries
         self._list_names = list_names
         self._forms = forms
@@ -692,16 +694,13 @@ class ListMatcher:
         self._vessel_imo = vessel_imo
         self._company_imo = company_imo
         self._reach = reach  # how far from a blocking token its companions can be
-        self._anchor_keys, self._anchor_prefixes = anchors
-        # Characters read on each side of an anchor: room for the longest alias, a word more
-        # (a fuzzy window) and a vessel word before it.
-        longest = max((len(" ".join(f.raw_tokens)) for f in forms), default=0)
-        self._longest = longest
-        self._window = longest + 64
+        self._anchor_keys, self._anchor_prefixes, self._reach_of = anchors
         # word not in lower case -> its keys, and, if it anchors a name, what it needs beside
         # it (see _anchors); filled as documents are read, bounded like the other word caches
         self._word_keys: dict[str, tuple[str, ...]] = {}
         self._word_needs: dict[str, frozenset[str]] = {}
+        # word -> characters of the longest alias it anchors: how far a window reaches
+        self._word_reach: dict[str, int] = {}
 
     @property
     def aliases(self) -> int:
@@ -811,7 +810,7 @@ class ListMatcher:
         matches: list[ListedMatch] = []
         anchors = self._anchors(text, within)
         for lo, hi in self._windows(text, anchors):
-            inside = [(s, e) for s, e in anchors if lo <= s < hi]
+            inside = [(s, e) for s, e, _reach in anchors if lo <= s < hi]
             matches.extend(m for m in self._find_in(text, lo, hi)
                            if any(s < m.end and m.start < e for s, e in inside))
         if (self._vessel_imo or self._company_imo) and "imo" in text.lower():
@@ -829,10 +828,10 @@ class ListMatcher:
         return self._resolve(window, doc, self._candidates(doc), lo)
 
     def _anchors(self, text: str, within: list[tuple[int, int]] | None = None
-                 ) -> list[tuple[int, int]]:
-        """Where the anchor words of `text` (of its stretches `within`) are, in text order:
-        words not written in lower case whose key (or first letters) anchors a name, beside
-        the other word it needs."""
+                 ) -> list[tuple[int, int, int]]:
+        """Where the anchor words of `text` (of its stretches `within`) are, in text order,
+        with the length of the longest alias each anchors: words not written in lower case
+        whose key (or first letters) anchors a name, beside the other word it needs."""
         words_in = None
         beyond = () if text.isascii() else [
             ch for ch in set(_NON_ASCII.findall(text)) if ch.isalnum()]
@@ -872,9 +871,14 @@ class ListMatcher:
             spans = _inside(spans, within)
         # The word it needs must be near enough to belong to the same name, not anywhere in
         # the article ("June" and a firm's "Import" three paragraphs on).
-        reach = self._longest
-        return [(s, e) for s, e in spans if not needs_of[text[s:e]] or not needs_of[
-            text[s:e]].isdisjoint(self._keys_near(words_in, text, s - reach, e + reach))]
+        kept = []
+        for s, e in spans:
+            word = text[s:e]
+            reach = self._word_reach[word]
+            if not needs_of[word] or not needs_of[word].isdisjoint(
+                    self._keys_near(words_in, text, s - reach, e + reach)):
+                kept.append((s, e, reach))
+        return kept
 
     def _keys_near(self, words: regex.Pattern[str] | re.Pattern[str], text: str, lo: int,
                    hi: int) -> set[str]:
@@ -891,29 +895,37 @@ class ListMatcher:
         if len(self._word_keys) >= _CACHE_MAX:
             self._word_keys.clear()
             self._word_needs.clear()
+            self._word_reach.clear()
         keys: tuple[str, ...] = ()
         if not word[:1].islower():
             parts = _HYPHENS.split(word) if "-" in word or "‐" in word or "‑" in word else [word]
             keys = tuple(filter(None, ((_WORD_INFO.get(p) or _word_info(p)).key
                                        for p in parts if p)))
         needs = []
+        reach = 0
         for key in keys:
             if key in self._anchor_keys:
                 needs.append(self._anchor_keys[key])
+                reach = max(reach, self._reach_of[key])
             prefix = key[:BLOCK_PREFIX_CHARS]
             if len(prefix) == BLOCK_PREFIX_CHARS and prefix in self._anchor_prefixes:
                 needs.append(self._anchor_prefixes[prefix])
+                reach = max(reach, self._reach_of[prefix + "*"])
         self._word_keys[word] = keys
         if needs:
+            self._word_reach[word] = reach
             # one of the needed keys is enough, and a word that needs none needs nothing
             self._word_needs[word] = frozenset().union(*needs) if all(needs) else frozenset()
 
-    def _windows(self, text: str, anchors: list[tuple[int, int]]) -> list[tuple[int, int]]:
-        """The stretches of text to read around the anchors: merged where they meet, widened
-        to whitespace so no word is cut."""
+    def _windows(self, text: str, anchors: list[tuple[int, int, int]]
+                 ) -> list[tuple[int, int]]:
+        """The stretches of text to read around the anchors: room on each side for the
+        longest alias the anchor stands in, a word more (a fuzzy window) and a vessel word
+        before it; merged where they meet, widened to whitespace so no word is cut."""
         merged: list[list[int]] = []
-        for start, end in anchors:
-            lo, hi = max(0, start - self._window), min(len(text), end + self._window)
+        for start, end, reach in anchors:
+            lo = max(0, start - reach - _WINDOW_MARGIN)
+            hi = min(len(text), end + reach + _WINDOW_MARGIN)
             if merged and lo <= merged[-1][1]:
                 merged[-1][1] = max(merged[-1][1], hi)
             else:
@@ -1168,7 +1180,13 @@ class ListMatcher:
 _Needs = dict[str, frozenset[str]]
 
 
-def _anchor_keys(forms: Iterable[_Form], entry_df: dict[str, set[int]]) -> tuple[_Needs, _Needs]:
+class _Anchoring(NamedTuple):
+    needs: _Needs  # key -> keys of which one must be near (empty: none needed)
+    prefix_needs: _Needs  # the same for the first letters of long keys
+    reach: dict[str, int]  # key or first letters -> characters of the longest alias anchored
+
+
+def _anchor_keys(forms: Iterable[_Form], entry_df: dict[str, set[int]]) -> _Anchoring:
     """What anchors a search for a name: key of a word (and first letters of a long one) ->
     the keys of which one must also be in the text (none: the word alone is enough).
 
@@ -1180,7 +1198,9 @@ def _anchor_keys(forms: Iterable[_Form], entry_df: dict[str, set[int]]) -> tuple
     prefix_needs: dict[str, set[str]] = defaultdict(set)
     free: set[str] = set()
     free_prefixes: set[str] = set()
+    reach: dict[str, int] = {}
     for form in forms:
+        size = len(" ".join(form.raw_tokens))
         classes = [_token_class(f) for f in form.folded]
         chosen: list[str] = []
         for wanted in (("name",), ("ordinary",), ("generic", "number"), ("legal", "stop")):
@@ -1196,6 +1216,7 @@ def _anchor_keys(forms: Iterable[_Form], entry_df: dict[str, set[int]]) -> tuple
         for key in chosen:
             others = {k for k, c in zip(form.keys, classes) if k != key and c != "stop"}
             (needs[key].update(others) if others else free.add(key))
+            reach[key] = max(reach.get(key, 0), size)
             if form.kind == "fuzzy" and len(key) >= BLOCK_PREFIX_MIN_CHARS:
                 prefix = key[:BLOCK_PREFIX_CHARS]
                 names = {k for k, c in zip(form.keys, classes)
@@ -1204,9 +1225,15 @@ def _anchor_keys(forms: Iterable[_Form], entry_df: dict[str, set[int]]) -> tuple
                     prefix_needs[prefix].update(names)
                 elif len(form.keys) == 1:
                     free_prefixes.add(prefix)
-    return ({k: frozenset() if k in free else frozenset(needs[k]) for k in set(needs) | free},
-            {p: frozenset() if p in free_prefixes else frozenset(prefix_needs[p])
-             for p in set(prefix_needs) | free_prefixes})
+                else:
+                    continue
+                # a prefix's reach is kept beside the keys' under "<prefix>*", no key's form
+                reach[prefix + "*"] = max(reach.get(prefix + "*", 0), size)
+    return _Anchoring(
+        {k: frozenset() if k in free else frozenset(needs[k]) for k in set(needs) | free},
+        {p: frozenset() if p in free_prefixes else frozenset(prefix_needs[p])
+         for p in set(prefix_needs) | free_prefixes},
+        reach)
 
 
 def _inside(spans: list[tuple[int, int]], within: list[tuple[int, int]]
