@@ -60,6 +60,33 @@ def test_ascii_fast_path_finds_exactly_what_the_general_path_finds(
             assert automata.scan(text, folded, None) == general
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_text_with_letters_beyond_ascii_finds_what_the_general_path_finds(
+        lexicon: CompiledLexicon, seed: int) -> None:
+    """Letters beyond ASCII stand in as word characters no key holds, other characters beyond
+    ASCII as spaces: the ASCII keys match exactly as the plain automaton finds them."""
+    rng = random.Random(seed)
+    beyond = ["ñ", "ø", "ç", "中", "€", "…", "•", "²", "ß", "x", "é", "ï"]
+    for text in _texts(lexicon, seed):
+        cut = list(text)
+        for _ in range(rng.randint(1, 6)):
+            cut.insert(rng.randint(0, len(cut)), rng.choice(beyond))
+        text = "".join(cut)
+        folded = fold(text)
+        for automata in (lexicon._actions, lexicon._context):
+            general: tuple[list[Hit], list[Hit], list[Hit]] = ([], [], [])
+            _scan_any(automata._plain, text, folded, 0, len(folded), len(folded), general)
+            assert automata.scan(text, folded, None) == general, text
+
+
+def test_a_letter_beyond_ascii_never_completes_a_key(lexicon: CompiledLexicon) -> None:
+    # "taçi" is not "taxi", and "lexuş" not "lexus"
+    for word in ("taçi", "lexuş", "hiluç", "4ç4", "açle"):
+        text = f"They sold a {word} to them."
+        entities, _actions, _others = lexicon.scan_split(text, fold(text))
+        assert not any(h.start <= text.index(word) < h.end for h in entities), word
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_context_scan_of_stretches_equals_the_whole_scan_there(
         lexicon: CompiledLexicon, seed: int) -> None:

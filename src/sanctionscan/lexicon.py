@@ -8,8 +8,10 @@ would change the length are left as they are), so match offsets are offsets into
 
 from __future__ import annotations
 
+import codecs
 import re
 from enum import IntEnum
+from operator import attrgetter
 from typing import NamedTuple
 
 import ahocorasick
@@ -216,6 +218,15 @@ class _Automata:
         self._plain.make_automaton()
         self._padded = _padded_automaton(table)
         self._longest = max(map(len, table), default=1)
+        # the keys written with characters beyond ASCII ("élysée"), and those characters
+        beyond = {k: v for k, v in table.items() if not k.isascii()}
+        self._beyond_chars = frozenset(ch for key in beyond for ch in key if not ch.isascii())
+        self._beyond: ahocorasick.Automaton | None = None
+        if beyond:
+            self._beyond = ahocorasick.Automaton()
+            for key, payloads in beyond.items():
+                self._beyond.add_word(key, (len(key), tuple(payloads)))
+            self._beyond.make_automaton()
 
     def scan(self, text: str, folded: str, within: list[tuple[int, int]] | None
              ) -> tuple[list[Hit], list[Hit], list[Hit]]:
@@ -225,18 +236,38 @@ class _Automata:
         lists = (entities, actions, others)
         if within is None:
             within = [(0, len(folded))]
-        if folded.isascii():
-            spaced = " " + folded.encode("ascii").translate(_WORDS_ONLY).decode("ascii") + " "
+        ascii_only = folded.isascii()
+        if not ascii_only and self._beyond is not None and not self._beyond_chars.isdisjoint(
+                _BEYOND_ASCII.findall(folded)):
+            # Keys written with letters beyond ASCII ("élysée") may match: they are looked for
+            # on their own, and their hits merged into the others in the plain automaton's
+            # order (by end, the longer first), which is (end, start).
+            beyond: tuple[list[Hit], list[Hit], list[Hit]] = ([], [], [])
             for lo, hi in within:
-                # keys that start in [lo, hi): " key " starts at `lo` in `spaced`, which runs
-                # one character ahead of `folded`, and may end past `hi`
-                _scan_ascii(self._padded, text, folded, spaced, lo, hi,
-                            min(len(spaced), hi + self._longest + 2), lists)
-        else:
-            for lo, hi in within:
-                _scan_any(self._plain, text, folded, lo, hi,
-                          min(len(folded), hi + self._longest), lists)
+                _scan_any(self._beyond, text, folded, lo, hi,
+                          min(len(folded), hi + self._longest), beyond)
+            if any(beyond):
+                self._scan_padded(text, folded, within, ascii_only, lists)
+                return (_merged(entities, beyond[0]), _merged(actions, beyond[1]),
+                        _merged(others, beyond[2]))
+        self._scan_padded(text, folded, within, ascii_only, lists)
         return lists
+
+    def _scan_padded(self, text: str, folded: str, within: list[tuple[int, int]],
+                     ascii_only: bool, lists: tuple[list[Hit], list[Hit], list[Hit]]) -> None:
+        # Letters and digits beyond ASCII become "X" (a word character no key holds),
+        # everything else beyond ASCII a space; the ASCII keys then match as in ASCII text.
+        spaced = " " + (folded.encode("ascii") if ascii_only else folded.encode(
+            "ascii", _AS_WORD_CHARS)).translate(_WORDS_ONLY).decode("ascii") + " "
+        for lo, hi in within:
+            # keys that start in [lo, hi): " key " starts at `lo` in `spaced`, which runs
+            # one character ahead of `folded`, and may end past `hi`
+            _scan_ascii(self._padded, text, folded, spaced, lo, hi,
+                        min(len(spaced), hi + self._longest + 2), lists)
+
+
+def _merged(hits: list[Hit], extra: list[Hit]) -> list[Hit]:
+    return sorted(hits + extra, key=_END_START) if extra else hits
 
 
 def _scan_any(automaton: ahocorasick.Automaton, text: str, folded: str, lo: int, hi: int,
@@ -302,10 +333,24 @@ def _scan_ascii(automaton: ahocorasick.Automaton, text: str, folded: str, spaced
                 add_other(new(hit_type, (start, end, layer, ref, form)))
 
 
-# ASCII byte -> itself for lower-case letters and digits (folded text has no capitals), a
-# space for everything else
-_WORDS_ONLY = bytes(c if chr(c).isascii() and chr(c).isalnum() and not chr(c).isupper()
-                    else 32 for c in range(256))
+def _word_chars(error: UnicodeError) -> tuple[str, int]:
+    """Encoding error handler: each character beyond ASCII as "X" if it is a letter or digit
+    (it joins a word, as `str.isalnum` says for the general path; no key holds a capital, so
+    none matches across it), else as a space."""
+    assert isinstance(error, UnicodeEncodeError)
+    run = error.object[error.start:error.end]
+    return "".join("X" if ch.isalnum() else " " for ch in run), error.end
+
+
+_AS_WORD_CHARS = "sanctionscan-word-chars"
+_BEYOND_ASCII = re.compile(r"[^\x00-\x7f]")
+_END_START = attrgetter("end", "start")
+codecs.register_error(_AS_WORD_CHARS, _word_chars)
+
+# ASCII byte -> itself for lower-case letters and digits (folded text has no capitals) and
+# the "X" standing for a letter beyond ASCII, a space for everything else
+_WORDS_ONLY = bytes(c if chr(c).isascii() and chr(c).isalnum() and (
+    not chr(c).isupper() or chr(c) == "X") else 32 for c in range(256))
 
 
 def _padded_automaton(table: dict[str, list[tuple[Layer, int, int, str | None]]]
