@@ -74,13 +74,18 @@ def find_mentions_folded(text: str, folded: str, lexicon: CompiledLexicon,
                          listed: list[object] | None = None,
                          hits: tuple[list[Hit], list[Hit], list[Hit]] | None = None,
                          within: list[tuple[int, int]] | None = None) -> Mentions:
-    """`find_mentions` for a caller that already holds `fold(text)` (and, if it has them,
-    the lexicon's hits: `lexicon.scan_split(text, folded)`, or, with `within`, at least those
-    that start there). With `within` (sorted, disjoint stretches), only mentions that start
-    there are made: frame assembly reads no others."""
-    entities, actions, others = hits if hits is not None else lexicon.scan_split(text, folded)
+    """`find_mentions` for a caller that already holds `fold(text)`, and perhaps the lexicon's
+    hits. With `within` (sorted, disjoint stretches) only mentions that start there are made
+    (frame assembly reads no others); `hits` then holds the goods, parties and the rest found
+    there (`lexicon.scan_context`) and the transfer words of the whole text."""
+    if hits is None:
+        entities, actions, others = lexicon.scan_split(text, folded)
+        if within is not None:
+            entities, others = _starting_in(entities, within), _starting_in(others, within)
+    else:
+        entities, actions, others = hits
     if within is not None:
-        entities, actions, others = (_starting_in(h, within) for h in (entities, actions, others))
+        actions = _starting_in(actions, within)
     mentions = Mentions()
     cues, markers, modifiers = mentions.cues, mentions.markers, mentions.modifiers
     new = tuple.__new__  # Mention(...) without the named tuple's Python-level __new__

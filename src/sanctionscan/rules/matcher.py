@@ -175,6 +175,8 @@ class FindingBuilder:
         self._add_listed(frame)
 
     def _add_goods_rules(self, frame: Frame) -> None:
+        if not frame.suppliers and not frame.recipients:
+            return  # every goods measure names its target as a supplier or a recipient
         supplier_ids = [self.party_id(p) for p in frame.suppliers]
         recipient_ids = [self.party_id(p) for p in frame.recipients]
         for g, tags in zip(frame.goods, frame.goods_tags, strict=True):
