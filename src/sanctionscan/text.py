@@ -41,7 +41,6 @@ _CREDIT_IN_LINE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _CREDIT_WORDS = ("getty images", "reuters/", "afp via", "ap photo", "handout/", "shutterstock")
-_CREDIT_WORD = re.compile("|".join(re.escape(word) for word in _CREDIT_WORDS))
 
 
 def _has_credit(line: str) -> bool:
@@ -103,9 +102,10 @@ def segment(text: str) -> list[Sentence]:
     low = lowered if len(lowered) == len(text) and "Σ" not in text else None
     # Without any whitespace but spaces and newlines, a sentence's key is its lower-cased
     # slice itself unless two spaces meet in it: no split and join per sentence.
-    plain = low is not None and _ODD_SPACE.search(text) is None
+    plain = low is not None and not any(
+        space in text for space in (_ASCII_SPACES if text.isascii() else _OTHER_SPACES))
     # An ASCII line holds a photo credit only if the whole text holds one of its words.
-    credit_words = low is None or _CREDIT_WORD.search(low) is not None
+    credit_words = low is None or any(word in low for word in _CREDIT_WORDS)
     new = tuple.__new__
     line_start = 0
     for line_text in text.split("\n"):  # the same lines as finditer("[^\n]+"), unmatched
@@ -152,15 +152,15 @@ def segment(text: str) -> list[Sentence]:
     return sentences
 
 
-# Every character str.split() splits on but " " and "\n" (a sentence holds no newline).
+# Every character str.split() splits on but " " and "\n" (a sentence holds no newline); the
+# ASCII ones first, all an ASCII text can hold.
 _OTHER_SPACES = (
     "\t", "\x0b", "\x0c", "\r", "\x1c", "\x1d", "\x1e", "\x1f",
     "\x85", "\xa0", "\u1680", "\u2000", "\u2001", "\u2002", "\u2003", "\u2004", "\u2005",
     "\u2006", "\u2007", "\u2008", "\u2009", "\u200a", "\u2028", "\u2029", "\u202f",
     "\u205f", "\u3000",
 )
-# any of them, in one pass over a text
-_ODD_SPACE = re.compile("[" + "".join(_OTHER_SPACES) + "]")
+_ASCII_SPACES = _OTHER_SPACES[:8]
 _PARAGRAPH_END = frozenset(".!?\"”")
 # _END, with the whitespace after the end captured: where the next sentence would start
 _END_THEN_SPACE = re.compile(r"""[.!?]+["'”’)\]]*(?=(\s+))""")
