@@ -980,10 +980,14 @@ class ListMatcher:
                     if candidate.score == 100:
                         exact.update((form.entry, i) for i in range(first, last + 1))
         for first, prefix, (_, _phrases, always, by_companion) in hits:
+            if tokens[first].raw[:1].islower():
+                # A blocking word is the rarest word of its alias, the one that anchors it
+                # (see _anchor_keys): written in lower case it anchors nothing.
+                continue
             if prefix and (first in whole_token_hits or not tokens[first].raw[:1].isupper()):
                 # A prefix hit is a fallback for a capitalised token that blocks nothing as a
                 # whole ("Zubayr"): a token that does adds only look-alike neighbours of the
-                # names it found, and lower-case words are rarely names.
+                # names it found.
                 continue
             postings = list(always)
             if by_companion:
