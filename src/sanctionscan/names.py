@@ -18,7 +18,7 @@ import re
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, compress, repeat
 from operator import add, attrgetter, is_, itemgetter
@@ -425,9 +425,11 @@ def _word_info(word: str) -> _Word:
 FormKind = Literal["fuzzy", "exact", "korean", "acronym", "vessel"]
 
 
-@dataclass(frozen=True, slots=True)
-class _Form:
+class _Form(NamedTuple):
     """One matchable spelling of one list name, with how it may match."""
+
+    # A named tuple, not a frozen dataclass: a large list compiles to tens of thousands of
+    # forms, and the cached rule set unpickles a tuple several times faster.
 
     entry: int  # index into ListMatcher._entries
     alias: str
@@ -1351,7 +1353,7 @@ def _without_common_names(forms: list[_Form], entry_df: dict[str, set[int]]) -> 
             if all(len(entry_df[k]) >= COMMON_NAME_ENTRIES for k in names):
                 if len(names) < 3 or "joined" in form.steps:
                     continue
-                form = replace(form, kind="exact", threshold=100.0)
+                form = form._replace(kind="exact", threshold=100.0)
         kept.append(form)
     return kept
 
