@@ -5,9 +5,9 @@ from __future__ import annotations
 import gc
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import click
 
@@ -22,6 +22,31 @@ EXIT_USAGE = 2  # also rule-file errors
 EXIT_INPUT = 3
 
 T = TypeVar("T")
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def rule_options(func: F) -> F:
+    """`--rules DIR` (repeatable) and `--no-default-rules`, as every scanning command takes
+    them."""
+    func = click.option("--no-default-rules", is_flag=True,
+                        help="Use only the --rules folders.")(func)
+    return click.option("--rules", "rules_dirs", multiple=True,
+                        type=click.Path(file_okay=False, path_type=Path),
+                        help="Rule folder to add (repeatable); files with the same path "
+                        "replace shipped ones.")(func)
+
+
+def min_confidence_option(func: F) -> F:
+    return click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.3,
+                        show_default=True,
+                        help="Report only findings at or above this confidence.")(func)
+
+
+def quiet_option(func: F) -> F:
+    return click.option("--quiet", "-q", is_flag=True,
+                        help="No progress or summary on stderr.")(func)
 
 
 def load_rules_or_exit(rules_dirs: Iterable[Path], no_default: bool = False) -> RuleSet:

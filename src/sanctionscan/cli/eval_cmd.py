@@ -8,7 +8,12 @@ from pathlib import Path
 
 import click
 
-from sanctionscan.cli.common import EXIT_INPUT, load_rules_or_exit
+from sanctionscan.cli.common import (
+    EXIT_INPUT,
+    load_rules_or_exit,
+    min_confidence_option,
+    rule_options,
+)
 from sanctionscan.engine import Scanner
 from sanctionscan.evaluate import as_document, load_report, read_corpus, score
 
@@ -17,13 +22,12 @@ from sanctionscan.evaluate import as_document, load_report, read_corpus, score
 @click.argument("corpus", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--report", "report_path", type=click.Path(exists=True, path_type=Path),
               help="Score this saved JSON report instead of scanning the corpus.")
-@click.option("--rules", "rules_dirs", multiple=True,
-              type=click.Path(file_okay=False, path_type=Path), help="Extra rule folder.")
-@click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.3, show_default=True)
+@rule_options
+@min_confidence_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 def eval_cmd(corpus: Path, report_path: Path | None, rules_dirs: tuple[Path, ...],
-             min_confidence: float, fmt: str) -> None:
+             no_default_rules: bool, min_confidence: float, fmt: str) -> None:
     """Score findings against CORPUS (JSON Lines with id, text, expect_flag, labels)."""
     try:
         items = list(read_corpus(corpus))
@@ -33,7 +37,8 @@ def eval_cmd(corpus: Path, report_path: Path | None, rules_dirs: tuple[Path, ...
     if report_path is not None:
         report = load_report(report_path)
     else:
-        scanner = Scanner(load_rules_or_exit(rules_dirs), min_confidence=min_confidence)
+        scanner = Scanner(load_rules_or_exit(rules_dirs, no_default_rules),
+                          min_confidence=min_confidence)
         report = scanner.report(scanner.scan_document(as_document(i)) for i in items)
     result = score(items, report)
     if fmt == "json":

@@ -23,6 +23,9 @@ from sanctionscan.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
     load_rules_or_exit,
+    min_confidence_option,
+    quiet_option,
+    rule_options,
 )
 from sanctionscan.cli.output import output_options, pair_outputs, write_outputs
 from sanctionscan.engine import Scanner
@@ -93,21 +96,8 @@ def feed_exit_code(run: FeedRun, fail_on: str, strict: bool) -> int:
     help="For entries with only a link, download the page and scan its main text.",
 )
 @output_options("text")
-@click.option(
-    "--rules",
-    "rules_dirs",
-    multiple=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Rule folder to add (repeatable).",
-)
-@click.option("--no-default-rules", is_flag=True, help="Use only the --rules folders.")
-@click.option(
-    "--min-confidence",
-    type=click.FloatRange(0, 1),
-    default=0.3,
-    show_default=True,
-    help="Report only findings at or above this confidence.",
-)
+@rule_options
+@min_confidence_option
 @click.option(
     "--timeout",
     type=click.FloatRange(0.1, 600),
@@ -136,7 +126,7 @@ def feed_exit_code(run: FeedRun, fail_on: str, strict: bool) -> int:
     show_default=True,
     help="Shingle similarity at which two articles count as copies of one story.",
 )
-@click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr.")
+@quiet_option
 def feed(
     sources: tuple[str, ...],
     state_path: Path,

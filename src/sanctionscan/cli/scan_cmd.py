@@ -19,7 +19,10 @@ from sanctionscan.cli.common import (
     EXIT_USAGE,
     exit_code_for,
     load_rules_or_exit,
+    min_confidence_option,
     progress,
+    quiet_option,
+    rule_options,
 )
 from sanctionscan.cli.output import OutputPair, output_options, pair_outputs, write_outputs
 from sanctionscan.engine import Scanner
@@ -32,18 +35,13 @@ from sanctionscan.sources import iter_documents
 
 @click.command()
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("--rules", "rules_dirs", multiple=True,
-              type=click.Path(file_okay=False, path_type=Path),
-              help="Rule folder to add (repeatable); files with the same path replace "
-              "shipped ones.")
-@click.option("--no-default-rules", is_flag=True, help="Use only the --rules folders.")
+@rule_options
 @output_options("text")
-@click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.3, show_default=True,
-              help="Report only findings at or above this confidence.")
+@min_confidence_option
 @click.option("--fail-on", type=click.Choice(["high", "medium", "low", "none"]), default="none",
               show_default=True, help="Exit 1 when a finding at or above this severity is found.")
 @click.option("--strict", is_flag=True, help="Exit 3 when any input had to be skipped.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr.")
+@quiet_option
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes [default: all cores]. Output is the same for any number.")
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local",
