@@ -131,7 +131,7 @@ class CompiledLexicon:
         self.goods_terms: list[str] = [e.terms[0] for e in self.goods]
         # term text -> goods entry index, for rule selectors that name terms
         self.goods_by_term: dict[str, list[int]] = {}
-        table: dict[str, list[tuple[int, int, int, str | None]]] = {}
+        table: dict[str, list[_Entry]] = {}
 
         def add(term: str, layer: Layer, ref: int, form: int = 0, plural: bool = False,
                 exact: bool = False) -> None:
@@ -201,15 +201,22 @@ class CompiledLexicon:
         return entities, others
 
 
-_Payload = tuple[tuple[Layer, int, int, "str | None"], ...]
+_Entry = tuple[Layer, int, int, "str | None"]  # layer, ref, form, exact spelling or None
+_Routed = tuple[int, Layer, int, int, "str | None"]  # the same after the list its hits go to
+_Payload = tuple[_Routed, ...]
+_GROUP = {Layer.GOODS: 0, Layer.PARTY: 0, Layer.ACTION: 1, Layer.CUE: 2, Layer.MARKER: 2,
+          Layer.MODIFIER: 2, Layer.LISTED: 0}
 
 
 class _Automata:
     """One set of keys compiled twice: as written, for any text, and padded with spaces for
     ASCII text (see `_scan_ascii`). Per text, one pass finds every key as a whole word."""
 
-    def __init__(self, table: dict[str, list[tuple[Layer, int, int, str | None]]]) -> None:
-        table = {k: v for k, v in table.items() if v}
+    def __init__(self, entries: dict[str, list[_Entry]]) -> None:
+        # each payload with the list its hits go to: goods and parties, actions, the rest
+        table: dict[str, list[_Routed]] = {
+            k: [(_GROUP[p[0]], *p) for p in v] for k, v in entries.items() if v}
+        # the general path: the tests' reference for the padded one
         self._plain = ahocorasick.Automaton()
         for key, payloads in table.items():
             self._plain.add_word(key, (len(key), tuple(payloads)))
@@ -272,12 +279,10 @@ def _merged(hits: list[Hit], extra: list[Hit]) -> list[Hit]:
 
 def _scan_any(automaton: ahocorasick.Automaton, text: str, folded: str, lo: int, hi: int,
               stop: int, lists: tuple[list[Hit], list[Hit], list[Hit]]) -> None:
-    # One list per group: the mentions step sorts hits into these groups anyway, and a
-    # generator yielding every hit to a dispatching loop cost more than the automaton pass.
-    add_entity, add_action, add_other = (h.append for h in lists)
-    goods_layer, party_layer, action_layer = Layer.GOODS, Layer.PARTY, Layer.ACTION
-    # tuple.__new__ builds the same Hit as Hit(...) without the Python-level __new__ a named
-    # tuple has
+    """The hits of the keys of `automaton` that start in [lo, hi) of `folded` as whole words:
+    the general path, with a boundary check on each side of every match."""
+    adds = tuple(h.append for h in lists)
+    # tuple.__new__ builds the same Hit as Hit(...) without the named tuple's __new__
     new, hit_type = tuple.__new__, Hit
     n = len(folded)
     for last, (length, payloads) in automaton.iter(folded, lo, stop):
@@ -289,16 +294,9 @@ def _scan_any(automaton: ahocorasick.Automaton, text: str, folded: str, lo: int,
             continue
         if end < n and folded[end].isalnum():
             continue
-        for layer, ref, form, exact in payloads:
-            if exact is not None and text[start:end].replace("-", " ") != exact.replace(
-                    "-", " "):
-                continue
-            if layer is goods_layer or layer is party_layer:
-                add_entity(new(hit_type, (start, end, layer, ref, form)))
-            elif layer is action_layer:
-                add_action(new(hit_type, (start, end, layer, ref, form)))
-            else:
-                add_other(new(hit_type, (start, end, layer, ref, form)))
+        for group, layer, ref, form, exact in payloads:  # as in _scan_ascii
+            if exact is None or text[start:end].replace("-", " ") == exact.replace("-", " "):
+                adds[group](new(hit_type, (start, end, layer, ref, form)))
 
 
 def _scan_ascii(automaton: ahocorasick.Automaton, text: str, folded: str, spaced: str,
@@ -307,8 +305,7 @@ def _scan_ascii(automaton: ahocorasick.Automaton, text: str, folded: str, spaced
     """`_scan_any` of an ASCII text, where every character that is not a letter or digit is
     made a space at C speed (`spaced`): keys padded with spaces then match whole words only,
     and the automaton drops the matches inside words (two in five) itself."""
-    add_entity, add_action, add_other = (h.append for h in lists)
-    goods_layer, party_layer, action_layer = Layer.GOODS, Layer.PARTY, Layer.ACTION
+    adds = tuple(h.append for h in lists)
     new, hit_type = tuple.__new__, Hit
     for last, (length, keyed, payloads) in automaton.iter(spaced, lo, stop):
         start = last - length + 1
@@ -321,16 +318,10 @@ def _scan_ascii(automaton: ahocorasick.Automaton, text: str, folded: str, spaced
             payloads = next((p for key, p in keyed if key == region), None)
             if payloads is None:
                 continue
-        for layer, ref, form, exact in payloads:
-            if exact is not None and text[start:end].replace("-", " ") != exact.replace(
-                    "-", " "):
-                continue
-            if layer is goods_layer or layer is party_layer:
-                add_entity(new(hit_type, (start, end, layer, ref, form)))
-            elif layer is action_layer:
-                add_action(new(hit_type, (start, end, layer, ref, form)))
-            else:
-                add_other(new(hit_type, (start, end, layer, ref, form)))
+        for group, layer, ref, form, exact in payloads:
+            # `exact`: a case-sensitive term ("US", not "us")
+            if exact is None or text[start:end].replace("-", " ") == exact.replace("-", " "):
+                adds[group](new(hit_type, (start, end, layer, ref, form)))
 
 
 def _word_chars(error: UnicodeError) -> tuple[str, int]:
@@ -353,8 +344,7 @@ _WORDS_ONLY = bytes(c if chr(c).isascii() and chr(c).isalnum() and (
     not chr(c).isupper() or chr(c) == "X") else 32 for c in range(256))
 
 
-def _padded_automaton(table: dict[str, list[tuple[Layer, int, int, str | None]]]
-                      ) -> ahocorasick.Automaton:
+def _padded_automaton(table: dict[str, list[_Routed]]) -> ahocorasick.Automaton:
     """The ASCII keys as " key " with their punctuation made spaces, for `_scan_ascii`. Keys
     that become the same pattern ("u.s." and "u s") share it, and a key with anything but
     letters and digits is checked against the text, so the hits are exactly those of the
