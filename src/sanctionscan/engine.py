@@ -1,8 +1,10 @@
 """The analysis entry points: documents in, `DocumentResult`s and a `Report` out.
 
 sources -> Document -> segment -> mentions -> frames -> findings -> DocumentResult -> Report.
-A `Scanner` holds one compiled rule set; per document it does one automaton pass and local
-work per sentence, so the cost does not grow with the number of rules or list entries.
+A `Scanner` holds one compiled rule set. Per document it finds the transfer words in one
+automaton pass, then reads only the sentences frames can use (each sentence with a transfer word
+and the sentence before it), so the cost does not grow with the number of rules or list entries
+and falls with the share of the text that could describe a transfer.
 """
 
 from __future__ import annotations
