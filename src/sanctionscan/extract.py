@@ -250,6 +250,7 @@ def _longest_greedy(hits: list[Hit], rank: Callable[[Hit], int] | None) -> list[
     # The sort keys are built in one comprehension and the hits ordered by index through
     # keys.__getitem__: the same stable order as sorted(hits, key=...), without a Python call
     # per hit.
+    keys: list[tuple[int, ...]]
     if rank is None:
         keys = [(h[0] - h[1], h[0]) for h in hits]
     elif rank is _entity_rank:

@@ -261,9 +261,9 @@ def _sentence_frames(ctx: _Context, sentence: Sentence, goods: list[Mention],
             sentence, left_bound, right_bound, actions, entry.place_is_recipient)
         inferred = False
         if not suppliers:
-            origins = [origin.get(g.start) or (ctx.previous_origin(g) if carried else None)
-                       for g in frame_goods]
-            origins = [o for o in origins if o is not None]
+            found_origins = [origin.get(g.start) or (ctx.previous_origin(g) if carried else None)
+                             for g in frame_goods]
+            origins = [o for o in found_origins if o is not None]
             if origins and not any(o in recipients for o in origins):
                 suppliers = origins[:1]
                 inferred = True
@@ -425,7 +425,7 @@ def _cargo_over_carrier(folded: str, chosen: list[Mention], goods: list[Mention]
                         ) -> list[Mention]:
     """ "containers of munitions", "a tanker carrying oil": the cargo is the goods, not the
     thing it travels in."""
-    out = []
+    out: list[Mention] = []
     for g in chosen:
         cargo = [c for c in goods if c.start >= g.end and len(_words(folded[g.end:c.start])) <= 8
                  and _CARRIES.match(folded[g.end:c.start])]

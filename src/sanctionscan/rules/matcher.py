@@ -17,7 +17,7 @@ from functools import lru_cache
 from sanctionscan.extract import Kind, Mention, Mentions
 from sanctionscan.frames import Frame
 from sanctionscan.lexicon import CompiledLexicon, fold
-from sanctionscan.models import Direction, Evidence, Finding, Goods, Status
+from sanctionscan.models import Direction, Evidence, Finding, Goods, Span, Status
 from sanctionscan.rules.schema import GoodsEntry, GoodsSelector
 from sanctionscan.ruleset import LoadedRule, RuleSet
 
@@ -313,7 +313,7 @@ class FindingBuilder:
                 goods=Goods(text=self._t(best_goods), hs=list(draft.hs), tags=list(draft.tags)),
                 basis=[b.cite() for b in rule.basis], evidence=evidence,
                 explanation=draft.explanation, fingerprint=fingerprint,
-                sentence={"start": draft.sentence[0], "end": draft.sentence[1]}
+                sentence=Span(start=draft.sentence[0], end=draft.sentence[1])
                 if draft.sentence else None,
             ))
         out.sort(key=lambda f: (f.evidence[0].start if f.evidence else 0, f.rule_id))
