@@ -51,12 +51,13 @@ def test_ascii_fast_path_finds_exactly_what_the_general_path_finds(
         lexicon: CompiledLexicon, seed: int) -> None:
     """The padded automaton gives the same hits, in the same order, as the plain one with its
     boundary checks."""
+    references = [(a, a.reference()) for a in (lexicon._actions, lexicon._context)]
     for text in _texts(lexicon, seed):
         folded = fold(text)
         assert folded.isascii()
-        for automata in (lexicon._actions, lexicon._context):
+        for automata, reference in references:
             general: tuple[list[Hit], list[Hit], list[Hit]] = ([], [], [])
-            _scan_any(automata._plain, text, folded, 0, len(folded), len(folded), general)
+            _scan_any(reference, text, folded, 0, len(folded), len(folded), general)
             assert automata.scan(text, folded, None) == general
 
 
@@ -66,6 +67,7 @@ def test_text_with_letters_beyond_ascii_finds_what_the_general_path_finds(
     """Letters beyond ASCII stand in as word characters no key holds, other characters beyond
     ASCII as spaces: the ASCII keys match exactly as the plain automaton finds them."""
     rng = random.Random(seed)
+    references = [(a, a.reference()) for a in (lexicon._actions, lexicon._context)]
     beyond = ["ñ", "ø", "ç", "中", "€", "…", "•", "²", "ß", "x", "é", "ï"]
     for text in _texts(lexicon, seed):
         cut = list(text)
@@ -73,9 +75,9 @@ def test_text_with_letters_beyond_ascii_finds_what_the_general_path_finds(
             cut.insert(rng.randint(0, len(cut)), rng.choice(beyond))
         text = "".join(cut)
         folded = fold(text)
-        for automata in (lexicon._actions, lexicon._context):
+        for automata, reference in references:
             general: tuple[list[Hit], list[Hit], list[Hit]] = ([], [], [])
-            _scan_any(automata._plain, text, folded, 0, len(folded), len(folded), general)
+            _scan_any(reference, text, folded, 0, len(folded), len(folded), general)
             assert automata.scan(text, folded, None) == general, text
 
 

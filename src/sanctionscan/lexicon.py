@@ -209,20 +209,14 @@ _GROUP = {Layer.GOODS: 0, Layer.PARTY: 0, Layer.ACTION: 1, Layer.CUE: 2, Layer.M
 
 
 class _Automata:
-    """One set of keys compiled twice: as written, for any text, and padded with spaces for
-    ASCII text (see `_scan_ascii`). Per text, one pass finds every key as a whole word."""
+    """One set of keys, compiled padded with spaces (see `_scan_ascii`), and the few keys
+    written with letters beyond ASCII as they are. Per text, one pass finds every key as a
+    whole word."""
 
     def __init__(self, entries: dict[str, list[_Entry]]) -> None:
         # each payload with the list its hits go to: goods and parties, actions, the rest
         table: dict[str, list[_Routed]] = {
             k: [(_GROUP[p[0]], *p) for p in v] for k, v in entries.items() if v}
-        # the general path: the tests' reference for the padded one
-        self._plain = ahocorasick.Automaton()
-        for key, payloads in table.items():
-            self._plain.add_word(key, (len(key), tuple(payloads)))
-        if not len(self._plain):
-            self._plain.add_word("\x00", (1, ()))  # an automaton needs one word
-        self._plain.make_automaton()
         self._padded = _padded_automaton(table)
         self._longest = max(map(len, table), default=1)
         # the keys written with characters beyond ASCII ("élysée"), and those characters
@@ -234,6 +228,20 @@ class _Automata:
             for key, payloads in beyond.items():
                 self._beyond.add_word(key, (len(key), tuple(payloads)))
             self._beyond.make_automaton()
+
+    def reference(self) -> ahocorasick.Automaton:
+        """Every key as written, for `_scan_any` with its boundary checks: the plain path the
+        padded one must agree with (the tests compare them). Rebuilt from the compiled
+        automata, so the rule set carries no third copy of the keys."""
+        automaton = ahocorasick.Automaton()
+        for pattern, (_length, keyed, payloads) in self._padded.items():
+            for key, routed in keyed if keyed is not None else [(pattern.strip(), payloads)]:
+                automaton.add_word(key, (len(key), routed))
+        if self._beyond is not None:
+            for key, value in self._beyond.items():
+                automaton.add_word(key, value)
+        automaton.make_automaton()
+        return automaton
 
     def scan(self, text: str, folded: str, within: list[tuple[int, int]] | None
              ) -> tuple[list[Hit], list[Hit], list[Hit]]:
