@@ -16,6 +16,7 @@ from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 from sanctionscan.lexicon import CompiledLexicon, Hit, Layer, PartyForm, fold
+from sanctionscan.text import starting_in
 
 # A mention's kind is the lexicon layer it came from, plus LISTED for sanctions-list names.
 Kind = Layer
@@ -81,11 +82,11 @@ def find_mentions_folded(text: str, folded: str, lexicon: CompiledLexicon,
     if hits is None:
         entities, actions, others = lexicon.scan_split(text, folded)
         if within is not None:
-            entities, others = _starting_in(entities, within), _starting_in(others, within)
+            entities, others = starting_in(entities, within), starting_in(others, within)
     else:
         entities, actions, others = hits
     if within is not None:
-        actions = _starting_in(actions, within)
+        actions = starting_in(actions, within)
     mentions = Mentions()
     cues, markers, modifiers = mentions.cues, mentions.markers, mentions.modifiers
     new = tuple.__new__  # Mention(...) without the named tuple's Python-level __new__
@@ -300,18 +301,6 @@ def _drop_nested(items: list[Mention]) -> list[Mention]:
 
 
 _NAME_WORD_BREAK = re.compile(r"[\s-]+")
-
-
-def _starting_in(hits: list[Hit], within: list[tuple[int, int]]) -> list[Hit]:
-    if not within:
-        return []
-    starts = [lo for lo, _ in within]
-    kept = []
-    for hit in hits:
-        k = bisect_right(starts, hit[0]) - 1
-        if k >= 0 and hit[0] < within[k][1]:
-            kept.append(hit)
-    return kept
 
 
 def _full_name_words(kept: list[Hit], raw: list[Hit], folded: str) -> dict[int, set[str]]:

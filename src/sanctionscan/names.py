@@ -15,7 +15,6 @@ threshold it had to reach and the normalisation steps applied, so a finding can 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import fuzz
 
 from sanctionscan.lists import AliasQuality, EntryType, ListEntry, SanctionsList
+from sanctionscan.text import starting_in
 
 # --------------------------------------------------------------------------- thresholds
 # Scores are rapidfuzz 0..100 on normalised names. Exact-only paths use 100.
@@ -368,7 +368,6 @@ _WORD = re.compile(r"([^\W_]+(?:['’‘`´][^\W_]+)*)")
 # the same on ASCII text, where ranges test faster than the Unicode class
 _ASCII_WORD = re.compile(r"([A-Za-z0-9]+(?:['’‘`´][A-Za-z0-9]+)*)")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
-_WORD_ONLY = re.compile(r"[^\W_]+(?:['’‘`´][^\W_]+)*")
 # Words of ASCII text that are not written in lower case (capitalised, in capitals, numbers):
 # the only ones that can anchor a listed name there.
 # A word starting with a capital or a digit, with what hangs on it by hyphen or apostrophe
@@ -696,7 +695,7 @@ class ListMatcher:
         self._vessel_imo = vessel_imo
         self._company_imo = company_imo
         self._reach = reach  # how far from a blocking token its companions can be
-        self._anchor_keys, self._anchor_prefixes, self._reach_of = anchors
+        self._anchoring = anchors
         # word not in lower case -> its keys, and, if it anchors a name, what it needs beside
         # it (see _anchors); filled as documents are read, bounded like the other word caches
         self._word_keys: dict[str, tuple[str, ...]] = {}
@@ -795,7 +794,7 @@ class ListMatcher:
         return cls(tuple(entries), tuple(list_names), tuple(forms), automaton,
                    {k: tuple(v) for k, v in vessel_imo.items()},
                    {k: tuple(v) for k, v in company_imo.items()}, longest + 1,
-                   _anchor_keys(forms, entry_df))
+                   _anchoring(forms, entry_df))
 
     # ------------------------------------------------------------------ per document
 
@@ -818,7 +817,7 @@ class ListMatcher:
         if (self._vessel_imo or self._company_imo) and "imo" in text.lower():
             imo = self._imo_matches(text)
             matches.extend(imo if within is None else [
-                m for m in imo if _inside([(m.start, m.end)], within)])
+                m for m in imo if starting_in([(m.start, m.end)], within)])
         matches.sort(key=lambda m: (m.start, -m.end, m.ref))
         return matches
 
@@ -870,7 +869,7 @@ class ListMatcher:
             spans = _word_spans(text, words)
             words_in = pattern
         if within is not None:
-            spans = _inside(spans, within)
+            spans = starting_in(spans, within)
         # The word it needs must be near enough to belong to the same name, not anywhere in
         # the article ("June" and a firm's "Import" three paragraphs on).
         kept = []
@@ -893,7 +892,7 @@ class ListMatcher:
 
     def _learn(self, word: str) -> None:
         """Note the keys of a word not written in lower case and, when any of them anchors a
-        name, what each anchoring key needs beside it (see _anchor_keys)."""
+        name, what each anchoring key needs beside it (see _anchoring)."""
         if len(self._word_keys) >= _CACHE_MAX:
             self._word_keys.clear()
             self._word_needs.clear()
@@ -905,14 +904,15 @@ class ListMatcher:
                                        for p in parts if p)))
         needs = []
         reach = 0
+        anchoring = self._anchoring
         for key in keys:
-            if key in self._anchor_keys:
-                needs.append(self._anchor_keys[key])
-                reach = max(reach, self._reach_of[key])
+            if key in anchoring.needs:
+                needs.append(anchoring.needs[key])
+                reach = max(reach, anchoring.reach[key])
             prefix = key[:BLOCK_PREFIX_CHARS]
-            if len(prefix) == BLOCK_PREFIX_CHARS and prefix in self._anchor_prefixes:
-                needs.append(self._anchor_prefixes[prefix])
-                reach = max(reach, self._reach_of[prefix + "*"])
+            if len(prefix) == BLOCK_PREFIX_CHARS and prefix in anchoring.prefix_needs:
+                needs.append(anchoring.prefix_needs[prefix])
+                reach = max(reach, anchoring.prefix_reach[prefix])
         self._word_keys[word] = keys
         if needs:
             self._word_reach[word] = reach
@@ -984,7 +984,7 @@ class ListMatcher:
         for first, prefix, (_, _phrases, always, by_companion) in hits:
             if tokens[first].raw[:1].islower():
                 # A blocking word is the rarest word of its alias, the one that anchors it
-                # (see _anchor_keys): written in lower case it anchors nothing.
+                # (see _anchoring): written in lower case it anchors nothing.
                 continue
             if prefix and (first in whole_token_hits or not tokens[first].raw[:1].isupper()):
                 # A prefix hit is a fallback for a capitalised token that blocks nothing as a
@@ -1189,10 +1189,11 @@ _Needs = dict[str, frozenset[str]]
 class _Anchoring(NamedTuple):
     needs: _Needs  # key -> keys of which one must be near (empty: none needed)
     prefix_needs: _Needs  # the same for the first letters of long keys
-    reach: dict[str, int]  # key or first letters -> characters of the longest alias anchored
+    reach: dict[str, int]  # key -> characters of the longest alias it anchors
+    prefix_reach: dict[str, int]  # the same for the first letters of long keys
 
 
-def _anchor_keys(forms: Iterable[_Form], entry_df: dict[str, set[int]]) -> _Anchoring:
+def _anchoring(forms: Iterable[_Form], entry_df: dict[str, set[int]]) -> _Anchoring:
     """What anchors a search for a name: key of a word (and first letters of a long one) ->
     the keys of which one must also be in the text (none: the word alone is enough).
 
@@ -1205,6 +1206,7 @@ def _anchor_keys(forms: Iterable[_Form], entry_df: dict[str, set[int]]) -> _Anch
     free: set[str] = set()
     free_prefixes: set[str] = set()
     reach: dict[str, int] = {}
+    prefix_reach: dict[str, int] = {}
     for form in forms:
         size = len(" ".join(form.raw_tokens))
         classes = [_token_class(f) for f in form.folded]
@@ -1233,25 +1235,12 @@ def _anchor_keys(forms: Iterable[_Form], entry_df: dict[str, set[int]]) -> _Anch
                     free_prefixes.add(prefix)
                 else:
                     continue
-                # a prefix's reach is kept beside the keys' under "<prefix>*", no key's form
-                reach[prefix + "*"] = max(reach.get(prefix + "*", 0), size)
+                prefix_reach[prefix] = max(prefix_reach.get(prefix, 0), size)
     return _Anchoring(
         {k: frozenset() if k in free else frozenset(needs[k]) for k in set(needs) | free},
         {p: frozenset() if p in free_prefixes else frozenset(prefix_needs[p])
          for p in set(prefix_needs) | free_prefixes},
-        reach)
-
-
-def _inside(spans: list[tuple[int, int]], within: list[tuple[int, int]]
-            ) -> list[tuple[int, int]]:
-    """The `spans` (sorted) that start in one of the stretches `within` (sorted, disjoint)."""
-    starts = [lo for lo, _ in within]
-    kept = []
-    for start, end in spans:
-        k = bisect_right(starts, start) - 1
-        if k >= 0 and start < within[k][1]:
-            kept.append((start, end))
-    return kept
+        reach, prefix_reach)
 
 
 def _word_spans(text: str, words: Iterable[str]) -> list[tuple[int, int]]:

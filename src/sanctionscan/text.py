@@ -8,8 +8,9 @@ every offset still points into the original article text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 # Abbreviations whose period does not end a sentence. Lower-cased, without the final period.
 _ABBREVIATIONS = frozenset(
@@ -192,6 +193,23 @@ def _line_spans(text: str, ls: int, le: int, stripped_end: int) -> list[tuple[in
     if start < le:  # `start` is past any whitespace, so the rest holds some text
         spans.append((start, stripped_end))
     return spans
+
+
+S = TypeVar("S", bound=tuple[Any, ...])
+
+
+def starting_in(items: list[S], within: list[tuple[int, int]]) -> list[S]:
+    """The `items` (tuples whose first field is a start offset: spans, hits) that start in
+    one of the stretches `within` (sorted, disjoint), in their order."""
+    if not within:
+        return []
+    starts = [lo for lo, _ in within]
+    kept = []
+    for item in items:
+        k = bisect_right(starts, item[0]) - 1
+        if k >= 0 and item[0] < within[k][1]:
+            kept.append(item)
+    return kept
 
 
 @lru_cache(maxsize=4096)
