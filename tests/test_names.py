@@ -398,3 +398,16 @@ def test_find_within_stretches_reads_only_those(matcher: ListMatcher) -> None:
     within = {m.text for m in matcher.find(text, [(second, second + 20)])}
     assert within == {"Kim Yong Chol"}
     assert matcher.find(text, []) == []
+
+
+def test_a_korean_name_with_a_syllable_in_lower_case_is_found() -> None:
+    # The family name is always capitalised, a given-name syllable often is not, and here the
+    # rarest word of the name ("sam") is the one in lower case.
+    people = [ListEntry(ref=f"KPi.{i:03d}", type="individual", regime="DPRK",
+                        name=f"KIM CHOL {syllable}")
+              for i, syllable in enumerate(["SU", "HO", "NAM", "IL", "JIN", "SOK"])]
+    people.append(ListEntry(ref="KPi.900", type="individual", regime="DPRK", name="KIM CHOL SAM"))
+    matcher = ListMatcher.compile([SanctionsList(name="t", entries=people)])
+    assert [m.ref for m in _found(matcher, "Officials said Kim Chol sam arrived.")] == [
+        "KPi.900"]
+    assert _found(matcher, "Officials said kim chol sam arrived.") == []

@@ -1200,7 +1200,8 @@ def _anchoring(forms: Iterable[_Form], entry_df: dict[str, set[int]]) -> _Anchor
     A fuzzy alias is anchored where the matcher blocks it: its rarest name words beside one of
     its other words, or their first letters beside another name word. An alias matched word for
     word is anchored by its rarest word (of its name words, or, with none, of its ordinary words,
-    or then of its generic words and numbers: "Office 39") beside one of its other words."""
+    or then of its generic words and numbers: "Office 39") beside one of its other words; a
+    Korean personal name by any of its syllables beside another."""
     needs: dict[str, set[str]] = defaultdict(set)
     prefix_needs: dict[str, set[str]] = defaultdict(set)
     free: set[str] = set()
@@ -1219,6 +1220,10 @@ def _anchoring(forms: Iterable[_Form], entry_df: dict[str, set[int]]) -> _Anchor
         if form.kind == "fuzzy":
             chosen = chosen[:1] + [k for k in chosen[1:BLOCKING_TOKENS]
                                    if len(entry_df.get(k, ())) <= SECOND_BLOCK_MAX_ENTRIES]
+        elif form.kind == "korean":
+            # "Kim Jong-un", "Ri Pyong chol": a syllable may be written in lower case, the
+            # family name never is; any syllable anchors, beside another of the name
+            chosen = list(form.keys)
         else:
             chosen = chosen[:1]
         for key in chosen:
