@@ -21,8 +21,6 @@ _ABBREVIATIONS = frozenset(
     """.split()
 )
 
-# A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before whitespace.
-_END = re.compile(r"""[.!?]+["'”’)\]]*(?=\s)""")
 _LINE = re.compile(r"[^\n]+")
 
 _BOILERPLATE_ALTERNATIVES = r"""
@@ -163,13 +161,18 @@ _OTHER_SPACES = (
 )
 _ASCII_SPACES = _OTHER_SPACES[:8]
 _PARAGRAPH_END = frozenset(".!?\"”")
-# _END, with the whitespace after the end captured: where the next sentence would start
-_END_THEN_SPACE = re.compile(r"""[.!?]+["'”’)\]]*(?=(\s+))""")
+# Where a sentence may end: . ! ? and any closing quotes or brackets before whitespace, the
+# whitespace captured (where the next sentence starts). `[.!?][.!?]*`, not `[.!?]+`: a pattern
+# that opens with a plain character class lets the regex engine skip to the next candidate at
+# C speed, twice as fast over a whole article.
+_END_THEN_SPACE = re.compile(r"""[.!?][.!?]*["'”’)\]]*(?=(\s+))""")
 
 
 def _line_spans(text: str, ls: int, le: int, stripped_end: int) -> list[tuple[int, int]]:
-    """`_split_line` of text[ls:le], in offsets of `text`; `stripped_end` is where the line's
-    trailing whitespace starts."""
+    """The sentences of the line text[ls:le], in offsets of `text`; `stripped_end` is where the
+    line's trailing whitespace starts. A sentence ends at . ! ? (with any closing quotes or
+    brackets) before whitespace, unless the period closes an abbreviation or an initial, or
+    the next word starts in lower case."""
     spans = []
     start = ls
     while start < le and text[start].isspace():
@@ -229,60 +232,4 @@ def _is_abbreviation_piece(piece: str) -> bool:
         return False
     if word in _ABBREVIATIONS:
         return True
-    return len(word) == 1 and word.isalpha() or "." in word and len(word) <= 6
-
-
-def _split_line(line: str) -> list[tuple[int, int]]:
-    spans = []
-    start = _skip_space(line, 0)
-    for match in _END.finditer(line):
-        end = match.end()
-        if end <= start or _is_abbreviation(line, match.start()):
-            continue
-        nxt = _skip_space(line, end)
-        if nxt < len(line) and not _starts_sentence(line[nxt]):
-            continue
-        spans.append((start, _trim_end(line, start, end)))
-        start = nxt
-    if start < len(line) and line[start:].strip():
-        spans.append((start, _trim_end(line, start, len(line))))
-    return spans
-
-
-def _skip_space(s: str, i: int) -> int:
-    while i < len(s) and s[i].isspace():
-        i += 1
-    return i
-
-
-def _trim_end(s: str, start: int, end: int) -> int:
-    while end > start and s[end - 1].isspace():
-        end -= 1
-    return end
-
-
-def _starts_sentence(ch: str) -> bool:
-    return ch.isupper() or ch.isdigit() or ch in "\"'“‘([—-"
-
-
-def _is_abbreviation(line: str, dot: int) -> bool:
-    """True when the period at `dot` closes an abbreviation or an initial, not a sentence."""
-    if line[dot] != ".":
-        return False
-    # Usually the word before the period runs back to a space: test that whole piece at once,
-    # and walk back character by character only when it holds anything else.
-    space = line.rfind(" ", 0, dot)
-    piece = line[space + 1:dot]
-    if piece.replace(".", "").isalpha():
-        i = space + 1
-    else:
-        i = dot
-        while i > 0 and (line[i - 1].isalpha() or line[i - 1] == "."):
-            i -= 1
-    word = line[i:dot].lower()
-    if not word:
-        return False
-    if word in _ABBREVIATIONS:
-        return True
-    # single initials ("Kim J. Un", "U.N.") and dotted acronyms
     return len(word) == 1 and word.isalpha() or "." in word and len(word) <= 6
