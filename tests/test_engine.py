@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from sanctionscan.engine import Scanner, dateline
+from sanctionscan.lexicon import fold
 from sanctionscan.models import Document, Finding, Status
 from sanctionscan.ruleset import load_ruleset
 
@@ -288,17 +289,55 @@ def test_short_form_counts_after_a_full_name_a_list_matched(tmp_path) -> None:  
 
 def test_frames_read_transfer_sentences_and_the_sentence_before_each() -> None:
     from sanctionscan.engine import _frame_sentences
-    from sanctionscan.lexicon import fold
     from sanctionscan.text import segment
 
     lexicon = load_ruleset(with_lists=False).lexicon
     text = ("The weather was fine. Officials met in Geneva. Russia shipped trucks to Nampo.\n"
             "Image: a file photo\nA second paragraph begins. It was sold on to Iran.")
     _entities, actions, _others = lexicon.scan_split(text, fold(text))
-    chosen, spans = _frame_sentences(segment(text), actions)
+    chosen, spans = _frame_sentences(segment(text), actions, actions)
     assert [text[a:b] for a, b in spans] == [
         "Officials met in Geneva. Russia shipped trucks to Nampo.",
         "A second paragraph begins. It was sold on to Iran."]
     assert [text[s.start:s.end] for s in chosen] == [
         "Officials met in Geneva.", "Russia shipped trucks to Nampo.",
         "A second paragraph begins.", "It was sold on to Iran."]
+
+
+def test_a_transfer_word_that_needs_goods_of_a_tag_triggers_only_beside_such_goods() -> None:
+    lexicon = load_ruleset(with_lists=False).lexicon
+    # "opened" makes a frame only with a joint venture, "remained" only with workers
+    text = "The museum opened in May. Its director remained in Paris."
+    actions, triggers = lexicon.scan_transfers(text, fold(text))
+    assert {text[a.start:a.end] for a in actions} >= {"opened", "remained"}
+    assert triggers == []
+    text = "Officials opened a joint venture in Rason. The museum remained closed."
+    actions, triggers = lexicon.scan_transfers(text, fold(text))
+    assert "opened" in {text[a.start:a.end] for a in triggers}
+    # a modifier can give the tag too: "repaired" needs arms, and military trucks are arms
+    text = "The workshop repaired military trucks."
+    _actions, triggers = lexicon.scan_transfers(text, fold(text))
+    assert "repaired" in {text[a.start:a.end] for a in triggers}
+
+
+def test_frame_sentences_read_back_over_sentences_with_transfer_words() -> None:
+    from sanctionscan.engine import _frame_sentences
+    from sanctionscan.text import segment
+
+    lexicon = load_ruleset(with_lists=False).lexicon
+    text = ("The weather was fine. Talks began in Geneva. The museum opened in May. "
+            "Russia shipped trucks to Nampo.")
+    actions, triggers = lexicon.scan_transfers(text, fold(text))
+    chosen, spans = _frame_sentences(segment(text), triggers, actions)
+    # the sentence before the shipment holds a transfer word ("opened"), so what it carries
+    # into the next one depends on the one before it: both are read
+    assert [text[s.start:s.end] for s in chosen] == [
+        "Talks began in Geneva.", "The museum opened in May.", "Russia shipped trucks to Nampo."]
+    assert [text[a:b] for a, b in spans] == [text[text.index("Talks"):]]
+
+
+def test_findings_of_held_back_transfer_words_are_kept_beside_their_goods() -> None:
+    scanner = Scanner(load_ruleset(with_lists=False))
+    text = ("North Korea and a Chinese firm opened a joint venture in Dandong in 2019, "
+            "officials said.")
+    assert "dprk.joint_ventures" in categories(scan(scanner, text))

@@ -81,20 +81,32 @@ def _safe_date(y: int, m: int, d: int) -> date | None:
         return None
 
 
-def _frame_sentences(sentences: list[Sentence], actions: list[Hit]
+def _frame_sentences(sentences: list[Sentence], triggers: list[Hit], actions: list[Hit]
                      ) -> tuple[list[Sentence], list[tuple[int, int]]]:
-    """What frame assembly reads: each analysable sentence holding a transfer word (any
-    reading of one), with the analysable sentence before it; as sentences, and as the
-    stretches of text they cover (merged), in order."""
+    """What frame assembly reads: each analysable sentence holding a transfer word that can
+    make a frame (`triggers`), with the analysable sentences before it that its frames depend
+    on; as sentences, and as the stretches of text they cover (merged), in order.
+
+    Assembly carries what a sentence found into the next one, and a sentence without any
+    transfer word (`actions`) carries nothing from the one before it: so the sentences read
+    back from a trigger are the one before it and, while that one holds a transfer word, the
+    one before that."""
     analysable = [s for s in sentences if s.analysable]
-    starts = sorted(a.start for a in actions)
+    trigger_starts = sorted(a.start for a in triggers)
+    action_starts = trigger_starts if actions is triggers else sorted(a.start for a in actions)
     chosen: list[Sentence] = []
     spans: list[tuple[int, int]] = []
     taken = -1  # index in `analysable` of the last sentence chosen
     for i, sentence in enumerate(analysable):
-        if bisect_left(starts, sentence.start) == bisect_left(starts, sentence.end):
+        if bisect_left(trigger_starts, sentence.start) == bisect_left(trigger_starts,
+                                                                      sentence.end):
             continue
-        first = max(i - 1, 0)
+        first = i - 1
+        while first > max(taken, 0) and bisect_left(
+                action_starts, analysable[first].start) != bisect_left(
+                action_starts, analysable[first].end):
+            first -= 1
+        first = max(first, 0)
         chosen.extend(analysable[max(first, taken + 1):i + 1])
         taken = i
         if spans and analysable[first].start <= spans[-1][1]:
@@ -119,12 +131,13 @@ class Scanner:
         lexicon, lists = self.ruleset.lexicon, self.ruleset.list_matcher
         # Every frame hangs on a transfer word, in a sentence that also names goods or a
         # party or after one that does (frames.assemble skips all others): a document without
-        # a transfer word has no frame, and nothing outside those sentences takes part in one,
-        # so only they are read for goods, parties, listed names and the rest.
-        actions = lexicon.scan_actions(text, folded)
-        if actions:
+        # a transfer word that can make a frame in it has no frame, and nothing outside those
+        # sentences and the ones they depend on takes part in one, so only they are read for
+        # goods, parties, listed names and the rest.
+        actions, triggers = lexicon.scan_transfers(text, folded)
+        if triggers:
             sentences = segment(text)
-            chosen, read = _frame_sentences(sentences, actions)
+            chosen, read = _frame_sentences(sentences, triggers, actions)
             entities, others = lexicon.scan_context(text, folded, read)
             listed: list[object] = list(lists.find(text, read)) if lists is not None else []
             mentions = find_mentions_folded(text, folded, lexicon, listed,

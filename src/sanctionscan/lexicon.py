@@ -167,12 +167,31 @@ class CompiledLexicon:
         for i, (_tag, words) in enumerate(goods.modifiers.items()):
             for term in words:
                 add(term, Layer.MODIFIER, i)
-        # Two automata over the same keys: transfer words, which decide what is read at all,
-        # and everything else, looked for only in the sentences that are read.
-        self._actions = _Automata({k: [p for p in ps if p[0] is Layer.ACTION]
-                                   for k, ps in table.items()})
-        self._context = _Automata({k: [p for p in ps if p[0] is not Layer.ACTION]
-                                   for k, ps in table.items()})
+        # Transfer words that make a frame only with goods of some tags ("opened" a joint
+        # venture, "remained" as workers), and the words of those goods (and of the modifiers
+        # that give the tags: "military" equipment is arms), which the first pass looks for
+        # beside the transfer words. Where a document has none, such a transfer word cannot
+        # make a frame and sends no sentence to be read.
+        self._restricted = {i: frozenset(a.only_with) for i, a in enumerate(self.actions)
+                            if a.only_with and not a.implied_goods}
+        wanted = frozenset().union(*self._restricted.values())
+        self._companion_tags: dict[tuple[Layer, int], frozenset[str]] = {}
+        for i, entry in enumerate(self.goods):
+            if wanted.intersection(entry.tags):
+                self._companion_tags[Layer.GOODS, i] = wanted.intersection(entry.tags)
+        for i, tag in enumerate(self.modifier_tags):
+            if tag in wanted:
+                self._companion_tags[Layer.MODIFIER, i] = frozenset([tag])
+        # Two automata over the same keys: transfer words (with those goods and modifiers),
+        # which decide what is read at all, and everything else, looked for only in the
+        # sentences that are read.
+        self._actions = _Automata({k: [(0 if p[0] is Layer.ACTION else 1, *p) for p in ps
+                                       if p[0] is Layer.ACTION
+                                       or (p[0], p[1]) in self._companion_tags]
+                                   for k, ps in table.items()}, groups=2)
+        self._context = _Automata({k: [(0 if p[0] in (Layer.GOODS, Layer.PARTY) else 1, *p)
+                                       for p in ps if p[0] is not Layer.ACTION]
+                                   for k, ps in table.items()}, groups=2)
         self.size = len(table)
         self._keys = tuple(table)
 
@@ -185,27 +204,38 @@ class CompiledLexicon:
         """Every term of the lexicon in `text` as a whole word: goods and parties, actions,
         and the rest (cues, markers, modifiers), each group in the order the automaton finds
         them (by end, longer first)."""
-        _, actions, _ = self._actions.scan(text, folded, None)
-        entities, _, others = self._context.scan(text, folded, None)
+        actions = self._actions.scan(text, folded, None)[0]
+        entities, others = self._context.scan(text, folded, None)
         return entities, actions, others
 
     def scan_actions(self, text: str, folded: str) -> list[Hit]:
         """The transfer words of `text`, as `scan_split` gives them."""
-        return self._actions.scan(text, folded, None)[1]
+        return self._actions.scan(text, folded, None)[0]
+
+    def scan_transfers(self, text: str, folded: str) -> tuple[list[Hit], list[Hit]]:
+        """The transfer words of `text` (`scan_actions`), and those of them that can make a
+        frame in it: all but the readings that need goods of a tag no word of `text` gives."""
+        actions, companions = self._actions.scan(text, folded, None)
+        if not self._restricted:
+            return actions, actions
+        restricted = self._restricted
+        present: frozenset[str] = frozenset().union(
+            *[self._companion_tags[h.layer, h.ref] for h in companions])
+        return actions, [a for a in actions
+                         if a.ref not in restricted or not restricted[a.ref].isdisjoint(present)]
 
     def scan_context(self, text: str, folded: str, within: list[tuple[int, int]]
                      ) -> tuple[list[Hit], list[Hit]]:
         """Goods and parties, and the rest, that start in the stretches `within` (sorted,
         disjoint) of `text`, as `scan_split` gives them."""
-        entities, _, others = self._context.scan(text, folded, within)
+        entities, others = self._context.scan(text, folded, within)
         return entities, others
 
 
 _Entry = tuple[Layer, int, int, "str | None"]  # layer, ref, form, exact spelling or None
 _Routed = tuple[int, Layer, int, int, "str | None"]  # the same after the list its hits go to
 _Payload = tuple[_Routed, ...]
-_GROUP = {Layer.GOODS: 0, Layer.PARTY: 0, Layer.ACTION: 1, Layer.CUE: 2, Layer.MARKER: 2,
-          Layer.MODIFIER: 2, Layer.LISTED: 0}
+_Lists = tuple[list[Hit], ...]
 
 
 class _Automata:
@@ -213,10 +243,10 @@ class _Automata:
     written with letters beyond ASCII as they are. Per text, one pass finds every key as a
     whole word."""
 
-    def __init__(self, entries: dict[str, list[_Entry]]) -> None:
-        # each payload with the list its hits go to: goods and parties, actions, the rest
-        table: dict[str, list[_Routed]] = {
-            k: [(_GROUP[p[0]], *p) for p in v] for k, v in entries.items() if v}
+    def __init__(self, entries: dict[str, list[_Routed]], groups: int) -> None:
+        # each payload starts with the index of the list its hits go to, of `groups` lists
+        table = {k: v for k, v in entries.items() if v}
+        self._groups = groups
         self._padded = _padded_automaton(table)
         self._longest = max(map(len, table), default=1)
         # the keys written with characters beyond ASCII ("élysée"), and those characters
@@ -243,12 +273,11 @@ class _Automata:
         automaton.make_automaton()
         return automaton
 
-    def scan(self, text: str, folded: str, within: list[tuple[int, int]] | None
-             ) -> tuple[list[Hit], list[Hit], list[Hit]]:
-        entities: list[Hit] = []
-        actions: list[Hit] = []
-        others: list[Hit] = []
-        lists = (entities, actions, others)
+    def scan(self, text: str, folded: str, within: list[tuple[int, int]] | None) -> _Lists:
+        """The hits of the keys that start in the stretches `within` (sorted, disjoint; None:
+        everywhere) as whole words, in the lists their payloads name, each in the order a
+        plain automaton finds them (by end, the longer first)."""
+        lists: _Lists = tuple([] for _ in range(self._groups))
         if within is None:
             within = [(0, len(folded))]
         ascii_only = folded.isascii()
@@ -257,19 +286,18 @@ class _Automata:
             # Keys written with letters beyond ASCII ("élysée") may match: they are looked for
             # on their own, and their hits merged into the others in the plain automaton's
             # order (by end, the longer first), which is (end, start).
-            beyond: tuple[list[Hit], list[Hit], list[Hit]] = ([], [], [])
+            beyond: _Lists = tuple([] for _ in range(self._groups))
             for lo, hi in within:
                 _scan_any(self._beyond, text, folded, lo, hi,
                           min(len(folded), hi + self._longest), beyond)
             if any(beyond):
                 self._scan_padded(text, folded, within, ascii_only, lists)
-                return (_merged(entities, beyond[0]), _merged(actions, beyond[1]),
-                        _merged(others, beyond[2]))
+                return tuple(_merged(hits, extra) for hits, extra in zip(lists, beyond))
         self._scan_padded(text, folded, within, ascii_only, lists)
         return lists
 
     def _scan_padded(self, text: str, folded: str, within: list[tuple[int, int]],
-                     ascii_only: bool, lists: tuple[list[Hit], list[Hit], list[Hit]]) -> None:
+                     ascii_only: bool, lists: _Lists) -> None:
         # Letters and digits beyond ASCII become "X" (a word character no key holds),
         # everything else beyond ASCII a space; the ASCII keys then match as in ASCII text.
         spaced = " " + (folded.encode("ascii") if ascii_only else folded.encode(
@@ -286,7 +314,7 @@ def _merged(hits: list[Hit], extra: list[Hit]) -> list[Hit]:
 
 
 def _scan_any(automaton: ahocorasick.Automaton, text: str, folded: str, lo: int, hi: int,
-              stop: int, lists: tuple[list[Hit], list[Hit], list[Hit]]) -> None:
+              stop: int, lists: _Lists) -> None:
     """The hits of the keys of `automaton` that start in [lo, hi) of `folded` as whole words:
     the general path, with a boundary check on each side of every match."""
     adds = tuple(h.append for h in lists)
@@ -309,7 +337,7 @@ def _scan_any(automaton: ahocorasick.Automaton, text: str, folded: str, lo: int,
 
 def _scan_ascii(automaton: ahocorasick.Automaton, text: str, folded: str, spaced: str,
                 lo: int, hi: int, stop: int,
-                lists: tuple[list[Hit], list[Hit], list[Hit]]) -> None:
+                lists: _Lists) -> None:
     """`_scan_any` of an ASCII text, where every character that is not a letter or digit is
     made a space at C speed (`spaced`): keys padded with spaces then match whole words only,
     and the automaton drops the matches inside words (two in five) itself."""
