@@ -287,53 +287,73 @@ def test_short_form_counts_after_a_full_name_a_list_matched(tmp_path) -> None:  
     assert any(e.text == "Kim" for e in target.evidence)
 
 
-def test_frames_read_transfer_sentences_and_the_sentence_before_each() -> None:
+def _read(text: str) -> tuple[list[str], list[str]]:
+    """The sentences frame assembly reads in `text`, and the stretches they cover."""
     from sanctionscan.engine import _frame_sentences
     from sanctionscan.text import segment
 
     lexicon = load_ruleset(with_lists=False).lexicon
-    text = ("The weather was fine. Officials met in Geneva. Russia shipped trucks to Nampo.\n"
-            "Image: a file photo\nA second paragraph begins. It was sold on to Iran.")
-    _entities, actions, _others = lexicon.scan_split(text, fold(text))
-    chosen, spans = _frame_sentences(segment(text), actions, actions)
-    assert [text[a:b] for a, b in spans] == [
-        "Officials met in Geneva. Russia shipped trucks to Nampo.",
-        "A second paragraph begins. It was sold on to Iran."]
-    assert [text[s.start:s.end] for s in chosen] == [
-        "Officials met in Geneva.", "Russia shipped trucks to Nampo.",
-        "A second paragraph begins.", "It was sold on to Iran."]
+    found = lexicon.scan_transfers(text, fold(text))
+    chosen, spans = _frame_sentences(segment(text), found, lexicon.implies_goods)
+    return [text[s.start:s.end] for s in chosen], [text[a:b] for a, b in spans]
+
+
+def test_frames_read_transfer_sentences_and_the_sentence_before_each() -> None:
+    chosen, spans = _read(
+        "The weather was fine. Officials met in Geneva. Russia shipped trucks to Nampo.\n"
+        "Image: a file photo\nA second paragraph begins. The rifles were sold on to Iran.")
+    assert spans == ["Officials met in Geneva. Russia shipped trucks to Nampo.",
+                     "A second paragraph begins. The rifles were sold on to Iran."]
+    assert chosen == ["Officials met in Geneva.", "Russia shipped trucks to Nampo.",
+                      "A second paragraph begins.", "The rifles were sold on to Iran."]
+
+
+def test_a_transfer_word_without_goods_to_make_a_frame_with_sends_nothing_to_be_read() -> None:
+    # no goods word in the sentence, nor in the one before it
+    assert _read("The weather was fine. Talks began in Geneva. Rates were cut by the bank. "
+                 "It was sold on to Iran.") == ([], [])
+    # goods in the sentence before: it refers back to them
+    chosen, _ = _read("The weather was fine. Customs counted two tractors. "
+                      "They were sold on to Iran.")
+    assert chosen == ["Customs counted two tractors.", "They were sold on to Iran."]
+    # goods further back, carried through a sentence with a transfer word
+    chosen, _ = _read("The weather was fine. Two tractors arrived in May. They were sold on. "
+                      "Then they were shipped to Iran.")
+    assert chosen == ["Two tractors arrived in May.", "They were sold on.",
+                      "Then they were shipped to Iran."]
+    # no goods word anywhere, but a word that stands for its goods
+    chosen, _ = _read("The weather was fine. Iran armed the Houthis.")
+    assert chosen == ["The weather was fine.", "Iran armed the Houthis."]
 
 
 def test_a_transfer_word_that_needs_goods_of_a_tag_triggers_only_beside_such_goods() -> None:
     lexicon = load_ruleset(with_lists=False).lexicon
     # "opened" makes a frame only with a joint venture, "remained" only with workers
-    text = "The museum opened in May. Its director remained in Paris."
-    actions, triggers = lexicon.scan_transfers(text, fold(text))
-    assert {text[a.start:a.end] for a in actions} >= {"opened", "remained"}
-    assert triggers == []
+    text = "The museum, which shows old cars, opened in May. Its director remained in Paris."
+    found = lexicon.scan_transfers(text, fold(text))
+    assert {text[a.start:a.end] for a in found.actions} >= {"opened", "remained"}
+    assert {text[g.start:g.end] for g in found.goods} == {"cars"}
+    assert found.triggers == []
     text = "Officials opened a joint venture in Rason. The museum remained closed."
-    actions, triggers = lexicon.scan_transfers(text, fold(text))
-    assert "opened" in {text[a.start:a.end] for a in triggers}
+    found = lexicon.scan_transfers(text, fold(text))
+    assert {text[a.start:a.end] for a in found.triggers} == {"opened"}
     # a modifier can give the tag too: "repaired" needs arms, and military trucks are arms
     text = "The workshop repaired military trucks."
-    _actions, triggers = lexicon.scan_transfers(text, fold(text))
-    assert "repaired" in {text[a.start:a.end] for a in triggers}
+    found = lexicon.scan_transfers(text, fold(text))
+    assert "repaired" in {text[a.start:a.end] for a in found.triggers}
+    text = "The workshop repaired trucks."
+    assert lexicon.scan_transfers(text, fold(text)).triggers == []
 
 
 def test_frame_sentences_read_back_over_sentences_with_transfer_words() -> None:
-    from sanctionscan.engine import _frame_sentences
-    from sanctionscan.text import segment
-
-    lexicon = load_ruleset(with_lists=False).lexicon
     text = ("The weather was fine. Talks began in Geneva. The museum opened in May. "
             "Russia shipped trucks to Nampo.")
-    actions, triggers = lexicon.scan_transfers(text, fold(text))
-    chosen, spans = _frame_sentences(segment(text), triggers, actions)
+    chosen, spans = _read(text)
     # the sentence before the shipment holds a transfer word ("opened"), so what it carries
     # into the next one depends on the one before it: both are read
-    assert [text[s.start:s.end] for s in chosen] == [
+    assert chosen == [
         "Talks began in Geneva.", "The museum opened in May.", "Russia shipped trucks to Nampo."]
-    assert [text[a:b] for a, b in spans] == [text[text.index("Talks"):]]
+    assert spans == [text[text.index("Talks"):]]
 
 
 def test_findings_of_held_back_transfer_words_are_kept_beside_their_goods() -> None:

@@ -51,12 +51,12 @@ def test_ascii_fast_path_finds_exactly_what_the_general_path_finds(
         lexicon: CompiledLexicon, seed: int) -> None:
     """The padded automaton gives the same hits, in the same order, as the plain one with its
     boundary checks."""
-    references = [(a, a.reference()) for a in (lexicon._actions, lexicon._context)]
+    references = [(a, a.reference()) for a in (lexicon._transfers, lexicon._context)]
     for text in _texts(lexicon, seed):
         folded = fold(text)
         assert folded.isascii()
         for automata, reference in references:
-            general: tuple[list[Hit], ...] = ([], [])
+            general: tuple[list[Hit], ...] = tuple([] for _ in range(automata._groups))
             _scan_any(reference, text, folded, 0, len(folded), len(folded), general)
             assert automata.scan(text, folded, None) == general
 
@@ -67,7 +67,7 @@ def test_text_with_letters_beyond_ascii_finds_what_the_general_path_finds(
     """Letters beyond ASCII stand in as word characters no key holds, other characters beyond
     ASCII as spaces: the ASCII keys match exactly as the plain automaton finds them."""
     rng = random.Random(seed)
-    references = [(a, a.reference()) for a in (lexicon._actions, lexicon._context)]
+    references = [(a, a.reference()) for a in (lexicon._transfers, lexicon._context)]
     beyond = ["ñ", "ø", "ç", "中", "€", "…", "•", "²", "ß", "x", "é", "ï"]
     for text in _texts(lexicon, seed):
         cut = list(text)
@@ -76,7 +76,7 @@ def test_text_with_letters_beyond_ascii_finds_what_the_general_path_finds(
         text = "".join(cut)
         folded = fold(text)
         for automata, reference in references:
-            general: tuple[list[Hit], ...] = ([], [])
+            general: tuple[list[Hit], ...] = tuple([] for _ in range(automata._groups))
             _scan_any(reference, text, folded, 0, len(folded), len(folded), general)
             assert automata.scan(text, folded, None) == general, text
 
@@ -101,7 +101,11 @@ def test_context_scan_of_stretches_equals_the_whole_scan_there(
         inside = [h for h in entities + others if any(a <= h.start < b for a, b in within)]
         got_entities, got_others = lexicon.scan_context(text, folded, within)
         assert got_entities + got_others == inside
-        assert lexicon.scan_actions(text, folded) == actions
+        found = lexicon.scan_transfers(text, folded)
+        assert lexicon.scan_context(text, folded, within, found.goods) == (
+            got_entities, got_others)
+        assert lexicon.scan_actions(text, folded) == actions == found.actions
+        assert found.goods == [h for h in entities if h.layer is Layer.GOODS]
 
 
 def test_text_beyond_ascii_takes_the_general_path(lexicon: CompiledLexicon) -> None:

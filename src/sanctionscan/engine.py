@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from bisect import bisect_left
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from datetime import date
 
 from sanctionscan import __version__
 from sanctionscan.extract import find_mentions_folded
 from sanctionscan.frames import assemble
-from sanctionscan.lexicon import Hit, fold
+from sanctionscan.lexicon import Hit, Transfers, fold
 from sanctionscan.models import (
     Document,
     DocumentResult,
@@ -81,38 +81,53 @@ def _safe_date(y: int, m: int, d: int) -> date | None:
         return None
 
 
-def _frame_sentences(sentences: list[Sentence], triggers: list[Hit], actions: list[Hit]
+def _frame_sentences(sentences: list[Sentence], found: Transfers, implies_goods: frozenset[int]
                      ) -> tuple[list[Sentence], list[tuple[int, int]]]:
     """What frame assembly reads: each analysable sentence holding a transfer word that can
-    make a frame (`triggers`), with the analysable sentences before it that its frames depend
-    on; as sentences, and as the stretches of text they cover (merged), in order.
+    make a frame, with goods to make it with, and the analysable sentences before it that its
+    frames depend on; as sentences, and as the stretches of text they cover (merged), in order.
 
     Assembly carries what a sentence found into the next one, and a sentence without any
-    transfer word (`actions`) carries nothing from the one before it: so the sentences read
-    back from a trigger are the one before it and, while that one holds a transfer word, the
-    one before that."""
+    transfer word carries nothing from the one before it. So a frame's goods are named in its
+    sentence (or it holds a word that stands for them, "armed"), or in the sentences before it
+    back to one without a transfer word; and those sentences are what is read back."""
     analysable = [s for s in sentences if s.analysable]
-    trigger_starts = sorted(a.start for a in triggers)
-    action_starts = trigger_starts if actions is triggers else sorted(a.start for a in actions)
+    starts = [s.start for s in analysable]
+
+    def holding(hits: Iterable[Hit]) -> set[int]:
+        """The indices in `analysable` of the sentences holding the start of a hit."""
+        held = set()
+        for hit in hits:
+            k = bisect_right(starts, hit.start) - 1
+            if k >= 0 and hit.start < analysable[k].end:
+                held.add(k)
+        return held
+
+    with_trigger = holding(found.triggers)
+    if not with_trigger:
+        return [], []
+    with_action = holding(found.actions)
+    with_goods = holding(found.goods) | holding(
+        a for a in found.actions if a.ref in implies_goods)
     chosen: list[Sentence] = []
     spans: list[tuple[int, int]] = []
     taken = -1  # index in `analysable` of the last sentence chosen
-    for i, sentence in enumerate(analysable):
-        if bisect_left(trigger_starts, sentence.start) == bisect_left(trigger_starts,
-                                                                      sentence.end):
-            continue
+    for i in sorted(with_trigger):
+        k = i
+        while k not in with_goods and k > 0 and (k == i or k in with_action):
+            k -= 1
+        if k not in with_goods:
+            continue  # no goods here or carried in: no frame
         first = i - 1
-        while first > max(taken, 0) and bisect_left(
-                action_starts, analysable[first].start) != bisect_left(
-                action_starts, analysable[first].end):
+        while first > max(taken, 0) and first in with_action:
             first -= 1
         first = max(first, 0)
         chosen.extend(analysable[max(first, taken + 1):i + 1])
         taken = i
         if spans and analysable[first].start <= spans[-1][1]:
-            spans[-1] = (spans[-1][0], sentence.end)
+            spans[-1] = (spans[-1][0], analysable[i].end)
         else:
-            spans.append((analysable[first].start, sentence.end))
+            spans.append((analysable[first].start, analysable[i].end))
     return chosen, spans
 
 
@@ -134,14 +149,14 @@ class Scanner:
         # a transfer word that can make a frame in it has no frame, and nothing outside those
         # sentences and the ones they depend on takes part in one, so only they are read for
         # goods, parties, listed names and the rest.
-        actions, triggers = lexicon.scan_transfers(text, folded)
-        if triggers:
-            sentences = segment(text)
-            chosen, read = _frame_sentences(sentences, triggers, actions)
-            entities, others = lexicon.scan_context(text, folded, read)
+        found = lexicon.scan_transfers(text, folded)
+        chosen, read = _frame_sentences(
+            segment(text), found, lexicon.implies_goods) if found.triggers else ([], [])
+        if chosen:
+            entities, others = lexicon.scan_context(text, folded, read, found.goods)
             listed: list[object] = list(lists.find(text, read)) if lists is not None else []
             mentions = find_mentions_folded(text, folded, lexicon, listed,
-                                            (entities, actions, others), read)
+                                            (entities, found.actions, others), read)
             if mentions.actions and (mentions.goods or mentions.parties):
                 published = doc.published or dateline(text)
                 # the sentences chosen hold every transfer word, each after the analysable

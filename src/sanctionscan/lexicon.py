@@ -1,7 +1,7 @@
 """Compiled gazetteers: every lexicon term in Aho-Corasick automata, built once per rule set.
 
-A document is scanned once for its transfer words, whatever the number of terms, and once more,
-only in the sentences that hold one, for everything else. Terms are matched on a lower-cased
+A document is scanned once for its transfer words and goods words, whatever the number of
+terms, and once more, only in the sentences a frame could be made of, for everything else. Terms are matched on a lower-cased
 copy of the text that has exactly the same length as the original (characters whose lower case
 would change the length are left as they are), so match offsets are offsets into the article.
 """
@@ -24,6 +24,7 @@ from sanctionscan.rules.schema import (
     PartiesLexicon,
     PartyEntry,
 )
+from sanctionscan.text import starting_in
 
 
 class Layer(IntEnum):
@@ -168,29 +169,23 @@ class CompiledLexicon:
             for term in words:
                 add(term, Layer.MODIFIER, i)
         # Transfer words that make a frame only with goods of some tags ("opened" a joint
-        # venture, "remained" as workers), and the words of those goods (and of the modifiers
-        # that give the tags: "military" equipment is arms), which the first pass looks for
-        # beside the transfer words. Where a document has none, such a transfer word cannot
-        # make a frame and sends no sentence to be read.
+        # venture, "remained" as workers), and the tags goods words and modifiers give them
+        # ("military" equipment is arms).
         self._restricted = {i: frozenset(a.only_with) for i, a in enumerate(self.actions)
                             if a.only_with and not a.implied_goods}
         wanted = frozenset().union(*self._restricted.values())
-        self._companion_tags: dict[tuple[Layer, int], frozenset[str]] = {}
-        for i, entry in enumerate(self.goods):
-            if wanted.intersection(entry.tags):
-                self._companion_tags[Layer.GOODS, i] = wanted.intersection(entry.tags)
-        for i, tag in enumerate(self.modifier_tags):
-            if tag in wanted:
-                self._companion_tags[Layer.MODIFIER, i] = frozenset([tag])
-        # Two automata over the same keys: transfer words (with those goods and modifiers),
-        # which decide what is read at all, and everything else, looked for only in the
-        # sentences that are read.
-        self._actions = _Automata({k: [(0 if p[0] is Layer.ACTION else 1, *p) for p in ps
-                                       if p[0] is Layer.ACTION
-                                       or (p[0], p[1]) in self._companion_tags]
-                                   for k, ps in table.items()}, groups=2)
-        self._context = _Automata({k: [(0 if p[0] in (Layer.GOODS, Layer.PARTY) else 1, *p)
-                                       for p in ps if p[0] is not Layer.ACTION]
+        self._goods_tags = [wanted.intersection(e.tags) for e in self.goods]
+        self._modifier_tags = [frozenset([t]) & wanted for t in self.modifier_tags]
+        # Two automata over the same keys. The first, over the whole text, finds what decides
+        # which sentences are read at all: transfer words, goods words (no frame without
+        # goods), and the modifiers that give a tag some transfer word needs. The second
+        # finds parties and the rest, only in the sentences that are read.
+        first = {Layer.ACTION: 0, Layer.GOODS: 1, Layer.MODIFIER: 2}
+        self._transfers = _Automata({k: [(first[p[0]], *p) for p in ps if p[0] in first and (
+            p[0] is not Layer.MODIFIER or self._modifier_tags[p[1]])] for k, ps in table.items()},
+            groups=3)
+        self._context = _Automata({k: [(0 if p[0] is Layer.PARTY else 1, *p) for p in ps
+                                       if p[0] not in (Layer.ACTION, Layer.GOODS)]
                                    for k, ps in table.items()}, groups=2)
         self.size = len(table)
         self._keys = tuple(table)
@@ -204,32 +199,52 @@ class CompiledLexicon:
         """Every term of the lexicon in `text` as a whole word: goods and parties, actions,
         and the rest (cues, markers, modifiers), each group in the order the automaton finds
         them (by end, longer first)."""
-        actions = self._actions.scan(text, folded, None)[0]
-        entities, others = self._context.scan(text, folded, None)
-        return entities, actions, others
+        actions, goods, _ = self._transfers.scan(text, folded, None)
+        parties, others = self._context.scan(text, folded, None)
+        return _merged(goods, parties), actions, others
 
     def scan_actions(self, text: str, folded: str) -> list[Hit]:
         """The transfer words of `text`, as `scan_split` gives them."""
-        return self._actions.scan(text, folded, None)[0]
+        return self._transfers.scan(text, folded, None)[0]
 
-    def scan_transfers(self, text: str, folded: str) -> tuple[list[Hit], list[Hit]]:
-        """The transfer words of `text` (`scan_actions`), and those of them that can make a
-        frame in it: all but the readings that need goods of a tag no word of `text` gives."""
-        actions, companions = self._actions.scan(text, folded, None)
-        if not self._restricted:
-            return actions, actions
-        restricted = self._restricted
-        present: frozenset[str] = frozenset().union(
-            *[self._companion_tags[h.layer, h.ref] for h in companions])
-        return actions, [a for a in actions
-                         if a.ref not in restricted or not restricted[a.ref].isdisjoint(present)]
+    def scan_transfers(self, text: str, folded: str) -> Transfers:
+        """The transfer words of `text` (`scan_actions`), those of them that can make a frame
+        in it, and its goods words."""
+        actions, goods, modifiers = self._transfers.scan(text, folded, None)
+        triggers = actions
+        if not goods and self.implies_goods.isdisjoint([a.ref for a in actions]):
+            triggers = []  # no goods, and no word that stands for them: no frame
+        elif self._restricted and actions:
+            # a reading that needs goods of a tag no word of the text gives makes no frame
+            present = frozenset().union(*[self._goods_tags[g.ref] for g in goods],
+                                        *[self._modifier_tags[m.ref] for m in modifiers])
+            restricted = self._restricted
+            triggers = [a for a in actions if a.ref not in restricted
+                        or not restricted[a.ref].isdisjoint(present)]
+        return Transfers(actions, triggers, goods)
 
-    def scan_context(self, text: str, folded: str, within: list[tuple[int, int]]
-                     ) -> tuple[list[Hit], list[Hit]]:
+    def scan_context(self, text: str, folded: str, within: list[tuple[int, int]],
+                     goods: list[Hit] | None = None) -> tuple[list[Hit], list[Hit]]:
         """Goods and parties, and the rest, that start in the stretches `within` (sorted,
-        disjoint) of `text`, as `scan_split` gives them."""
-        entities, others = self._context.scan(text, folded, within)
-        return entities, others
+        disjoint) of `text`, as `scan_split` gives them; `goods`: the goods words of the whole
+        text, when `scan_transfers` found them already."""
+        if goods is None:
+            goods = self._transfers.scan(text, folded, within)[1]
+        else:
+            goods = starting_in(goods, within)
+        parties, others = self._context.scan(text, folded, within)
+        # goods first where a goods word and a party share a span, as the terms were added
+        return _merged(goods, parties), others
+
+
+class Transfers(NamedTuple):
+    """What one pass over a whole text finds (`CompiledLexicon.scan_transfers`)."""
+
+    actions: list[Hit]  # every transfer word, each reading a hit
+    # the readings that can make a frame in this text: none without goods words or a transfer
+    # word that stands for its goods; none that need goods of a tag no word here gives
+    triggers: list[Hit]
+    goods: list[Hit]  # goods words: a frame needs one, or a transfer word that stands for one
 
 
 _Entry = tuple[Layer, int, int, "str | None"]  # layer, ref, form, exact spelling or None
@@ -310,7 +325,11 @@ class _Automata:
 
 
 def _merged(hits: list[Hit], extra: list[Hit]) -> list[Hit]:
-    return sorted(hits + extra, key=_END_START) if extra else hits
+    """Two lists of hits in the order one automaton would give them (by end, the longer
+    first), `hits` first where both hold the same span."""
+    if not extra:
+        return hits
+    return sorted(hits + extra, key=_END_START) if hits else extra
 
 
 def _scan_any(automaton: ahocorasick.Automaton, text: str, folded: str, lo: int, hi: int,
