@@ -321,6 +321,11 @@ def test_a_transfer_word_without_goods_to_make_a_frame_with_sends_nothing_to_be_
                       "Then they were shipped to Iran.")
     assert chosen == ["Two tractors arrived in May.", "They were sold on.",
                       "Then they were shipped to Iran."]
+    # "ships" is a transfer word or goods, never both at once: alone it makes no frame
+    assert _read("The weather was fine. Ships registered in Panama were inspected.") == (
+        [], [])
+    chosen, _ = _read("The weather was fine. Ships registered in Panama carried trucks.")
+    assert chosen == ["The weather was fine.", "Ships registered in Panama carried trucks."]
     # no goods word anywhere, but a word that stands for its goods
     chosen, _ = _read("The weather was fine. Iran armed the Houthis.")
     assert chosen == ["The weather was fine.", "Iran armed the Houthis."]

@@ -94,29 +94,34 @@ def _frame_sentences(sentences: list[Sentence], found: Transfers, implies_goods:
     analysable = [s for s in sentences if s.analysable]
     starts = [s.start for s in analysable]
 
-    def holding(hits: Iterable[Hit]) -> set[int]:
-        """The indices in `analysable` of the sentences holding the start of a hit."""
-        held = set()
+    def holding(hits: Iterable[Hit]) -> dict[int, set[tuple[int, int]]]:
+        """The spans of `hits` by the index in `analysable` of the sentence holding them."""
+        held: dict[int, set[tuple[int, int]]] = {}
         for hit in hits:
             k = bisect_right(starts, hit.start) - 1
             if k >= 0 and hit.start < analysable[k].end:
-                held.add(k)
+                held.setdefault(k, set()).add((hit.start, hit.end))
         return held
 
-    with_trigger = holding(found.triggers)
-    if not with_trigger:
+    triggers = holding(found.triggers)
+    if not triggers:
         return [], []
     with_action = holding(found.actions)
-    with_goods = holding(found.goods) | holding(
-        a for a in found.actions if a.ref in implies_goods)
+    with_goods = holding(found.goods)
+    implied = holding(a for a in found.actions if a.ref in implies_goods)
     chosen: list[Sentence] = []
     spans: list[tuple[int, int]] = []
     taken = -1  # index in `analysable` of the last sentence chosen
-    for i in sorted(with_trigger):
+    for i in sorted(triggers):
+        # Goods named here count beside a transfer word other than the goods word itself:
+        # "ships" and "supplies" are read as a verb or as goods, never both.
+        here = with_goods.get(i)
+        live = i in implied or (here is not None and len(here | triggers[i]) > 1)
         k = i
-        while k not in with_goods and k > 0 and (k == i or k in with_action):
+        while not live and k > 0 and (k == i or k in with_action):
             k -= 1
-        if k not in with_goods:
+            live = k in with_goods or k in implied
+        if not live:
             continue  # no goods here or carried in: no frame
         first = i - 1
         while first > max(taken, 0) and first in with_action:

@@ -1,9 +1,10 @@
 """Compiled gazetteers: every lexicon term in Aho-Corasick automata, built once per rule set.
 
 A document is scanned once for its transfer words and goods words, whatever the number of
-terms, and once more, only in the sentences a frame could be made of, for everything else. Terms are matched on a lower-cased
-copy of the text that has exactly the same length as the original (characters whose lower case
-would change the length are left as they are), so match offsets are offsets into the article.
+terms, and once more, only in the sentences a frame could be made of, for everything else.
+Terms are matched on a lower-cased copy of the text that has exactly the same length as the
+original (characters whose lower case would change the length are left as they are), so match
+offsets are offsets into the article.
 """
 
 from __future__ import annotations
