@@ -63,3 +63,18 @@ def test_atomic_write_leaves_old_file_on_error(tmp_path) -> None:  # type: ignor
         raise RuntimeError("crash while writing")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+
+
+def test_seven_characters_before_a_period_decide_whether_it_closes_an_abbreviation() -> None:
+    from sanctionscan.text import _ABBREVIATIONS, _is_abbreviation_tail
+
+    # the cache of verdicts is keyed by at most seven characters: every abbreviation is shorter
+    assert max(map(len, _ABBREVIATIONS)) < 7
+    assert _is_abbreviation_tail("ment Mr")
+    assert _is_abbreviation_tail("approx")
+    assert _is_abbreviation_tail("(U.S")
+    assert not _is_abbreviation_tail("nlarged")  # the tail of a longer word
+    assert sentences("The talks on Sept. 4 went on. The envoy wrote approx. 9 pages. "
+                     "Officials of the U.S.A. left. Then Washington. Later.") == [
+        "The talks on Sept. 4 went on.", "The envoy wrote approx. 9 pages.",
+        "Officials of the U.S.A. left.", "Then Washington.", "Later."]

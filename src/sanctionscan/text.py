@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from functools import lru_cache
 from typing import Any, NamedTuple, TypeVar
 
 # Abbreviations whose period does not end a sentence. Lower-cased, without the final period.
@@ -168,36 +167,6 @@ _PARAGRAPH_END = frozenset(".!?\"”")
 _END_THEN_SPACE = re.compile(r"""[.!?][.!?]*["'”’)\]]*(?=(\s+))""")
 
 
-def _line_spans(text: str, ls: int, le: int, stripped_end: int) -> list[tuple[int, int]]:
-    """The sentences of the line text[ls:le], in offsets of `text`; `stripped_end` is where the
-    line's trailing whitespace starts. A sentence ends at . ! ? (with any closing quotes or
-    brackets) before whitespace, unless the period closes an abbreviation or an initial, or
-    the next word starts in lower case."""
-    spans = []
-    start = ls
-    while start < le and text[start].isspace():
-        start += 1
-    for match in _END_THEN_SPACE.finditer(text, ls, le):
-        end = match.end()
-        if end <= start:
-            continue
-        dot = match.start()
-        if text[dot] == ".":
-            space = text.rfind(" ", ls, dot)
-            if _is_abbreviation_piece(text[space + 1 if space >= 0 else ls:dot]):
-                continue
-        nxt = match.end(1)
-        if nxt < le:
-            ch = text[nxt]
-            if not (ch.isupper() or ch.isdigit() or ch in "\"'“‘([—-"):
-                continue
-        spans.append((start, end))  # `end` follows punctuation: nothing to trim
-        start = nxt
-    if start < le:  # `start` is past any whitespace, so the rest holds some text
-        spans.append((start, stripped_end))
-    return spans
-
-
 S = TypeVar("S", bound=tuple[Any, ...])
 
 
@@ -215,21 +184,60 @@ def starting_in(items: list[S], within: list[tuple[int, int]]) -> list[S]:
     return kept
 
 
-@lru_cache(maxsize=4096)
-def _is_abbreviation_piece(piece: str) -> bool:
-    """`_is_abbreviation` of a period after `piece`, the text back to the space before it (or
-    to the line start). The answer depends on the piece alone, and the same words end
-    sentences again and again: cached."""
-    if piece.replace(".", "").isalpha():
-        word = piece
-    else:
-        i = len(piece)
-        while i > 0 and (piece[i - 1].isalpha() or piece[i - 1] == "."):
-            i -= 1
-        word = piece[i:]
-    word = word.lower()
-    if not word:
+def _line_spans(text: str, ls: int, le: int, stripped_end: int) -> list[tuple[int, int]]:
+    """The sentences of the line text[ls:le], in offsets of `text`; `stripped_end` is where the
+    line's trailing whitespace starts. A sentence ends at . ! ? (with any closing quotes or
+    brackets) before whitespace, unless the period closes an abbreviation or an initial, or
+    the next word starts in lower case."""
+    spans = []
+    start = ls
+    while start < le and text[start].isspace():
+        start += 1
+    tails = _ABBREVIATION_TAILS
+    for match in _END_THEN_SPACE.finditer(text, ls, le):
+        end = match.end()
+        if end <= start:
+            continue
+        dot = match.start()
+        if text[dot] == ".":
+            # whether the period closes an abbreviation depends on the letters and periods
+            # before it, and never on more than seven of them
+            tail = text[dot - 7 if dot - 7 > ls else ls:dot]
+            verdict = tails.get(tail)
+            if verdict is None:
+                if len(tails) >= _TAILS_MAX:
+                    tails.clear()
+                verdict = tails[tail] = _is_abbreviation_tail(tail)
+            if verdict:
+                continue
+        nxt = match.end(1)
+        if nxt < le:
+            ch = text[nxt]
+            if not (ch.isupper() or ch.isdigit() or ch in "\"'“‘([—-"):
+                continue
+        spans.append((start, end))  # `end` follows punctuation: nothing to trim
+        start = nxt
+    if start < le:  # `start` is past any whitespace, so the rest holds some text
+        spans.append((start, stripped_end))
+    return spans
+
+
+def _is_abbreviation_tail(tail: str) -> bool:
+    """Whether a period after `tail` (the text before it on its line, up to seven characters)
+    closes an abbreviation or an initial: the letters and periods right before it make a word
+    of `_ABBREVIATIONS`, a single letter, or a short dotted form ("e.g", "U.S"). A word of
+    seven or more is none of these, so seven characters decide."""
+    i = len(tail)
+    while i > 0 and (tail[i - 1].isalpha() or tail[i - 1] == "."):
+        i -= 1
+    word = tail[i:].lower()
+    if not word or len(word) >= 7:
         return False
     if word in _ABBREVIATIONS:
         return True
     return len(word) == 1 and word.isalpha() or "." in word and len(word) <= 6
+
+
+# tail -> _is_abbreviation_tail(tail): the same words end sentences again and again
+_ABBREVIATION_TAILS: dict[str, bool] = {}
+_TAILS_MAX = 1 << 16
