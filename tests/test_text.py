@@ -78,3 +78,14 @@ def test_seven_characters_before_a_period_decide_whether_it_closes_an_abbreviati
                      "Officials of the U.S.A. left. Then Washington. Later.") == [
         "The talks on Sept. 4 went on.", "The envoy wrote approx. 9 pages.",
         "Officials of the U.S.A. left.", "Then Washington.", "Later."]
+
+
+def test_segmenting_until_an_offset_gives_the_same_sentences_up_to_its_line() -> None:
+    text = ("A long first sentence that is repeated later.\nSecond line here. And more.\n"
+            "A long first sentence that is repeated later.\nLast line.")
+    whole = segment(text)
+    third_line = text.index("A long", 10)
+    assert segment(text, until=third_line + 5) == whole[:4]
+    assert whole[3].duplicate_of == whole[0].start
+    assert segment(text, until=third_line - 1) == whole[:3]
+    assert segment(text, until=len(text)) == whole

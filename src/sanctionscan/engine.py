@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from datetime import date
 
 from sanctionscan import __version__
 from sanctionscan.extract import find_mentions_folded
 from sanctionscan.frames import assemble
-from sanctionscan.lexicon import Hit, Transfers, fold
+from sanctionscan.lexicon import Transfers, fold
 from sanctionscan.models import (
     Document,
     DocumentResult,
@@ -91,40 +91,43 @@ def _frame_sentences(sentences: list[Sentence], found: Transfers, implies_goods:
     transfer word carries nothing from the one before it. So a frame's goods are named in its
     sentence (or it holds a word that stands for them, "armed"), or in the sentences before it
     back to one without a transfer word; and those sentences are what is read back."""
-    analysable = [s for s in sentences if s.analysable]
+    # (the named tuple's fields, not its `analysable` property: a call less per sentence)
+    analysable = [s for s in sentences if not s.boilerplate and s.duplicate_of is None]
     starts = [s.start for s in analysable]
-
-    def holding(hits: Iterable[Hit]) -> dict[int, set[tuple[int, int]]]:
-        """The spans of `hits` by the index in `analysable` of the sentence holding them."""
-        held: dict[int, set[tuple[int, int]]] = {}
-        for hit in hits:
-            k = bisect_right(starts, hit.start) - 1
-            if k >= 0 and hit.start < analysable[k].end:
-                held.setdefault(k, set()).add((hit.start, hit.end))
-        return held
-
-    triggers = holding(found.triggers)
+    triggers: dict[int, set[tuple[int, int]]] = {}  # sentence index -> its triggers' spans
+    for hit in found.triggers:
+        k = bisect_right(starts, hit.start) - 1
+        if k >= 0 and hit.start < analysable[k].end:
+            triggers.setdefault(k, set()).add((hit.start, hit.end))
     if not triggers:
         return [], []
-    with_action = holding(found.actions)
-    with_goods = holding(found.goods)
-    implied = holding(a for a in found.actions if a.ref in implies_goods)
+    action_starts = sorted(a.start for a in found.actions)
+    goods = sorted((g.start, g.end) for g in found.goods)
+    goods_starts = [start for start, _ in goods]
+    implied = sorted(a.start for a in found.actions if a.ref in implies_goods)
+
+    def holds(hit_starts: list[int], k: int) -> bool:
+        sentence = analysable[k]
+        return bisect_left(hit_starts, sentence.start) != bisect_left(hit_starts, sentence.end)
+
     chosen: list[Sentence] = []
     spans: list[tuple[int, int]] = []
     taken = -1  # index in `analysable` of the last sentence chosen
     for i in sorted(triggers):
         # Goods named here count beside a transfer word other than the goods word itself:
         # "ships" and "supplies" are read as a verb or as goods, never both.
-        here = with_goods.get(i)
-        live = i in implied or (here is not None and len(here | triggers[i]) > 1)
+        lo = bisect_left(goods_starts, analysable[i].start)
+        hi = bisect_left(goods_starts, analysable[i].end, lo)
+        live = lo < hi and len(triggers[i].union(goods[lo:hi])) > 1 or bool(
+            implied) and holds(implied, i)
         k = i
-        while not live and k > 0 and (k == i or k in with_action):
+        while not live and k > 0 and (k == i or holds(action_starts, k)):
             k -= 1
-            live = k in with_goods or k in implied
+            live = holds(goods_starts, k) or bool(implied) and holds(implied, k)
         if not live:
             continue  # no goods here or carried in: no frame
         first = i - 1
-        while first > max(taken, 0) and first in with_action:
+        while first > max(taken, 0) and holds(action_starts, first):
             first -= 1
         first = max(first, 0)
         chosen.extend(analysable[max(first, taken + 1):i + 1])
@@ -155,11 +158,13 @@ class Scanner:
         # sentences and the ones they depend on takes part in one, so only they are read for
         # goods, parties, listed names and the rest.
         found = lexicon.scan_transfers(text, folded)
+        # sentences after the last trigger's are never read
         chosen, read = _frame_sentences(
-            segment(text), found, lexicon.implies_goods) if found.triggers else ([], [])
+            segment(text, until=max(a.start for a in found.triggers)), found,
+            lexicon.implies_goods) if found.triggers else ([], [])
         if chosen:
             entities, others = lexicon.scan_context(text, folded, read, found.goods)
-            listed: list[object] = list(lists.find(text, read)) if lists is not None else []
+            listed: list[object] = list(lists.find(text, read, folded)) if lists is not None else []
             mentions = find_mentions_folded(text, folded, lexicon, listed,
                                             (entities, found.actions, others), read)
             if mentions.actions and (mentions.goods or mentions.parties):

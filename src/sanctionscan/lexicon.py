@@ -314,15 +314,30 @@ class _Automata:
 
     def _scan_padded(self, text: str, folded: str, within: list[tuple[int, int]],
                      ascii_only: bool, lists: _Lists) -> None:
-        # Letters and digits beyond ASCII become "X" (a word character no key holds),
-        # everything else beyond ASCII a space; the ASCII keys then match as in ASCII text.
-        spaced = " " + (folded.encode("ascii") if ascii_only else folded.encode(
-            "ascii", _AS_WORD_CHARS)).translate(_WORDS_ONLY).decode("ascii") + " "
+        spaced = _spaced(folded, ascii_only)
         for lo, hi in within:
             # keys that start in [lo, hi): " key " starts at `lo` in `spaced`, which runs
             # one character ahead of `folded`, and may end past `hi`
             _scan_ascii(self._padded, text, folded, spaced, lo, hi,
                         min(len(spaced), hi + self._longest + 2), lists)
+
+
+def _spaced(folded: str, ascii_only: bool) -> str:
+    """`folded` with every character that is not a letter or digit made a space, a space
+    added at each end: letters and digits beyond ASCII become "X" (a word character no key
+    holds), everything else beyond ASCII a space, and the ASCII keys match as in ASCII text.
+    The last one made is kept, for the second pass over the same text."""
+    global _last_spaced
+    last = _last_spaced
+    if last[0] is folded:
+        return last[1]
+    spaced = " " + (folded.encode("ascii") if ascii_only else folded.encode(
+        "ascii", _AS_WORD_CHARS)).translate(_WORDS_ONLY).decode("ascii") + " "
+    _last_spaced = (folded, spaced)  # one assignment: a thread reads the old pair or the new
+    return spaced
+
+
+_last_spaced = ("", "  ")
 
 
 def _merged(hits: list[Hit], extra: list[Hit]) -> list[Hit]:

@@ -798,8 +798,8 @@ class ListMatcher:
 
     # ------------------------------------------------------------------ per document
 
-    def find(self, text: str, within: list[tuple[int, int]] | None = None
-             ) -> list[ListedMatch]:
+    def find(self, text: str, within: list[tuple[int, int]] | None = None,
+             lowered: str | None = None) -> list[ListedMatch]:
         """Every listed party named in `text` (with `within`, in those stretches of it), in
         text order, overlaps resolved.
 
@@ -814,7 +814,10 @@ class ListMatcher:
             inside = [(s, e) for s, e, _reach in anchors if lo <= s < hi]
             matches.extend(m for m in self._find_in(text, lo, hi)
                            if any(s < m.end and m.start < e for s, e in inside))
-        if (self._vessel_imo or self._company_imo) and "imo" in text.lower():
+        # `lowered`: the caller's lower-cased copy of `text` (`lexicon.fold` will do: it
+        # lower-cases every letter the word is written with)
+        if (self._vessel_imo or self._company_imo) and "imo" in (
+                text.lower() if lowered is None else lowered):
             imo = self._imo_matches(text)
             matches.extend(imo if within is None else [
                 m for m in imo if starting_in([(m.start, m.end)], within)])

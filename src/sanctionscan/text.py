@@ -86,8 +86,10 @@ class Sentence(NamedTuple):
         return not self.boilerplate and self.duplicate_of is None
 
 
-def segment(text: str) -> list[Sentence]:
-    """Split `text` into sentences; offsets are indices into `text` itself."""
+def segment(text: str, until: int | None = None) -> list[Sentence]:
+    """Split `text` into sentences; offsets are indices into `text` itself. With `until`,
+    only the lines that start at or before it (what a sentence is never depends on the
+    lines after it)."""
     sentences: list[Sentence] = []
     seen: dict[str, int] = {}
     paragraph = 0
@@ -106,8 +108,11 @@ def segment(text: str) -> list[Sentence]:
     credit_words = low is None or any(word in low for word in _CREDIT_WORDS)
     new = tuple.__new__
     line_start = 0
+    last = len(text) if until is None else until
     for line_text in text.split("\n"):  # the same lines as finditer("[^\n]+"), unmatched
         ls = line_start
+        if ls > last:
+            break
         le = ls + len(line_text)
         line_start = le + 1
         if not line_text:
