@@ -366,3 +366,18 @@ def test_findings_of_held_back_transfer_words_are_kept_beside_their_goods() -> N
     text = ("North Korea and a Chinese firm opened a joint venture in Dandong in 2019, "
             "officials said.")
     assert "dprk.joint_ventures" in categories(scan(scanner, text))
+
+
+def test_the_first_pass_tells_segmentation_whether_a_photo_credit_can_be_there() -> None:
+    from sanctionscan.text import segment
+
+    lexicon = load_ruleset(with_lists=False).lexicon
+    with_credit = "Trucks were shipped to Nampo.\nThe port at night. AP Photo/Someone\nMore text."
+    found = lexicon.scan_transfers(with_credit, fold(with_credit))
+    assert found.credits
+    assert segment(with_credit, credits=found.credits) == segment(with_credit)
+    assert any(s.boilerplate for s in segment(with_credit, credits=found.credits))
+    plain = "Trucks were shipped to Nampo.\nThe port at night, by a map photographer.\n"
+    found = lexicon.scan_transfers(plain, fold(plain))
+    assert not found.credits
+    assert segment(plain, credits=False) == segment(plain)

@@ -160,7 +160,8 @@ class Scanner:
         found = lexicon.scan_transfers(text, folded)
         # sentences after the last trigger's are never read
         chosen, read = _frame_sentences(
-            segment(text, until=max(a.start for a in found.triggers)), found,
+            segment(text, until=max(a.start for a in found.triggers), credits=found.credits),
+            found,
             lexicon.implies_goods) if found.triggers else ([], [])
         if chosen:
             entities, others = lexicon.scan_context(text, folded, read, found.goods)

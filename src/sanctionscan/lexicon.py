@@ -25,7 +25,7 @@ from sanctionscan.rules.schema import (
     PartiesLexicon,
     PartyEntry,
 )
-from sanctionscan.text import starting_in
+from sanctionscan.text import CREDIT_WORDS, starting_in
 
 
 class Layer(IntEnum):
@@ -36,6 +36,7 @@ class Layer(IntEnum):
     MARKER = 5
     MODIFIER = 6
     LISTED = 7  # names from imported sanctions lists; matched by sanctionscan.names
+    CREDIT = 8  # words of a photo credit ("Getty Images"), for segmentation
 
 
 class PartyForm(IntEnum):
@@ -181,15 +182,20 @@ class CompiledLexicon:
         # which sentences are read at all: transfer words, goods words (no frame without
         # goods), and the modifiers that give a tag some transfer word needs. The second
         # finds parties and the rest, only in the sentences that are read.
-        first = {Layer.ACTION: 0, Layer.GOODS: 1, Layer.MODIFIER: 2}
+        # Photo-credit words ride along, so that segmentation need not look for them line
+        # by line where there are none.
+        first = {Layer.ACTION: 0, Layer.GOODS: 1, Layer.MODIFIER: 2, Layer.CREDIT: 3}
+        for word in CREDIT_WORDS:
+            table.setdefault(word.rstrip("/"), []).append((Layer.CREDIT, 0, 0, None))
         self._transfers = _Automata({k: [(first[p[0]], *p) for p in ps if p[0] in first and (
             p[0] is not Layer.MODIFIER or self._modifier_tags[p[1]])] for k, ps in table.items()},
-            groups=3)
+            groups=4)
         self._context = _Automata({k: [(0 if p[0] is Layer.PARTY else 1, *p) for p in ps
-                                       if p[0] not in (Layer.ACTION, Layer.GOODS)]
+                                       if p[0] in _SECOND_PASS]
                                    for k, ps in table.items()}, groups=2)
-        self.size = len(table)
-        self._keys = tuple(table)
+        self._keys = tuple(k for k, ps in table.items() if ps[-1][0] is not Layer.CREDIT
+                           or len(ps) > 1)
+        self.size = len(self._keys)
 
     def patterns(self) -> tuple[str, ...]:
         """Every key the automata match (folded terms and their variants)."""
@@ -200,7 +206,7 @@ class CompiledLexicon:
         """Every term of the lexicon in `text` as a whole word: goods and parties, actions,
         and the rest (cues, markers, modifiers), each group in the order the automaton finds
         them (by end, longer first)."""
-        actions, goods, _ = self._transfers.scan(text, folded, None)
+        actions, goods, _, _ = self._transfers.scan(text, folded, None)
         parties, others = self._context.scan(text, folded, None)
         return _merged(goods, parties), actions, others
 
@@ -211,7 +217,7 @@ class CompiledLexicon:
     def scan_transfers(self, text: str, folded: str) -> Transfers:
         """The transfer words of `text` (`scan_actions`), those of them that can make a frame
         in it, and its goods words."""
-        actions, goods, modifiers = self._transfers.scan(text, folded, None)
+        actions, goods, modifiers, credits = self._transfers.scan(text, folded, None)
         triggers = actions
         if not goods and self.implies_goods.isdisjoint([a.ref for a in actions]):
             triggers = []  # no goods, and no word that stands for them: no frame
@@ -222,7 +228,7 @@ class CompiledLexicon:
             restricted = self._restricted
             triggers = [a for a in actions if a.ref not in restricted
                         or not restricted[a.ref].isdisjoint(present)]
-        return Transfers(actions, triggers, goods)
+        return Transfers(actions, triggers, goods, bool(credits))
 
     def scan_context(self, text: str, folded: str, within: list[tuple[int, int]],
                      goods: list[Hit] | None = None) -> tuple[list[Hit], list[Hit]]:
@@ -246,12 +252,14 @@ class Transfers(NamedTuple):
     # word that stands for its goods; none that need goods of a tag no word here gives
     triggers: list[Hit]
     goods: list[Hit]  # goods words: a frame needs one, or a transfer word that stands for one
+    credits: bool  # whether a word of text.CREDIT_WORDS is there (segment's `credits`)
 
 
 _Entry = tuple[Layer, int, int, "str | None"]  # layer, ref, form, exact spelling or None
 _Routed = tuple[int, Layer, int, int, "str | None"]  # the same after the list its hits go to
 _Payload = tuple[_Routed, ...]
 _Lists = tuple[list[Hit], ...]
+_SECOND_PASS = frozenset([Layer.PARTY, Layer.CUE, Layer.MARKER, Layer.MODIFIER])
 
 
 class _Automata:

@@ -38,7 +38,7 @@ _CREDIT_IN_LINE = re.compile(
     r"\b(getty\ images|reuters/|afp\ via|ap\ photo|handout/|shutterstock)\b",
     re.IGNORECASE | re.VERBOSE,
 )
-_CREDIT_WORDS = ("getty images", "reuters/", "afp via", "ap photo", "handout/", "shutterstock")
+CREDIT_WORDS = ("getty images", "reuters/", "afp via", "ap photo", "handout/", "shutterstock")
 
 
 def _has_credit(line: str) -> bool:
@@ -48,7 +48,7 @@ def _has_credit(line: str) -> bool:
         low = line.lower()
         if not ("getty images" in low or "reuters/" in low or "afp via" in low
                 or "ap photo" in low or "handout/" in low or "shutterstock" in low):
-            return False  # the words of _CREDIT_WORDS, unrolled: this runs for every line
+            return False  # the words of CREDIT_WORDS, unrolled: this runs for every line
     return bool(_CREDIT_IN_LINE.search(line))
 
 
@@ -86,10 +86,13 @@ class Sentence(NamedTuple):
         return not self.boilerplate and self.duplicate_of is None
 
 
-def segment(text: str, until: int | None = None) -> list[Sentence]:
+def segment(text: str, until: int | None = None, credits: bool | None = None
+            ) -> list[Sentence]:
     """Split `text` into sentences; offsets are indices into `text` itself. With `until`,
     only the lines that start at or before it (what a sentence is never depends on the
-    lines after it)."""
+    lines after it). `credits=False`: the caller knows that no word of `CREDIT_WORDS` is a
+    word of the text (a whole word, punctuation as spaces, any case), so no line is looked
+    at for a photo credit but those with characters beyond ASCII."""
     sentences: list[Sentence] = []
     seen: dict[str, int] = {}
     paragraph = 0
@@ -105,7 +108,8 @@ def segment(text: str, until: int | None = None) -> list[Sentence]:
     plain = low is not None and not any(
         space in text for space in (_ASCII_SPACES if text.isascii() else _OTHER_SPACES))
     # An ASCII line holds a photo credit only if the whole text holds one of its words.
-    credit_words = low is None or any(word in low for word in _CREDIT_WORDS)
+    credit_words = credits if credits is not None else low is None or any(
+        word in low for word in CREDIT_WORDS)
     new = tuple.__new__
     line_start = 0
     last = len(text) if until is None else until
