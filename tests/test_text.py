@@ -89,3 +89,36 @@ def test_segmenting_until_an_offset_gives_the_same_sentences_up_to_its_line() ->
     assert whole[3].duplicate_of == whole[0].start
     assert segment(text, until=third_line - 1) == whole[:3]
     assert segment(text, until=len(text)) == whole
+
+
+_MARKED_LINES = [
+    "Would you like to comment on this article?", "Please register to comment for free",
+    "Sign in to comment", "Log in to comment", "Please read our comment policy",
+    "Your email address will not be published", "Please enter your name",
+    "Leave a comment", "Post a reply", "More from the author", "Comments (3)",
+    "Image: a port", "Photo: a port", "Photograph - a port", "Picture/ a port", "Video: a port",
+    "Credit: someone", "Source | agency", "Caption: a port", "File photo: a port",
+    "Related stories", "Read more", "See also", "Share this", "Follow us", "Advertisement",
+    "Subscribe", "Scroll to top", "Powered by automated translation",
+    "Join our daily newsletter", "Sign up for the newsletter", "Subscribe to our newsletter",
+    "Total views: 1,234",
+]
+
+
+def test_every_kind_of_marked_line_passes_the_quick_look_at_its_first_word() -> None:
+    import random
+
+    from sanctionscan.text import _LINE_MARKS, _line_marks
+
+    for line in _MARKED_LINES:
+        for variant in (line, "   " + line.upper(), "\t" + line.lower()):
+            assert _LINE_MARKS.match(variant), variant
+            assert _line_marks(variant), variant
+    rng = random.Random(5)
+    words = [w for line in _MARKED_LINES for w in line.split()] + ["The", "port", ":", "a"]
+    for _ in range(3000):
+        line = " " * rng.randint(0, 3) + " ".join(rng.choice(words) for _ in range(5))
+        expected = _LINE_MARKS.match(line)
+        got = _line_marks(line)
+        assert (got and got.group(), got and got.start("trailer")) == (
+            expected and expected.group(), expected and expected.start("trailer")), line

@@ -305,8 +305,10 @@ class _Automata:
         if within is None:
             within = [(0, len(folded))]
         ascii_only = folded.isascii()
-        if not ascii_only and self._beyond is not None and not self._beyond_chars.isdisjoint(
-                _BEYOND_ASCII.findall(folded)):
+        # (a search per character those keys hold, at memchr speed, rather than a list of
+        # every character of the text beyond ASCII)
+        if not ascii_only and self._beyond is not None and any(
+                ch in folded for ch in self._beyond_chars):
             # Keys written with letters beyond ASCII ("élysée") may match: they are looked for
             # on their own, and their hits merged into the others in the plain automaton's
             # order (by end, the longer first), which is (end, start).
@@ -413,7 +415,6 @@ def _word_chars(error: UnicodeError) -> tuple[str, int]:
 
 
 _AS_WORD_CHARS = "sanctionscan-word-chars"
-_BEYOND_ASCII = re.compile(r"[^\x00-\x7f]")
 _END_START = attrgetter("end", "start")
 codecs.register_error(_AS_WORD_CHARS, _word_chars)
 
