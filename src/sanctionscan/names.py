@@ -367,7 +367,15 @@ def _tokens_slow(text: str) -> list[_Token]:
 _WORD = re.compile(r"([^\W_]+(?:['’‘`´][^\W_]+)*)")
 # the same on ASCII text, where ranges test faster than the Unicode class
 _ASCII_WORD = re.compile(r"([A-Za-z0-9]+(?:['’‘`´][A-Za-z0-9]+)*)")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_ASCII_RUN = re.compile(r"[\x00-\x7f]+")
+
+
+def _beyond_ascii(text: str) -> set[str]:
+    """The characters of `text` beyond ASCII (the text with its ASCII runs cut out: one
+    string, not a list of one-character strings)."""
+    return set(_ASCII_RUN.sub("", text))
+
+
 # Words of ASCII text that are not written in lower case (capitalised, in capitals, numbers):
 # the only ones that can anchor a listed name there.
 # A word starting with a capital or a digit, with what hangs on it by hyphen or apostrophe
@@ -401,7 +409,7 @@ def _same_class(ch: str) -> bool:
 def _words_between_gaps(text: str) -> list[str] | None:
     if text.isascii():
         return _ASCII_WORD.split(text)
-    if not all(map(_same_class, set(_NON_ASCII.findall(text)))):
+    if not all(map(_same_class, _beyond_ascii(text))):
         return None
     return _WORD.split(text)
 
@@ -838,7 +846,7 @@ class ListMatcher:
         whose key (or first letters) anchors a name, beside the other word it needs."""
         words_in = None
         beyond = () if text.isascii() else [
-            ch for ch in set(_NON_ASCII.findall(text)) if ch.isalnum()]
+            ch for ch in _beyond_ascii(text) if ch.isalnum()]
         if not beyond:
             pattern: re.Pattern[str] | regex.Pattern[str] = _CAPITALISED
         elif all(map(_same_class, beyond)):
