@@ -91,20 +91,22 @@ def _frame_sentences(sentences: list[Sentence], found: Transfers, implies_goods:
     transfer word carries nothing from the one before it. So a frame's goods are named in its
     sentence (or it holds a word that stands for them, "armed"), or in the sentences before it
     back to one without a transfer word; and those sentences are what is read back."""
-    # (the named tuple's fields, not its `analysable` property: a call less per sentence)
-    analysable = [s for s in sentences if not s.boilerplate and s.duplicate_of is None]
-    starts = [s.start for s in analysable]
+    # (fields by index, not the `analysable` property or names: this runs for every sentence
+    # and every hit of the text)
+    analysable = [s for s in sentences if not s[3] and s[4] is None]
+    starts = [s[0] for s in analysable]
     triggers: dict[int, set[tuple[int, int]]] = {}  # sentence index -> its triggers' spans
     for hit in found.triggers:
-        k = bisect_right(starts, hit.start) - 1
-        if k >= 0 and hit.start < analysable[k].end:
-            triggers.setdefault(k, set()).add((hit.start, hit.end))
+        start = hit[0]
+        k = bisect_right(starts, start) - 1
+        if k >= 0 and start < analysable[k][1]:
+            triggers.setdefault(k, set()).add(hit[:2])
     if not triggers:
         return [], []
-    action_starts = sorted(a.start for a in found.actions)
-    goods = sorted((g.start, g.end) for g in found.goods)
+    action_starts = sorted([a[0] for a in found.actions])
+    goods = sorted([g[:2] for g in found.goods])
     goods_starts = [start for start, _ in goods]
-    implied = sorted(a.start for a in found.actions if a.ref in implies_goods)
+    implied = sorted([a[0] for a in found.actions if a[3] in implies_goods])
 
     def holds(hit_starts: list[int], k: int) -> bool:
         sentence = analysable[k]
@@ -160,7 +162,7 @@ class Scanner:
         found = lexicon.scan_transfers(text, folded)
         # sentences after the last trigger's are never read
         chosen, read = _frame_sentences(
-            segment(text, until=max(a.start for a in found.triggers), credits=found.credits),
+            segment(text, until=max(found.triggers)[0], credits=found.credits),
             found,
             lexicon.implies_goods) if found.triggers else ([], [])
         if chosen:

@@ -394,10 +394,14 @@ def _scan_ascii(automaton: ahocorasick.Automaton, text: str, folded: str, spaced
             continue
         end = last - 1
         if keyed is not None:
-            # several keys, or one with punctuation or spaces: the text decides which
+            # several keys, or one with punctuation or spaces: the text decides which (a
+            # loop, not next() over a generator: this runs for every phrase found)
             region = folded[start:end]
-            payloads = next((p for key, p in keyed if key == region), None)
-            if payloads is None:
+            for key, matched in keyed:
+                if key == region:
+                    payloads = matched
+                    break
+            else:
                 continue
         for group, layer, ref, form, exact in payloads:
             # `exact`: a case-sensitive term ("US", not "us")

@@ -168,9 +168,11 @@ def segment(text: str, until: int | None = None, credits: bool | None = None
                 else:
                     key = " ".join((low[a:b] if low is not None else text[a:b].lower()).split())
                 if len(key) > 20:
-                    duplicate = seen.get(key)
-                    if duplicate is None:
-                        seen[key] = a
+                    # the start of the first sentence with these words: this one's, or an
+                    # earlier one's (then this one repeats it)
+                    duplicate = seen.setdefault(key, a)
+                    if duplicate == a:
+                        duplicate = None
             # Sentence(...) without the named tuple's Python-level __new__
             sentences.append(new(Sentence, (a, b, paragraph, line_boilerplate, duplicate)))
         paragraph += 1 if text[stripped_end - 1] in _PARAGRAPH_END else 0
