@@ -25,7 +25,6 @@ def test_lines_are_sentence_boundaries_and_offsets_are_exact() -> None:
     segs = segment(text)
     assert [text[s.start:s.end] for s in segs] == [
         "Headline without a period", "First sentence here.", "Second one!"]
-    assert segs[1].paragraph > segs[0].paragraph
 
 
 def test_captions_and_trailing_boilerplate_are_marked_not_removed() -> None:
@@ -122,3 +121,12 @@ def test_every_kind_of_marked_line_passes_the_quick_look_at_its_first_word() -> 
         got = _line_marks(line)
         assert (got and got.group(), got and got.start("trailer")) == (
             expected and expected.group(), expected and expected.start("trailer")), line
+
+
+def test_analysable_only_leaves_out_boilerplate_and_repeats() -> None:
+    text = ("A long first sentence that is repeated later.\nImage: a port at night\n"
+            "A long first sentence that is repeated later. Something new here.")
+    kept = segment(text, analysable_only=True)
+    assert kept == [s for s in segment(text) if s.analysable]
+    assert [text[s.start:s.end] for s in kept] == [
+        "A long first sentence that is repeated later.", "Something new here."]

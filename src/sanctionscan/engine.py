@@ -91,9 +91,8 @@ def _frame_sentences(sentences: list[Sentence], found: Transfers, implies_goods:
     transfer word carries nothing from the one before it. So a frame's goods are named in its
     sentence (or it holds a word that stands for them, "armed"), or in the sentences before it
     back to one without a transfer word; and those sentences are what is read back."""
-    # (fields by index, not the `analysable` property or names: this runs for every sentence
-    # and every hit of the text)
-    analysable = [s for s in sentences if not s[3] and s[4] is None]
+    # (fields by index, not by name: this runs for every sentence and every hit of the text)
+    analysable = [s for s in sentences if not s[2] and s[3] is None]
     starts = [s[0] for s in analysable]
     triggers: dict[int, set[tuple[int, int]]] = {}  # sentence index -> its triggers' spans
     for hit in found.triggers:
@@ -162,7 +161,8 @@ class Scanner:
         found = lexicon.scan_transfers(text, folded)
         # sentences after the last trigger's are never read
         chosen, read = _frame_sentences(
-            segment(text, until=max(found.triggers)[0], credits=found.credits),
+            segment(text, until=max(found.triggers)[0], credits=found.credits,
+                    analysable_only=True),
             found,
             lexicon.implies_goods) if found.triggers else ([], [])
         if chosen:

@@ -1,4 +1,4 @@
-"""Segmentation: sentences and paragraphs with offsets, and marks for text that is not the story.
+"""Segmentation: sentences with offsets, and marks for text that is not the story.
 
 Nothing is ever deleted or rewritten here. Captions, image credits, repeated lines and trailing
 site boilerplate ("Would you like to comment…") are *marked*, so later stages skip them while
@@ -95,7 +95,6 @@ class Sentence(NamedTuple):
     # built in one step, where a frozen dataclass sets each field through object.__setattr__.
     start: int
     end: int
-    paragraph: int
     boilerplate: bool = False
     duplicate_of: int | None = None  # start of the first sentence with the same words
 
@@ -104,17 +103,16 @@ class Sentence(NamedTuple):
         return not self.boilerplate and self.duplicate_of is None
 
 
-def segment(text: str, until: int | None = None, credits: bool | None = None
-            ) -> list[Sentence]:
+def segment(text: str, until: int | None = None, credits: bool | None = None,
+            analysable_only: bool = False) -> list[Sentence]:
     """Split `text` into sentences; offsets are indices into `text` itself. With `until`,
     only the lines that start at or before it (what a sentence is never depends on the
     lines after it). `credits=False`: the caller knows that no word of `CREDIT_WORDS` is a
     word of the text (a whole word, punctuation as spaces, any case), so no line is looked
-    at for a photo credit but those with characters beyond ASCII."""
+    at for a photo credit but those with characters beyond ASCII. `analysable_only`: only
+    the sentences that are neither boilerplate nor a repeat (`Sentence.analysable`)."""
     sentences: list[Sentence] = []
     seen: dict[str, int] = {}
-    paragraph = 0
-    previous_line_end = 0
     in_trailer = False
     # One lower-cased copy of the text for the duplicate keys and the photo-credit words, where
     # its slices equal the lower-cased slices: every character lowers to one character, and no
@@ -139,9 +137,6 @@ def segment(text: str, until: int | None = None, credits: bool | None = None
         line_start = le + 1
         if not line_text:
             continue
-        if text.count("\n", previous_line_end, ls) > 1:
-            paragraph += 1
-        previous_line_end = le
         stripped_end = len(line_text.rstrip())
         if not stripped_end:
             continue
@@ -173,9 +168,10 @@ def segment(text: str, until: int | None = None, credits: bool | None = None
                     duplicate = seen.setdefault(key, a)
                     if duplicate == a:
                         duplicate = None
+            if analysable_only and (line_boilerplate or duplicate is not None):
+                continue
             # Sentence(...) without the named tuple's Python-level __new__
-            sentences.append(new(Sentence, (a, b, paragraph, line_boilerplate, duplicate)))
-        paragraph += 1 if text[stripped_end - 1] in _PARAGRAPH_END else 0
+            sentences.append(new(Sentence, (a, b, line_boilerplate, duplicate)))
     return sentences
 
 
@@ -188,7 +184,6 @@ _OTHER_SPACES = (
     "\u205f", "\u3000",
 )
 _ASCII_SPACES = _OTHER_SPACES[:8]
-_PARAGRAPH_END = frozenset(".!?\"”")
 # Where a sentence may end: . ! ? and any closing quotes or brackets before whitespace, the
 # whitespace captured (where the next sentence starts). `[.!?][.!?]*`, not `[.!?]+`: a pattern
 # that opens with a plain character class lets the regex engine skip to the next candidate at
