@@ -143,6 +143,14 @@ def test_dateline_read_from_article_head() -> None:
     assert dateline("Thu, 28 May 2020\n\nUsed buses...") == date(2020, 5, 28)
     assert dateline("January 16, 2024\nThe navy said") == date(2024, 1, 16)
     assert dateline("No date here at all.") is None
+    # an ISO date must start a word: "x2024-05-06" is a code, "(2024-05-06)" a date
+    assert dateline("Ref x2024-05-06 filed.") is None
+    assert dateline("Filed (2024-05-06) in Seoul.") == date(2024, 5, 6)
+    # below the head, a date counts on a short line of its own
+    head = "A headline that runs well past the first three hundred characters. " * 5
+    assert dateline(head + "\nBy a reporter\nUpdated: 3 May 2018\nBody text.") == date(
+        2018, 5, 3)
+    assert dateline(head + "\nA long line that mentions 3 May 2018 among other things.") is None
 
 
 def test_use_of_foreign_goods_implies_a_transfer(scanner: Scanner) -> None:

@@ -103,6 +103,7 @@ _ANAPHOR = re.compile(r"\b(it|they|them|these|those|this|the same)\b")
 _MONTHS = {m: i for i, m in enumerate(
     "january february march april may june july august september october november "
     "december".split(), 1)}
+_FOUR_DIGITS = re.compile(r"\d\d\d\d")
 _MONTH_YEAR = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(?:\d{1,2},?\s+)?(\d{4})\b")
 
 
@@ -650,14 +651,17 @@ def _modifier_tags(folded: str, g: Mention, modifiers: list[Mention], lex: Compi
 
 
 def _event_date(sentence_folded: str, published: date | None) -> date | None:
-    found = _MONTH_YEAR.findall(sentence_folded)
-    if found:
-        month, year = max(((_MONTHS[m], int(y)) for m, y in found), key=lambda t: (t[1], t[0]))
-        if 1950 <= year <= 2049:
-            return date(year, month, 15)
-    years = years_in(sentence_folded)
-    if years:
-        return date(max(years), 7, 1)
+    # both patterns read four digits: most sentences have none, and one search says so
+    if _FOUR_DIGITS.search(sentence_folded):
+        found = _MONTH_YEAR.findall(sentence_folded)
+        if found:
+            month, year = max(((_MONTHS[m], int(y)) for m, y in found),
+                              key=lambda t: (t[1], t[0]))
+            if 1950 <= year <= 2049:
+                return date(year, month, 15)
+        years = years_in(sentence_folded)
+        if years:
+            return date(max(years), 7, 1)
     if published is not None and re.search(r"\blast year\b", sentence_folded):
         return published.replace(year=published.year - 1) if not (
             published.month == 2 and published.day == 29) else date(published.year - 1, 2, 28)
