@@ -113,3 +113,35 @@ def test_text_beyond_ascii_takes_the_general_path(lexicon: CompiledLexicon) -> N
     entities, _actions, _others = lexicon.scan_split(text, fold(text))
     assert {text[h.start:h.end] for h in entities if h.layer is Layer.GOODS} >= {"tanker"}
     assert "Pyongyang" in {text[h.start:h.end] for h in entities if h.layer is Layer.PARTY}
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_keys_written_beyond_ascii_are_found_as_the_general_path_finds_them(
+        lexicon: CompiledLexicon, seed: int) -> None:
+    """Keys such as "élysée" are looked for only around their letters beyond ASCII; the hits,
+    over whole texts and over stretches of them, are those of the plain automaton."""
+    rng = random.Random(seed)
+    beyond = [k for k in lexicon.patterns() if not k.isascii()]
+    ascii_keys = [k for k in lexicon.patterns() if k.isascii()]
+    assert beyond
+    glue = [" ", "-", ". ", ",", "x", "é", "(", "\n", "  "]
+    references = [(a, a.reference()) for a in (lexicon._transfers, lexicon._context)]
+    for _ in range(120):
+        pieces = []
+        for _ in range(rng.randint(1, 20)):
+            key = rng.choice(beyond if rng.random() < 0.4 else ascii_keys)
+            pieces.append(key.upper() if rng.random() < 0.2 else key)
+            pieces.append(rng.choice(glue))
+        text = "".join(pieces)
+        folded = fold(text)
+        cuts = sorted(rng.sample(range(len(text) + 1), min(len(text) + 1, 4)))
+        within = [(a, b) for a, b in zip(cuts[::2], cuts[1::2], strict=False) if a < b]
+        for automata, reference in references:
+            general: tuple[list[Hit], ...] = tuple([] for _ in range(automata._groups))
+            _scan_any(reference, text, folded, 0, len(folded), len(folded), general)
+            assert automata.scan(text, folded, None) == general, text
+            inside = tuple([h for h in hits if any(a <= h.start < b for a, b in within)]
+                           for hits in general)
+            got = automata.scan(text, folded, within)
+            assert tuple(sorted(h, key=lambda x: (x.end, x.start)) for h in got) == tuple(
+                sorted(h, key=lambda x: (x.end, x.start)) for h in inside), text

@@ -63,7 +63,9 @@ class Mentions:
 _start = attrgetter("start")
 
 _VERB_CONTEXT = re.compile(r"(?:\b(?:he|she|it|they|who|which|that|also|and|has|have|had)\s+)$")
-_YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)(s)?\b")
+# (`\b` before the year written as a look-behind after its first digit: the pattern then
+# opens with a "1" or "2", which the regex engine skips to at C speed)
+_YEAR = re.compile(r"(1(?<!\w1)9[5-9]\d|2(?<!\w2)0[0-4]\d)(s)?\b")
 
 
 def find_mentions(text: str, lexicon: CompiledLexicon, listed: list[object] | None = None

@@ -219,15 +219,17 @@ class CompiledLexicon:
         in it, and its goods words."""
         actions, goods, modifiers, credits = self._transfers.scan(text, folded, None)
         triggers = actions
-        if not goods and self.implies_goods.isdisjoint([a.ref for a in actions]):
+        if not goods and self.implies_goods.isdisjoint([a[3] for a in actions]):
             triggers = []  # no goods, and no word that stands for them: no frame
         elif self._restricted and actions:
             # a reading that needs goods of a tag no word of the text gives makes no frame
-            present = frozenset().union(*[self._goods_tags[g.ref] for g in goods],
-                                        *[self._modifier_tags[m.ref] for m in modifiers])
+            # (fields by index: this runs for every transfer word of every text)
+            goods_tags, modifier_tags = self._goods_tags, self._modifier_tags
+            present = frozenset().union(*[goods_tags[g[3]] for g in goods],
+                                        *[modifier_tags[m[3]] for m in modifiers])
             restricted = self._restricted
-            triggers = [a for a in actions if a.ref not in restricted
-                        or not restricted[a.ref].isdisjoint(present)]
+            triggers = [a for a in actions if a[3] not in restricted
+                        or not restricted[a[3]].isdisjoint(present)]
         return Transfers(actions, triggers, goods, bool(credits))
 
     def scan_context(self, text: str, folded: str, within: list[tuple[int, int]],
@@ -276,6 +278,7 @@ class _Automata:
         # the keys written with characters beyond ASCII ("élysée"), and those characters
         beyond = {k: v for k, v in table.items() if not k.isascii()}
         self._beyond_chars = frozenset(ch for key in beyond for ch in key if not ch.isascii())
+        self._beyond_longest = max(map(len, beyond), default=0)
         self._beyond: ahocorasick.Automaton | None = None
         if beyond:
             self._beyond = ahocorasick.Automaton()
@@ -305,22 +308,40 @@ class _Automata:
         if within is None:
             within = [(0, len(folded))]
         ascii_only = folded.isascii()
-        # (a search per character those keys hold, at memchr speed, rather than a list of
-        # every character of the text beyond ASCII)
-        if not ascii_only and self._beyond is not None and any(
-                ch in folded for ch in self._beyond_chars):
+        near = self._near_beyond(folded) if not ascii_only and self._beyond is not None else []
+        if near:
             # Keys written with letters beyond ASCII ("élysée") may match: they are looked for
-            # on their own, and their hits merged into the others in the plain automaton's
-            # order (by end, the longer first), which is (end, start).
+            # on their own, only around those letters, and their hits merged into the others
+            # in the plain automaton's order (by end, the longer first), which is (end, start).
             beyond: _Lists = tuple([] for _ in range(self._groups))
             for lo, hi in within:
-                _scan_any(self._beyond, text, folded, lo, hi,
-                          min(len(folded), hi + self._longest), beyond)
+                for a, b in near:
+                    if a < hi and b > lo:
+                        _scan_any(self._beyond, text, folded, max(lo, a), hi, b, beyond)
             if any(beyond):
                 self._scan_padded(text, folded, within, ascii_only, lists)
                 return tuple(_merged(hits, extra) for hits, extra in zip(lists, beyond))
         self._scan_padded(text, folded, within, ascii_only, lists)
         return lists
+
+    def _near_beyond(self, folded: str) -> list[tuple[int, int]]:
+        """The stretches of `folded` that a key written with letters beyond ASCII can lie in:
+        around each such letter, as far as the longest of those keys reaches; merged."""
+        positions = []
+        for ch in self._beyond_chars:  # a search per letter, at memchr speed
+            i = folded.find(ch)
+            while i >= 0:
+                positions.append(i)
+                i = folded.find(ch, i + 1)
+        reach = self._beyond_longest
+        near: list[tuple[int, int]] = []
+        for i in sorted(positions):
+            a, b = max(0, i - reach + 1), min(len(folded), i + reach)
+            if near and a <= near[-1][1]:
+                near[-1] = (near[-1][0], b)
+            else:
+                near.append((a, b))
+        return near
 
     def _scan_padded(self, text: str, folded: str, within: list[tuple[int, int]],
                      ascii_only: bool, lists: _Lists) -> None:
