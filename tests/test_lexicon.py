@@ -145,3 +145,20 @@ def test_keys_written_beyond_ascii_are_found_as_the_general_path_finds_them(
             got = automata.scan(text, folded, within)
             assert tuple(sorted(h, key=lambda x: (x.end, x.start)) for h in got) == tuple(
                 sorted(h, key=lambda x: (x.end, x.start)) for h in inside), text
+
+
+@pytest.mark.parametrize("rank", ["none", "entity", "other"])
+def test_overlaps_resolved_group_by_group_as_one_greedy_pass_would(rank: str) -> None:
+    """`_longest` resolves each group of overlapping hits on its own (two at a time without
+    sorting); the result is that of the greedy pass over all hits."""
+    from sanctionscan.extract import _entity_rank, _longest, _longest_greedy
+
+    ranks = {"none": None, "entity": _entity_rank, "other": lambda h: h.ref % 3}
+    rng = random.Random(len(rank))
+    for _ in range(3000):
+        hits = []
+        for _ in range(rng.randint(0, 8)):
+            start = rng.randint(0, 30)
+            hits.append(Hit(start, start + rng.randint(1, 8), rng.choice(list(Layer)),
+                            rng.randint(0, 5), rng.choice([-1, 0, 1, 2])))
+        assert _longest(hits, ranks[rank]) == _longest_greedy(hits, ranks[rank]), hits

@@ -230,6 +230,10 @@ def _longest(hits: list[Hit], rank: Callable[[Hit], int] | None) -> list[Hit]:
         if hit[0] >= group_end:  # starts after everything so far: a new group
             if len(group) == 1:
                 kept.append(group[0])
+            elif len(group) == 2:  # two that overlap: the preferred one, the first on a tie
+                first, second = group
+                kept.append(first if _preference(first, rank) <= _preference(second, rank)
+                            else second)
             elif group:
                 kept.extend(_longest_greedy(group, rank))
             group = [hit]
@@ -245,6 +249,17 @@ def _longest(hits: list[Hit], rank: Callable[[Hit], int] | None) -> list[Hit]:
     # kept spans are disjoint, so no two share a start and the groups come in start order:
     # `kept` is already what sorting by start would give
     return kept
+
+
+def _preference(hit: Hit, rank: Callable[[Hit], int] | None) -> tuple[int, ...]:
+    """The order `_longest_greedy` takes hits in: the longest, then the higher `rank`, then
+    the earliest."""
+    start, end = hit[0], hit[1]
+    if rank is None:
+        return (start - end, start)
+    if rank is _entity_rank:
+        return (start - end, -2 if hit[4] == -1 else (-1 if hit[2] is Layer.PARTY else 0), start)
+    return (start - end, -rank(hit), start)
 
 
 def _longest_greedy(hits: list[Hit], rank: Callable[[Hit], int] | None) -> list[Hit]:
@@ -266,7 +281,8 @@ def _longest_greedy(hits: list[Hit], rank: Callable[[Hit], int] | None) -> list[
     kept: list[Hit] = []
     seen_spans: set[tuple[int, int]] = set()
     # characters already under a kept span: an overlap test per hit without a pass over `taken`
-    covered = bytearray(max(map(_hit_end, hits), default=0))
+    base = min(map(_hit_start, hits), default=0)  # offsets into `covered` are from here
+    covered = bytearray(max(map(_hit_end, hits), default=0) - base)
     for i in sorted(range(len(hits)), key=keys.__getitem__):
         hit = hits[i]
         start, end = hit[0], hit[1]
@@ -274,7 +290,7 @@ def _longest_greedy(hits: list[Hit], rank: Callable[[Hit], int] | None) -> list[
         if span in seen_spans:
             continue  # one reading per span; the preferred kind came first
         if start < end:
-            if covered.find(1, start, end) != -1:
+            if covered.find(1, start - base, end - base) != -1:
                 continue
         elif any(start < e and s < end for s, e in taken):
             continue
@@ -282,7 +298,7 @@ def _longest_greedy(hits: list[Hit], rank: Callable[[Hit], int] | None) -> list[
         seen_spans.add(span)
         kept.append(hit)
         if start < end:
-            covered[start:end] = b"\x01" * (end - start)
+            covered[start - base:end - base] = b"\x01" * (end - start)
     kept.sort(key=_hit_start)
     return kept
 
