@@ -204,7 +204,7 @@ _DETERMINER_BEFORE = re.compile(
 def _verb_or_noun(hit: Hit, readings: list[Hit], folded: str) -> Hit:
     """Pick the noun or verb reading of a word that has both ("supply", "export").
     `readings` are all action hits on the span of `hit`, in scan order."""
-    if len({h.form for h in readings}) < 2:
+    if len(readings) < 2 or len({h.form for h in readings}) < 2:
         return hit
     noun = bool(_DETERMINER_BEFORE.search(folded[max(0, hit.start - 16):hit.start])) or bool(
         _OF_AFTER.match(folded[hit.end:hit.end + 4]))

@@ -104,6 +104,16 @@ _MONTHS = {m: i for i, m in enumerate(
     "january february march april may june july august september october november "
     "december".split(), 1)}
 _FOUR_DIGITS = re.compile(r"\d\d\d\d")
+_CARRIER_TAGS = frozenset(["vehicle", "vessel", "aircraft"])
+# patterns the frame builder tries beside a word, compiled once
+_DATELINE_AFTER = re.compile(r"(?:,[^,\n]{1,25})?(?:\s*\([^)]{1,30}\))?\s+[-—–:]\s")
+_PRONOUN_AFTER = re.compile(r"\s+(?:it|them|these|those)\b")
+_GOODS_WORD_AFTER = re.compile(r"\s+(chains?|lines?|routes?|companies|company|firms?|agents?|"
+                               r"costs?|industry|sector|lanes?)\b")
+_CLAUSE_BREAK = re.compile(r"[,;.]\s")
+_PARTICLE_IN = re.compile(r"\s+in\b(?!\s+(?:the|a|an|\d))")
+_POSSESSIVE = re.compile(r"\s*'s?\b")
+_ONLY_AFTER = re.compile(r"\s+(only|just|merely)\b")
 _MONTH_YEAR = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(?:\d{1,2},?\s+)?(\d{4})\b")
 
 
@@ -324,7 +334,7 @@ def _as_government(folded: str, lex: CompiledLexicon, p: Mention) -> Mention:
 def _is_dateline(folded: str, sentence: Sentence, p: Mention) -> bool:
     # "SEOUL — Ski equipment...", "TEHRAN (Reuters) -": where the story was filed
     return p.start - sentence.start <= 2 and bool(
-        re.match(r"(?:,[^,\n]{1,25})?(?:\s*\([^)]{1,30}\))?\s+[-—–:]\s", folded[p.end:p.end + 40]))
+        _DATELINE_AFTER.match(folded[p.end:p.end + 40]))
 
 
 def _refers_back(folded: str, sentence: Sentence, action: Mention, passive: bool,
@@ -337,7 +347,7 @@ def _refers_back(folded: str, sentence: Sentence, action: Mention, passive: bool
     if passive:
         before = folded[max(sentence.start, action.start - 40):action.start]
         return bool(re.search(r"\b(?:it|they|these|those)\s+(?:[\w']+\s+){0,4}$", before))
-    return bool(re.match(r"\s+(?:it|them|these|those)\b", folded[action.end:action.end + 8]))
+    return bool(_PRONOUN_AFTER.match(folded[action.end:action.end + 8]))
 
 
 def _is_lookalike(lex: CompiledLexicon, p: Mention) -> bool:
@@ -347,8 +357,7 @@ def _is_lookalike(lex: CompiledLexicon, p: Mention) -> bool:
 def _marked_as_goods_word(folded: str, action: Mention) -> bool:
     # "shipping" in "shipping container" or "supply" in "supply chain" is not a transfer
     after = folded[action.end:action.end + 12]
-    return bool(re.match(r"\s+(chains?|lines?|routes?|companies|company|firms?|agents?|"
-                         r"costs?|industry|sector|lanes?)\b", after))
+    return bool(_GOODS_WORD_AFTER.match(after))
 
 
 _VERB_FOLLOWERS = frozenset(
@@ -374,7 +383,7 @@ def _participle_adjective(folded: str, action: Mention, goods: list[Mention]) ->
     if not before or before[0] not in _DETERMINERS:
         return False
     if any(g.start > action.end and len(_words(folded[action.end:g.start])) <= 3
-           and not re.search(r"[,;.]\s", folded[action.end:g.start]) for g in goods):
+           and not _CLAUSE_BREAK.search(folded[action.end:g.start]) for g in goods):
         return True
     after = _words(folded[action.end:action.end + 16])[:1]
     # "the armed forces": a plain word after the participle is the noun it describes
@@ -445,7 +454,7 @@ def _is_conveyance(folded: str, g: Mention, lex: CompiledLexicon) -> bool:
         return False
     if before[-1] in {"on", "aboard", "onboard", "via", "by"}:
         return True
-    carrier = bool({"vehicle", "vessel", "aircraft"} & set(lex.goods[g.ref].tags))
+    carrier = not _CARRIER_TAGS.isdisjoint(lex.goods[g.ref].tags)
     if carrier and _TO_A_CARRIER.search(folded[max(0, g.start - 50):g.start]):
         return True  # "transferred oil to a North Korean-flagged ship": where, not what
     return before[-1] == "in" and bool(
@@ -569,7 +578,7 @@ def _roles(folded: str, action: Mention, kind: str, nominal: bool, passive: bool
         elif in_left and mark == 0 and id(p) not in origin_ids and p.start >= left - 200 \
                 and not _FLAG_COMPOUND.match(folded[p.end:p.end + 12]):
             subject = p  # nearest unmarked party to the left wins (later ones overwrite)
-    particle_in = re.match(r"\s+in\b(?!\s+(?:the|a|an|\d))", folded[action.end:action.end + 8])
+    particle_in = _PARTICLE_IN.match(folded[action.end:action.end + 8])
     # an appositive between commas ("a tanker owned by X, a company blacklisted in 2018,")
     # does not push the subject away from its verb
     if subject is not None and not particle_in and len(_words(
@@ -584,7 +593,7 @@ def _roles(folded: str, action: Mention, kind: str, nominal: bool, passive: bool
         elif nominal:
             # "Iran's delivery of drones", "North Korea's coal exports", and the subject of the
             # clause when the noun has no owner: "North Korea earned $1m from exports of coal"
-            own = re.match(r"\s*'s?\b", folded[subject.end:subject.end + 3]) or len(
+            own = _POSSESSIVE.match(folded[subject.end:subject.end + 3]) or len(
                 _words(folded[subject.end:action.start])) <= 2
             side = recipients if kind == "acquire" else suppliers
             if own or (not side and subject not in recipients + suppliers
@@ -625,7 +634,7 @@ def _status(folded: str, action: Mention, cues: list[Mention], lex: CompiledLexi
         elif status == "negation":
             if c.end > action.start or len(_words(folded[c.end:action.start])) > 2:
                 continue
-            if re.match(r"\s+(only|just|merely)\b", folded[c.end:c.end + 8]):
+            if _ONLY_AFTER.match(folded[c.end:c.end + 8]):
                 continue
         elif status == "planned":
             if c.end > action.start or len(_words(folded[c.end:action.start])) > 6:
