@@ -302,7 +302,8 @@ def _read(text: str) -> tuple[list[str], list[str]]:
 
     lexicon = load_ruleset(with_lists=False).lexicon
     found = lexicon.scan_transfers(text, fold(text))
-    chosen, spans = _frame_sentences(segment(text), found, lexicon.implies_goods)
+    chosen, spans = _frame_sentences(segment(text, analysable_only=True), found,
+                                     lexicon.implies_goods)
     return [text[s.start:s.end] for s in chosen], [text[a:b] for a, b in spans]
 
 

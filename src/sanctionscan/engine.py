@@ -101,18 +101,19 @@ def _safe_date(y: int, m: int, d: int) -> date | None:
         return None
 
 
-def _frame_sentences(sentences: list[Sentence], found: Transfers, implies_goods: frozenset[int]
+def _frame_sentences(analysable: list[Sentence], found: Transfers,
+                     implies_goods: frozenset[int]
                      ) -> tuple[list[Sentence], list[tuple[int, int]]]:
-    """What frame assembly reads: each analysable sentence holding a transfer word that can
-    make a frame, with goods to make it with, and the analysable sentences before it that its
-    frames depend on; as sentences, and as the stretches of text they cover (merged), in order.
+    """What frame assembly reads, of the `analysable` sentences (as `segment(...,
+    analysable_only=True)` gives them): each one holding a transfer word that can make a
+    frame, with goods to make it with, and the sentences before it that its frames depend
+    on; as sentences, and as the stretches of text they cover (merged), in order.
 
     Assembly carries what a sentence found into the next one, and a sentence without any
     transfer word carries nothing from the one before it. So a frame's goods are named in its
     sentence (or it holds a word that stands for them, "armed"), or in the sentences before it
     back to one without a transfer word; and those sentences are what is read back."""
     # (fields by index, not by name: this runs for every sentence and every hit of the text)
-    analysable = [s for s in sentences if not s[2] and s[3] is None]
     starts = [s[0] for s in analysable]
     triggers: dict[int, set[tuple[int, int]]] = {}  # sentence index -> its triggers' spans
     for hit in found.triggers:
