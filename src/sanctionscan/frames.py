@@ -219,6 +219,7 @@ def _sentence_frames(ctx: _Context, sentence: Sentence, goods: list[Mention],
     for a in actions:
         readings.setdefault((a.start, a.end), []).append(a)
     made: set[tuple[int, int]] = set()
+    cargo: list[Mention] | None = None
     for action in actions:
         span = (action.start, action.end)
         if span in made:
@@ -232,8 +233,12 @@ def _sentence_frames(ctx: _Context, sentence: Sentence, goods: list[Mention],
         passive = not nominal and _is_passive(folded, sentence.start, action, goods)
         if _marked_as_goods_word(folded, action):
             continue
+        if cargo is None:
+            # "on a dhow", "aboard the tanker", "by truck": the means of transport is not the
+            # goods (unless nothing else is); the same for every transfer word here
+            cargo = [g for g in goods if not _is_conveyance(folded, g, lex)] or goods
         frame_goods = _cargo_over_carrier(folded, _goods_for(
-            folded, action, goods, left_bound, right_bound, nominal, passive, lex), goods)
+            folded, action, cargo, left_bound, right_bound, nominal, passive), goods)
         carried = False
         if frame_goods and ctx.previous_goods and all(
                 lex.goods[g.ref].generic and _DEFINITE.search(folded[max(0, g.start - 12):g.start])
@@ -408,9 +413,8 @@ def _is_passive(folded: str, sent_start: int, action: Mention, goods: list[Menti
 
 
 def _goods_for(folded: str, action: Mention, goods: list[Mention], left: int, right: int,
-               nominal: bool, passive: bool, lex: CompiledLexicon) -> list[Mention]:
-    # "on a dhow", "aboard the tanker", "by truck": the means of transport is not the goods
-    goods = [g for g in goods if not _is_conveyance(folded, g, lex)] or goods
+               nominal: bool, passive: bool) -> list[Mention]:
+    """The goods of `action`, of its sentence's `goods` that are not a means of transport."""
     after = [g for g in goods if action.end <= g.start < right]
     before = [g for g in goods if left <= g.start and g.end <= action.start]
     near_before = [g for g in before if len(_words(folded[g.end:action.start])) <= 3]
