@@ -180,12 +180,12 @@ class Scanner:
         # sentences and the ones they depend on takes part in one, so only they are read for
         # goods, parties, listed names and the rest.
         found = lexicon.scan_transfers(text, folded)
-        # sentences after the last trigger's are never read
-        chosen, read = _frame_sentences(
-            segment(text, until=max(found.triggers)[0], credits=found.credits,
-                    analysable_only=True),
-            found,
-            lexicon.implies_goods) if found.triggers else ([], [])
+        chosen: list[Sentence] = []
+        if found.triggers:
+            # (the lines after the last trigger's are never read: not split either)
+            sentences = segment(text, until=max(found.triggers)[0], credits=found.credits,
+                                analysable_only=True)
+            chosen, read = _frame_sentences(sentences, found, lexicon.implies_goods)
         if chosen:
             entities, others = lexicon.scan_context(text, folded, read, found.goods)
             listed: list[object] = list(lists.find(text, read, folded)) if lists is not None else []
@@ -193,8 +193,8 @@ class Scanner:
                                             (entities, found.actions, others), read)
             if mentions.actions and (mentions.goods or mentions.parties):
                 published = doc.published or dateline(text)
-                # the sentences chosen hold every transfer word, each after the analysable
-                # sentence before it: all assembly reads
+                # the sentences chosen hold every transfer word that can make a frame, with
+                # the sentences before each that its frames depend on: all assembly reads
                 frames = assemble(text, folded, chosen, mentions, lexicon, published)
                 builder = FindingBuilder(self.index, doc.id, text, mentions)
                 builder.add_frames(frames)
