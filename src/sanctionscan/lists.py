@@ -9,6 +9,7 @@ the source, the source date, the entry count and a content digest, and loading t
 
 from __future__ import annotations
 
+import builtins
 import csv
 import hashlib
 import json
@@ -107,7 +108,8 @@ class ImportResult(_Frozen):
     """An imported list and the records that could not be read (one message per record)."""
 
     list: SanctionsList
-    problems: list[str] = Field(default_factory=list)
+    # (builtins.list: in this class body `list` is the field above)
+    problems: builtins.list[str] = Field(default_factory=builtins.list)
 
 
 # --------------------------------------------------------------------------- XML import
@@ -166,7 +168,8 @@ def import_consolidated_xml(path: Path | str, *, name: str = "un-consolidated",
         raise ListImportError(
             f"{path}: root element is <{_local(root.tag)}>, expected <CONSOLIDATED_LIST>: "
             "is this the UN consolidated list?")
-    records = [(el, "individual") for el in root.iter() if _local(el.tag) == "INDIVIDUAL"]
+    records: list[tuple[Element, EntryType]] = [
+        (el, "individual") for el in root.iter() if _local(el.tag) == "INDIVIDUAL"]
     records += [(el, "entity") for el in root.iter() if _local(el.tag) == "ENTITY"]
     if not records:
         raise ListImportError(f"{path}: no INDIVIDUAL or ENTITY records found")
@@ -243,7 +246,8 @@ def _record_label(element: Element, kind: str, position: int) -> str:
     return f"{kind} record #{position} (no REFERENCE_NUMBER{suffix})"
 
 
-def _read_record(element: Element, kind: str, problems: list[str], label: str) -> ListEntry:
+def _read_record(element: Element, kind: EntryType, problems: list[str], label: str
+                 ) -> ListEntry:
     ref = _first_text(element, "REFERENCE_NUMBER")
     if not ref:
         raise _BadRecord("REFERENCE_NUMBER is missing or empty")

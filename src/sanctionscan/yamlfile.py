@@ -7,7 +7,7 @@ A pydantic error location is a key path, so it maps straight back to a line.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,7 +60,7 @@ def _is_internal(part: str) -> bool:
     }
 
 
-def _explain(err: dict[str, Any], written: str | None = None) -> str:
+def _explain(err: Mapping[str, Any], written: str | None = None) -> str:
     kind = err["type"]
     value = err.get("input")
     if kind == "extra_forbidden":

@@ -14,6 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from sanctionscan.models import Direction, Severity, Status
 
+_EntryType = Literal["individual", "entity", "vessel"]
+_ENTRY_TYPES: tuple[_EntryType, ...] = ("individual", "entity", "vessel")
+
 HsCode = Annotated[
     str,
     StringConstraints(strict=True, pattern=r"^\d{2}(\d{2}(\.?\d{2}(\d{2})?)?)?$"),
@@ -70,8 +73,7 @@ class ListedSelector(Strict):
 
     regimes: list[Annotated[str, StringConstraints(strict=True)]] = Field(
         description="UN list types, e.g. 'DPRK', 'Al-Qaida', 'Taliban'")
-    types: list[Literal["individual", "entity", "vessel"]] = Field(
-        default_factory=lambda: ["individual", "entity", "vessel"])
+    types: list[_EntryType] = Field(default_factory=lambda: list(_ENTRY_TYPES))
 
 
 class Period(Strict):
