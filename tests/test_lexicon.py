@@ -104,7 +104,7 @@ def test_context_scan_of_stretches_equals_the_whole_scan_there(
         found = lexicon.scan_transfers(text, folded)
         assert lexicon.scan_context(text, folded, within, found.goods) == (
             got_entities, got_others)
-        assert lexicon.scan_actions(text, folded) == actions == found.actions
+        assert found.actions == actions
         assert found.goods == [h for h in entities if h.layer is Layer.GOODS]
 
 

@@ -210,13 +210,9 @@ class CompiledLexicon:
         parties, others = self._context.scan(text, folded, None)
         return _merged(goods, parties), actions, others
 
-    def scan_actions(self, text: str, folded: str) -> list[Hit]:
-        """The transfer words of `text`, as `scan_split` gives them."""
-        return self._transfers.scan(text, folded, None)[0]
-
     def scan_transfers(self, text: str, folded: str) -> Transfers:
-        """The transfer words of `text` (`scan_actions`), those of them that can make a frame
-        in it, and its goods words."""
+        """The transfer words of `text` (as `scan_split` gives them), those of them that can
+        make a frame in it, and its goods words."""
         actions, goods, modifiers, credits = self._transfers.scan(text, folded, None)
         triggers = actions
         if not goods and self.implies_goods.isdisjoint([a[3] for a in actions]):
@@ -469,7 +465,3 @@ def _padded_automaton(table: dict[str, list[_Routed]]) -> ahocorasick.Automaton:
         automaton.add_word(" \x00 ", (3, None, ()))  # an automaton needs one word
     automaton.make_automaton()
     return automaton
-
-
-def _is_word_char(ch: str) -> bool:
-    return ch.isalnum()

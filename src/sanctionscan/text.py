@@ -20,8 +20,6 @@ _ABBREVIATIONS = frozenset(
     """.split()
 )
 
-_LINE = re.compile(r"[^\n]+")
-
 _BOILERPLATE_ALTERNATIVES = r"""
         (image|photo|photograph|picture|video|credit|source|caption|file\ photo)\s*[:|/-]
       | (related|read\ more|see\ also|share\ this|follow\ us|advertisement|subscribe)\b.{0,40}$
@@ -29,8 +27,6 @@ _BOILERPLATE_ALTERNATIVES = r"""
       | (join\ our|sign\ up\ for|subscribe\ to)\b.*newsletter
       | total\ views:?\s*[\d,]+\s*$
 """
-_BOILERPLATE_LINE = re.compile(r"^\s*(" + _BOILERPLATE_ALTERNATIVES + ")",
-                               re.IGNORECASE | re.VERBOSE)
 # A photo credit anywhere in the line. Tested on its own and only where one of its words occurs:
 # as a ".*\b(...)" branch of the pattern above it backtracked through every character of every
 # line (40% of segmenting).
@@ -63,7 +59,6 @@ _TRAILER_ALTERNATIVES = r"""
       | more\ from\ (the\ )?author
       | comments?\s*\(\d+\)\s*$
 """
-_TRAILER_START = re.compile(r"^\s*(" + _TRAILER_ALTERNATIVES + ")", re.IGNORECASE | re.VERBOSE)
 # Both in one match per line, the trailer first: it decides whether the trailer starts, and
 # either makes the line boilerplate. No alternative starts with a space, so the leading \s*
 # gives them all the same start.
