@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from sanctionscan.engine import Scanner, dateline
+from sanctionscan.engine import Scanner
 from sanctionscan.lexicon import fold
 from sanctionscan.models import Document, Finding, Status
 from sanctionscan.ruleset import load_ruleset
@@ -137,20 +137,6 @@ def test_fingerprint_ignores_offsets(scanner: Scanner) -> None:
     fa = {f.fingerprint for f in a if f.category == "dprk.vehicles"}
     fb = {f.fingerprint for f in b if f.category == "dprk.vehicles"}
     assert fa and fa == fb
-
-
-def test_dateline_read_from_article_head() -> None:
-    assert dateline("Thu, 28 May 2020\n\nUsed buses...") == date(2020, 5, 28)
-    assert dateline("January 16, 2024\nThe navy said") == date(2024, 1, 16)
-    assert dateline("No date here at all.") is None
-    # an ISO date must start a word: "x2024-05-06" is a code, "(2024-05-06)" a date
-    assert dateline("Ref x2024-05-06 filed.") is None
-    assert dateline("Filed (2024-05-06) in Seoul.") == date(2024, 5, 6)
-    # below the head, a date counts on a short line of its own
-    head = "A headline that runs well past the first three hundred characters. " * 5
-    assert dateline(head + "\nBy a reporter\nUpdated: 3 May 2018\nBody text.") == date(
-        2018, 5, 3)
-    assert dateline(head + "\nA long line that mentions 3 May 2018 among other things.") is None
 
 
 def test_use_of_foreign_goods_implies_a_transfer(scanner: Scanner) -> None:
@@ -297,7 +283,7 @@ def test_short_form_counts_after_a_full_name_a_list_matched(tmp_path) -> None:  
 
 def _read(text: str) -> tuple[list[str], list[str]]:
     """The sentences frame assembly reads in `text`, and the stretches they cover."""
-    from sanctionscan.engine import _frame_sentences
+    from sanctionscan.frames import frame_sentences as _frame_sentences
     from sanctionscan.text import segment
 
     lexicon = load_ruleset(with_lists=False).lexicon

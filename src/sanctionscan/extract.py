@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
+from sanctionscan.grammar import CompiledGrammar
 from sanctionscan.lexicon import CompiledLexicon, Hit, Layer, PartyForm, fold
 from sanctionscan.text import starting_in
 
@@ -36,6 +37,36 @@ class Mention(NamedTuple):
     party: int = -1
 
 
+class ListedName(Protocol):
+    """What the stages read of a listed name found in a text (sanctionscan.names.ListedMatch,
+    which lives above this layer)."""
+
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def ref(self) -> str: ...
+    @property
+    def primary_name(self) -> str: ...
+    @property
+    def regime(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def alias(self) -> str: ...
+    @property
+    def alias_quality(self) -> str: ...
+    @property
+    def score(self) -> float: ...
+    @property
+    def threshold(self) -> float: ...
+    @property
+    def steps(self) -> Sequence[str]: ...
+
+
 @dataclass(slots=True)
 class Mentions:
     """All mentions of a document, sorted by start offset, one list per kind."""
@@ -46,7 +77,7 @@ class Mentions:
     cues: list[Mention] = field(default_factory=list)
     markers: list[Mention] = field(default_factory=list)
     modifiers: list[Mention] = field(default_factory=list)
-    listed: list[object] = field(default_factory=list)  # ListedMatch values, by Mention.ref
+    listed: list[ListedName] = field(default_factory=list)  # by Mention.ref
 
     def in_span(self, items: list[Mention], start: int, end: int) -> list[Mention]:
         # Measured against a cache of each list's starts searched with plain bisects: this
@@ -62,19 +93,15 @@ class Mentions:
 
 _start = attrgetter("start")
 
-_VERB_CONTEXT = re.compile(r"(?:\b(?:he|she|it|they|who|which|that|also|and|has|have|had)\s+)$")
-# (`\b` before the year written as a look-behind after its first digit: the pattern then
-# opens with a "1" or "2", which the regex engine skips to at C speed)
-_YEAR = re.compile(r"(1(?<!\w1)9[5-9]\d|2(?<!\w2)0[0-4]\d)(s)?\b")
 
 
-def find_mentions(text: str, lexicon: CompiledLexicon, listed: list[object] | None = None
+def find_mentions(text: str, lexicon: CompiledLexicon, listed: Sequence[ListedName] | None = None
                   ) -> Mentions:
     return find_mentions_folded(text, fold(text), lexicon, listed)
 
 
 def find_mentions_folded(text: str, folded: str, lexicon: CompiledLexicon,
-                         listed: list[object] | None = None,
+                         listed: Sequence[ListedName] | None = None,
                          hits: tuple[list[Hit], list[Hit], list[Hit]] | None = None,
                          within: list[tuple[int, int]] | None = None) -> Mentions:
     """`find_mentions` for a caller that already holds `fold(text)`, and perhaps the lexicon's
@@ -104,14 +131,14 @@ def find_mentions_folded(text: str, folded: str, lexicon: CompiledLexicon,
     listed_hits: list[Hit] = []
     for i, match in enumerate(listed or []):
         mentions.listed.append(match)
-        listed_hits.append(Hit(match.start, match.end, Layer.PARTY, i, -1))  # type: ignore[attr-defined]
+        listed_hits.append(Hit(match.start, match.end, Layer.PARTY, i, -1))
 
     kept_entities = _longest(entities + listed_hits, _entity_rank)
     # readings of each action span, in scan order, for the verb-or-noun choice
     readings: dict[tuple[int, int], list[Hit]] = {}
     for h in actions:
         readings.setdefault((h.start, h.end), []).append(h)
-    chosen = [_verb_or_noun(h, readings[(h.start, h.end)], folded)
+    chosen = [_verb_or_noun(h, readings[(h.start, h.end)], folded, lexicon.grammar)
               for h in _longest(actions, None)]
     # Other lemmas on a chosen span stay as alternative readings ("launched" a joint venture
     # or a drone); the frame builder keeps the first reading that makes a frame.
@@ -136,7 +163,7 @@ def find_mentions_folded(text: str, folded: str, lexicon: CompiledLexicon,
             k = hit.start
             while k > 0 and folded[k - 1].isspace():
                 k -= 1
-            verb_like = bool(_VERB_CONTEXT.search(before)) or any(
+            verb_like = bool(lexicon.grammar.verb_context_before.search(before)) or any(
                 e in entity_ends for e in range(k, hit.start + 1))
             if verb_like:
                 continue
@@ -196,22 +223,15 @@ def _entity_rank(h: Hit) -> int:
     return 2 if h.form == -1 else (1 if h.layer is Layer.PARTY else 0)
 
 
-_DETERMINER_BEFORE = re.compile(
-    r"(?:\b(?:the|a|an|its|their|his|her|this|that|these|those|any|no|every|further|new|"
-    r"illegal|illicit|alleged|suspected)|'s?)\s+$")
-
-
-def _verb_or_noun(hit: Hit, readings: list[Hit], folded: str) -> Hit:
-    """Pick the noun or verb reading of a word that has both ("supply", "export").
+def _verb_or_noun(hit: Hit, readings: list[Hit], folded: str, grammar: CompiledGrammar) -> Hit:
+    """Pick the noun or verb reading of a word that has both ("supply", "export"): a noun
+    after a determiner ("the supply") or before "of" ("exports of coal").
     `readings` are all action hits on the span of `hit`, in scan order."""
     if len(readings) < 2 or len({h.form for h in readings}) < 2:
         return hit
-    noun = bool(_DETERMINER_BEFORE.search(folded[max(0, hit.start - 16):hit.start])) or bool(
-        _OF_AFTER.match(folded[hit.end:hit.end + 4]))
+    noun = bool(grammar.noun_determiner_before.search(folded[max(0, hit.start - 16):hit.start])) \
+        or bool(grammar.of_after.match(folded[hit.end:hit.end + 4]))
     return next(h for h in readings if (h.form == 1) == noun)
-
-
-_OF_AFTER = re.compile(r"\s+of\b")
 
 
 def _longest(hits: list[Hit], rank: Callable[[Hit], int] | None) -> list[Hit]:
@@ -346,8 +366,3 @@ def _short_form_ok(short: str, full_words: set[str] | None) -> bool:
     if not full_words:
         return False
     return " " in short or short in full_words
-
-
-def years_in(text: str) -> list[int]:
-    """Years a sentence names; a decade ("the 1990s") counts as its middle year."""
-    return [int(m.group(1)) + (5 if m.group(2) else 0) for m in _YEAR.finditer(text)]

@@ -17,11 +17,13 @@ from typing import NamedTuple
 
 import ahocorasick
 
-from sanctionscan.rules.schema import (
+from sanctionscan.grammar import CompiledGrammar, compile_grammar
+from sanctionscan.schema import (
     ActionEntry,
     ActionsLexicon,
     GoodsEntry,
     GoodsLexicon,
+    Grammar,
     PartiesLexicon,
     PartyEntry,
 )
@@ -114,15 +116,23 @@ def _pluralise(phrase: str) -> str:
     return f"{head} {plural}" if head else plural
 
 
-MARKER_RECIPIENT = 1
-MARKER_SUPPLIER = 2
+class Marker(IntEnum):
+    """What the words before a party say of its role (a marker hit's `form`)."""
+
+    NONE = 0  # nothing: the party may be the subject
+    RECIPIENT = 1  # "to", "into", "bound for"
+    SUPPLIER = 2  # "from", "out of"
+    AGENT = 3  # "by", after a passive or a noun
+    OTHER = 4  # another preposition, a source ("a report by"): not a subject, no role
 
 
 class CompiledLexicon:
     """All lexicon terms of a rule set in one automaton, plus the tables the hits point into."""
 
     def __init__(self, goods: GoodsLexicon, parties: PartiesLexicon,
-                 actions: ActionsLexicon) -> None:
+                 actions: ActionsLexicon, grammar: Grammar) -> None:
+        # how the language arranges these words: role markers, fillers, cue scopes
+        self.grammar: CompiledGrammar = compile_grammar(grammar)
         self.goods: list[GoodsEntry] = list(goods.goods)
         self.parties: list[PartyEntry] = list(parties.parties)
         self.actions: list[ActionEntry] = list(actions.actions)
@@ -164,9 +174,9 @@ class CompiledLexicon:
             for term in cue.terms:
                 add(term, Layer.CUE, i)
         for term in actions.recipient_markers:
-            add(term, Layer.MARKER, 0, MARKER_RECIPIENT)
+            add(term, Layer.MARKER, 0, Marker.RECIPIENT)
         for term in actions.supplier_markers:
-            add(term, Layer.MARKER, 0, MARKER_SUPPLIER)
+            add(term, Layer.MARKER, 0, Marker.SUPPLIER)
         for i, (_tag, words) in enumerate(goods.modifiers.items()):
             for term in words:
                 add(term, Layer.MODIFIER, i)

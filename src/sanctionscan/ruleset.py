@@ -18,9 +18,10 @@ from sanctionscan.categories import CATEGORIES
 from sanctionscan.errors import RuleFileError, RuleSetError
 from sanctionscan.lexicon import CompiledLexicon
 from sanctionscan.models import ListInfo, RulesetInfo
-from sanctionscan.rules.schema import (
+from sanctionscan.schema import (
     ActionsLexicon,
     GoodsLexicon,
+    Grammar,
     PartiesLexicon,
     RegimeFile,
     Rule,
@@ -33,6 +34,8 @@ LEXICON_FILES = {
     "goods": ("lexicon/goods.yaml", GoodsLexicon),
     "parties": ("lexicon/parties.yaml", PartiesLexicon),
     "actions": ("lexicon/actions.yaml", ActionsLexicon),
+    # how English arranges those words (role markers, fillers, cue scopes): frame assembly
+    "grammar": ("lexicon/grammar.en.yaml", Grammar),
 }
 
 
@@ -157,7 +160,8 @@ def load_ruleset(dirs: list[Path] | None = None, *, with_lists: bool = True) -> 
 
     if errors:
         raise RuleSetError(errors)
-    lexicon = CompiledLexicon(lexicons["goods"], lexicons["parties"], lexicons["actions"])
+    lexicon = CompiledLexicon(lexicons["goods"], lexicons["parties"], lexicons["actions"],
+                              lexicons["grammar"])
     return RuleSet(
         rules=rules, regimes=regimes, lexicon=lexicon, categories=frozenset(categories),
         digest="sha256:" + digest.hexdigest(), files=list(files.values()), lists=lists,

@@ -260,3 +260,11 @@ def _is_abbreviation_tail(tail: str) -> bool:
 # tail -> _is_abbreviation_tail(tail): the same words end sentences again and again
 _ABBREVIATION_TAILS: dict[str, bool] = {}
 _TAILS_MAX = 1 << 16
+
+
+_WORD = re.compile(r"[\w'-]+|[^\w\s]")
+
+
+def words(stretch: str) -> list[str]:
+    """The words and punctuation marks of `stretch`, in order ("Iran's", "-", ",")."""
+    return _WORD.findall(stretch)

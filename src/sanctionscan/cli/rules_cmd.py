@@ -168,7 +168,7 @@ def list_cmd(dirs: tuple[Path, ...], no_default_rules: bool, fmt: str) -> None:
                 default="regime")
 def schema(kind: str) -> None:
     """Print the JSON Schema of a rule file (regime by default) for editor completion."""
-    from sanctionscan.rules.schema import ActionsLexicon, GoodsLexicon, PartiesLexicon, RegimeFile
+    from sanctionscan.schema import ActionsLexicon, GoodsLexicon, PartiesLexicon, RegimeFile
 
     models: dict[str, type[BaseModel]] = {
         "regime": RegimeFile, "goods": GoodsLexicon, "parties": PartiesLexicon,

@@ -1,6 +1,6 @@
 """Semantic checks of a loaded rule set: what the schema alone cannot see.
 
-The schema (rules/schema.py) says a file is well formed; these checks say it makes sense as a
+The schema (sanctionscan/schema.py) says a file is well formed; these checks say it makes sense as a
 whole: every party id a rule targets exists, every HS code and tag a selector names is reached
 by some lexicon word, every selected term is in the lexicon, date ranges are in order, listed
 selectors name a known UN list, evidence words occur in their example, and each rule has
@@ -17,8 +17,8 @@ from typing import Literal
 
 from sanctionscan.categories import CATEGORIES
 from sanctionscan.errors import RuleFileError
-from sanctionscan.rules.schema import Example, GoodsLexicon, PartiesLexicon, RegimeFile, Rule
 from sanctionscan.ruleset import RuleSet
+from sanctionscan.schema import Example, GoodsLexicon, PartiesLexicon, RegimeFile, Rule
 from sanctionscan.yamlfile import YamlDoc, load_yaml
 
 Level = Literal["error", "warning"]

@@ -14,12 +14,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from sanctionscan.extract import Kind, Mention, Mentions
+from sanctionscan.analysis import DocumentAnalysis
+from sanctionscan.extract import Kind, ListedName, Mention
 from sanctionscan.frames import Frame
 from sanctionscan.lexicon import CompiledLexicon, fold
 from sanctionscan.models import Direction, Evidence, Finding, Goods, Span, Status
-from sanctionscan.rules.schema import GoodsEntry, GoodsSelector
 from sanctionscan.ruleset import LoadedRule, RuleSet
+from sanctionscan.schema import GoodsEntry, GoodsSelector
 
 # How much a status lowers the confidence that a frame is a real breach.
 _STATUS_FACTOR = {
@@ -99,13 +100,25 @@ class _Draft:
     listed_party: str | None = None
 
 
+# how far before a frame's sentence a rule's context words may stand, in characters
+_CONTEXT_BEFORE = 400
+
+
+def _listed_explanation(match: ListedName) -> str:
+    return (f"listed {match.type} {match.ref} '{match.primary_name}' ({match.regime}) matched "
+            f"as '{match.text}' via alias '{match.alias}' ({match.alias_quality}), similarity "
+            f"{match.score:.0f} >= {match.threshold:.0f}"
+            + (f"; steps: {', '.join(match.steps)}" if match.steps else ""))
+
+
 class FindingBuilder:
-    def __init__(self, index: RuleIndex, doc_id: str, text: str, mentions: Mentions) -> None:
+    def __init__(self, index: RuleIndex, doc_id: str, analysis: DocumentAnalysis) -> None:
         self.index = index
         self.lex = index.lex
         self.doc_id = doc_id
-        self.text = text
-        self.mentions = mentions
+        self.analysis = analysis
+        self.text = analysis.text
+        self.mentions = analysis.mentions
         self.drafts: dict[tuple[str, str, str | None], _Draft] = {}
         # (regime, party) pairs a goods measure already flagged in this document: a listed
         # group such as the Houthis then needs no second, designated-party finding
@@ -115,7 +128,7 @@ class FindingBuilder:
         if m.kind is Kind.LISTED:
             if m.party >= 0:
                 return self.lex.parties[m.party].id
-            return str(self.mentions.listed[m.ref].ref)  # type: ignore[attr-defined]
+            return str(self.mentions.listed[m.ref].ref)
         return self.lex.parties[m.ref].id
 
     def add_frames(self, frames: Iterable[Frame]) -> None:
@@ -143,7 +156,7 @@ class FindingBuilder:
                         self.party_id(p) in loaded.targets for p in participants):
                     continue
                 sel = rule.listed
-                if sel is None or match.regime not in sel.regimes or match.type not in sel.types:  # type: ignore[attr-defined]
+                if sel is None or match.regime not in sel.regimes or match.type not in sel.types:
                     continue
                 if frame.status not in rule.statuses:
                     continue
@@ -153,14 +166,9 @@ class FindingBuilder:
                 counter = others[0] if others else None
                 goods = frame.goods[0]
                 self._record(loaded, Direction.dealing, frame, goods, frame.goods_tags[0], m,
-                             counter, target_id=str(match.ref))  # type: ignore[attr-defined]
-                key = (rule.id, str(match.ref),  # type: ignore[attr-defined]
-                       self.party_id(counter) if counter else None)
-                why = (f"listed {match.type} {match.ref} '{match.primary_name}' "  # type: ignore[attr-defined]
-                       f"({match.regime}) matched as '{match.text}' via alias "  # type: ignore[attr-defined]
-                       f"'{match.alias}' ({match.alias_quality}), similarity "  # type: ignore[attr-defined]
-                       f"{match.score:.0f} >= {match.threshold:.0f}"  # type: ignore[attr-defined]
-                       + (f"; steps: {', '.join(match.steps)}" if match.steps else ""))  # type: ignore[attr-defined]
+                             counter, target_id=str(match.ref))
+                key = (rule.id, str(match.ref), self.party_id(counter) if counter else None)
+                why = _listed_explanation(match)
                 draft = self.drafts[key]
                 if m.party >= 0 and self.lex.parties[m.party].kind == "group":
                     # the listed entry is the group itself (the Houthis, Al-Shabaab)
@@ -266,9 +274,8 @@ class FindingBuilder:
 
     def _has_context(self, loaded: LoadedRule, frame: Frame) -> bool:
         pattern = self.index.context_pattern(loaded)
-        start = frame.sentence.start
-        window = self.text[max(0, start - 400):frame.sentence.end]
-        return bool(pattern.search(fold(window)))
+        start = max(0, frame.sentence.start - _CONTEXT_BEFORE)
+        return bool(pattern.search(self.analysis.folded, start, frame.sentence.end))
 
     def _t(self, m: Mention) -> str:
         return self.text[m.start:m.end]

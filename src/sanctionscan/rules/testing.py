@@ -17,8 +17,8 @@ from typing import Literal
 
 from sanctionscan.errors import RuleFileError
 from sanctionscan.models import Document, Finding
-from sanctionscan.rules.schema import Example
 from sanctionscan.ruleset import LoadedRule, RuleSet
+from sanctionscan.schema import Example
 from sanctionscan.yamlfile import YamlDoc, load_yaml
 
 CaseKind = Literal["flag", "no_flag"]

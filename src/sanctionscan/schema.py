@@ -252,3 +252,118 @@ class ActionsLexicon(Strict):
         default_factory=list, description="words before a recipient: to, into, bound for")
     supplier_markers: list[Term] = Field(
         default_factory=list, description="words before a supplier: from, out of")
+
+
+# --------------------------------------------------------------------------- grammar files
+#
+# lexicon/grammar.<lang>.yaml: how a language arranges the words the lexicons name. Every
+# field is a list of words or phrases (lower case, matched on folded text) that frame assembly
+# reads; the descriptions say what each list decides.
+
+Words = list[Term]
+
+
+class NounPhraseGrammar(Strict):
+    filler: Words = Field(description="words allowed between a preposition and its party")
+    determiners: Words = Field(description="words before a participle that make it describe "
+                                           "the goods ('the smuggled cars')")
+    noun_determiners: Words = Field(description="words before a transfer word that make it a "
+                                                "noun ('the supply')")
+    group_nouns: Words = Field(description="nouns for a group that a place or party names "
+                                           "('forces in eastern Libya')")
+    group_links: Words = Field(description="prepositions tying a group noun to its place")
+    group_place_links: Words = Field(description="'groups in eastern Libya': the place names "
+                                                 "the group")
+    articles: Words
+    possessives: Words
+    group_origin_links: Words = Field(description="'buyers from Pyongyang': the group's marker "
+                                                  "decides the role")
+    attribution_nouns: Words = Field(description="'a report by X' names a source, not an agent")
+    flag_compounds: Words = Field(description="'-registered', '-flagged': a flag, not an actor")
+    state_forces: Words = Field(description="the state's own forces ('Somalia's army')")
+    state_force_ministries: Words = Field(description="ministries that stand for the state's "
+                                                      "forces")
+    state_force_qualifiers: Words = Field(description="'own', 'federal' before the forces")
+
+
+class RolesGrammar(Strict):
+    agent_marker: Term = Field(description="the word before the agent of a passive ('by')")
+    non_subject_prepositions: Words = Field(description="after these a party is no subject")
+    gap_breakers: Words = Field(description="words between a marker and a party that show "
+                                            "the party belongs to another clause")
+    not_recipient_before_to: Words = Field(description="'according to', 'a visit to': no "
+                                                       "recipient")
+    exchange_partner_markers: Words = Field(description="'a joint venture with X'")
+    place_markers: Words = Field(description="'workers remain in Russia'")
+    place_quantifiers: Words = Field(description="words between a place marker and the place")
+
+
+class VerbsGrammar(Strict):
+    be_forms: Words = Field(description="auxiliaries of the passive")
+    finite_be: Words = Field(description="'goods that were made in'")
+    relative_pronouns: Words
+    perfect_auxiliaries: Words = Field(description="'Kim has been given'")
+    particle_into: Term = Field(description="'brought in trucks': into the subject's country")
+    adverbs: Words = Field(description="adverbs skipped between auxiliary and participle")
+    irregular_participles: Words
+    after_reduced_relative: Words = Field(description="what may follow the participle of a "
+                                                      "reduced relative ('drones sent to')")
+    verb_followers: Words = Field(description="what may follow a word used as a verb")
+    verb_context: Words = Field(description="words before a goods-or-verb word that make it a "
+                                            "verb ('they ship')")
+    compound_heads: Words = Field(description="'supply chain': the transfer word is part of a "
+                                              "noun")
+    origin_participles: Words = Field(description="'made in', 'sewn in': the goods' origin")
+    origin_prepositions: Words
+    origin_compounds: Words = Field(description="'Iranian-made': a demonym names the origin")
+
+
+class GoodsGrammar(Strict):
+    carrier_tags: list[Tag] = Field(description="goods tags of things that carry goods")
+    conveyance_prepositions: Words = Field(description="'on a dhow': the means of transport")
+    conveyance_inside: Words = Field(description="'in a truck': the carrier, for carrier goods")
+    carrier_prepositions: Words = Field(description="'transferred oil to a ship': the place")
+    carrier_determiners: Words
+    cargo_links: Words = Field(description="'a tanker carrying oil': the cargo is the goods")
+    nominal_of: Term = Field(description="'deliveries of munitions'")
+
+
+class ReferencesGrammar(Strict):
+    definite: Words = Field(description="definite words before a generic goods word that "
+                                        "point back ('the equipment')")
+    demonstratives: Words
+    definite_goods_nouns: Words = Field(description="'the shipment': refers to goods named "
+                                                    "before")
+    anaphors: Words
+    object_pronouns: Words = Field(description="'delivered them'")
+    passive_subject_pronouns: Words = Field(description="'They were smuggled'")
+
+
+StatusName = Literal["alleged", "denied", "attempted", "planned", "historical", "legal_context",
+                     "negation"]
+
+
+class StatusGrammar(Strict):
+    precedence: list[StatusName] = Field(
+        min_length=1, description="when several cues govern a transfer word, the first wins")
+    scopes: dict[StatusName, Annotated[int, Field(ge=0, le=100)]] = Field(
+        default_factory=dict,
+        description="how many words before the transfer word a cue of this status reaches")
+    violation_words: Words = Field(description="a legal formula after these describes a breach")
+    negation_exceptions: Words = Field(description="'not only': negates nothing")
+
+
+class DatesGrammar(Strict):
+    months: Words = Field(min_length=12, max_length=12)
+    last_year: Words
+
+
+class Grammar(Strict):
+    language: Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z]{2,3}$")]
+    noun_phrases: NounPhraseGrammar
+    roles: RolesGrammar
+    verbs: VerbsGrammar
+    goods: GoodsGrammar
+    references: ReferencesGrammar
+    status: StatusGrammar
+    dates: DatesGrammar

@@ -1,0 +1,324 @@
+"""Frame assembly: one frame per transfer word that has goods, read sentence by sentence.
+
+A frame is assembled inside one sentence from the mentions around a transfer word: its goods
+(`frames.goods`), its parties' roles (`frames.roles`), its status (`frames.status`) and its
+date (`dates`). What a sentence only refers back to ("the car", "they") is carried over from
+the sentence before.
+
+Work is bounded: a transfer word looks for goods, parties, markers and cues only within
+`REACH` characters of itself, so a run-on sentence of a thousand clauses costs a thousand
+times one clause, not a billion. Sentences of news prose are far shorter than the reach, and
+for them nothing changes.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from datetime import date
+
+from sanctionscan.analysis import DocumentAnalysis
+from sanctionscan.dates import event_date
+from sanctionscan.extract import Kind, Mention, Mentions
+from sanctionscan.frames import goods as goods_sense
+from sanctionscan.frames.model import Frame
+from sanctionscan.frames.roles import (
+    RoleContext,
+    as_government,
+    assign_roles,
+    is_dateline,
+    is_lookalike,
+    origins,
+    origins_by_entry,
+)
+from sanctionscan.frames.status import frame_status
+from sanctionscan.grammar import CompiledGrammar
+from sanctionscan.lexicon import CompiledLexicon, fold
+from sanctionscan.models import Status
+from sanctionscan.schema import ActionEntry
+from sanctionscan.text import Sentence
+
+# How far from its transfer word, in characters, a frame reads its sentence.
+REACH = 600
+
+
+@dataclass(slots=True)
+class _Carry:
+    """What one sentence leaves for the next: its frames, its goods, and where they came from."""
+
+    frames: list[Frame] = field(default_factory=list)
+    goods: list[Mention] = field(default_factory=list)
+    # the goods and parties of the last sentence that named goods, for the origin of goods
+    # referred back to ("Libyan crude ... the crude was sold to"); origins worked out on need
+    origin_goods: list[Mention] = field(default_factory=list)
+    origin_parties: list[Mention] = field(default_factory=list)
+    _origins: dict[int, Mention] | None = None
+
+    def leave(self, frames: list[Frame], goods: list[Mention], parties: list[Mention]) -> None:
+        self.frames = frames
+        self.goods = goods or [m for f in frames for m in f.goods]
+        if goods:
+            self.origin_goods, self.origin_parties, self._origins = goods, parties, None
+
+    def leave_nothing_but(self, goods: list[Mention], parties: list[Mention]) -> None:
+        """A sentence with nothing to assemble still names what the next one refers back to."""
+        self.frames, self.goods = [], goods
+        self.origin_goods, self.origin_parties = (goods, parties) if goods else ([], [])
+        self._origins = None
+
+    def origin_of(self, g: CompiledGrammar, folded: str, m: Mention) -> Mention | None:
+        if self._origins is None:
+            self._origins = origins_by_entry(g, folded, self.origin_parties, self.origin_goods)
+        return self._origins.get(m.ref)
+
+
+def assemble(doc: DocumentAnalysis) -> list[Frame]:
+    """Every frame of the document's chosen sentences, in text order."""
+    mentions = doc.mentions
+    carry = _Carry()
+    frames: list[Frame] = []
+    analysable = [s for s in doc.sentences if s.analysable]
+    starts = [a.start for a in mentions.actions]
+    with_action = [bisect_left(starts, s.start) < bisect_left(starts, s.end) for s in analysable]
+    for i, sentence in enumerate(analysable):
+        if not with_action[i] and not (i + 1 < len(analysable) and with_action[i + 1]):
+            # No transfer word here or in the next sentence: whatever this sentence leaves
+            # for the next one is overwritten there, so it needs no work at all.
+            continue
+        goods = mentions.in_span(mentions.goods, sentence.start, sentence.end)
+        actions = mentions.in_span(mentions.actions, sentence.start, sentence.end)
+        parties = mentions.in_span(mentions.parties, sentence.start, sentence.end)
+        # Without goods here or in the sentence before, only a word that stands for its goods
+        # ("armed by Iran"), beside a party, can make a frame.
+        if not actions or not (goods or carry.goods or (
+                not doc.lexicon.implies_goods.isdisjoint([a.ref for a in actions])
+                and parties)):
+            carry.leave_nothing_but(goods, parties)
+            continue
+        found = _SentenceFrames(doc, carry, sentence, goods, actions, parties).frames()
+        frames.extend(found)
+        carry.leave(found, goods, parties)
+    return frames
+
+
+def _within(items: list[Mention], lo: int, hi: int) -> list[Mention]:
+    """The mentions of `items` (sorted by start) that lie inside [lo, hi)."""
+    i = bisect_left(items, lo, key=_start)
+    j = bisect_left(items, hi, lo=i, key=_start)
+    return [m for m in items[i:j] if m.end <= hi]
+
+
+def _start(m: Mention) -> int:
+    return m.start
+
+
+@dataclass(slots=True)
+class _Clause:
+    """One transfer word of a sentence and the mentions within its reach."""
+
+    action: Mention
+    entry: ActionEntry
+    index: int  # among the distinct transfer-word spans of the sentence
+    nominal: bool
+    passive: bool
+    left: int  # end of the transfer word before it, or the sentence start
+    right: int  # start of the transfer word after it, or the sentence end
+    goods: list[Mention]
+    cargo: list[Mention]
+    parties: list[Mention]
+    markers: list[Mention]
+    modifiers: list[Mention]
+    cues: list[Mention]
+    actions: list[Mention]
+
+
+class _SentenceFrames:
+    """The frames of one sentence: a clause per transfer word, a frame per clause with goods."""
+
+    def __init__(self, doc: DocumentAnalysis, carry: _Carry, sentence: Sentence,
+                 goods: list[Mention], actions: list[Mention], parties: list[Mention]) -> None:
+        self.doc, self.carry, self.sentence = doc, carry, sentence
+        self.g: CompiledGrammar = doc.grammar
+        self.lex: CompiledLexicon = doc.lexicon
+        self.folded = doc.folded
+        m: Mentions = doc.mentions
+        span = (sentence.start, sentence.end)
+        self.goods = goods
+        self.cues = m.in_span(m.cues, *span)
+        self.markers = m.in_span(m.markers, *span)
+        self.modifiers = m.in_span(m.modifiers, *span)
+        self.parties = [as_government(self.g, self.lex, self.folded, p) for p in parties
+                        if not is_lookalike(self.lex, p)
+                        and not is_dateline(self.folded, sentence, p)]
+        self.raw_parties = parties  # look-alikes and datelines too
+        self.actions = actions
+        self._cargo: list[Mention] | None = None
+        self._refers: bool | None = None
+        self._when: date | None = None
+        self._dated = False
+
+    # -- facts of the whole sentence, worked out once and only when a frame needs them
+
+    @property
+    def cargo(self) -> list[Mention]:
+        """Its goods less the means of transport ("on a dhow", "by truck"), unless nothing
+        else is named."""
+        if self._cargo is None:
+            self._cargo = [m for m in self.goods if not goods_sense.is_conveyance(
+                self.g, self.lex, self.folded, m)] or self.goods
+        return self._cargo
+
+    @property
+    def refers_back(self) -> bool:
+        """Whether the sentence points back at a thing named before ("it", "the shipment")."""
+        if self._refers is None:
+            stretch = self.folded[self.sentence.start:self.sentence.end]
+            self._refers = bool(self.g.anaphor.search(stretch)
+                                or self.g.definite_goods.search(stretch))
+        return self._refers
+
+    @property
+    def when(self) -> date | None:
+        if not self._dated:
+            g = self.g
+            self._when = event_date(self.folded[self.sentence.start:self.sentence.end],
+                                    self.doc.published, g.month_year, g.months, g.last_year)
+            self._dated = True
+        return self._when
+
+    # -- the frames
+
+    def frames(self) -> list[Frame]:
+        g, folded = self.g, self.folded
+        actions = [a for a in self.actions if not goods_sense.participle_adjective(
+            g, folded, a, _within(self.goods, a.start - REACH, a.end + REACH))]
+        spans = sorted({(a.start, a.end) for a in actions})
+        index = {span: i for i, span in enumerate(spans)}
+        made: set[tuple[int, int]] = set()
+        found_goods: list[Mention] = []
+        out: list[Frame] = []
+        for action in actions:
+            span = (action.start, action.end)
+            if span in made:
+                continue  # an earlier reading of this word already made a frame
+            if goods_sense.marked_as_goods_word(g, folded, action):
+                continue
+            clause = self._clause(action, index[span], spans, actions)
+            goods, carried = self._goods(clause, found_goods)
+            if not goods:
+                continue
+            found_goods = goods  # the next transfer word may move the same goods
+            frame = self._frame(clause, goods, carried)
+            if frame is not None:
+                made.add(span)
+                out.append(frame)
+        return out
+
+    def _clause(self, action: Mention, i: int, spans: list[tuple[int, int]],
+                actions: list[Mention]) -> _Clause:
+        lo, hi = action.start - REACH, action.end + REACH
+        goods = _within(self.goods, lo, hi)
+        nominal = action.form == 1
+        passive = not nominal and goods_sense.is_passive(
+            self.g, self.folded, self.sentence.start, action, goods)
+        cargo = self.cargo
+        if cargo is not self.goods:
+            cargo = _within(cargo, lo, hi)
+        else:
+            cargo = goods
+        return _Clause(
+            action=action, entry=self.lex.actions[action.ref], index=i, nominal=nominal,
+            passive=passive,
+            left=spans[i - 1][1] if i else self.sentence.start,
+            right=spans[i + 1][0] if i + 1 < len(spans) else self.sentence.end,
+            goods=goods, cargo=cargo, parties=_within(self.parties, lo, hi),
+            markers=_within(self.markers, lo, hi), modifiers=_within(self.modifiers, lo, hi),
+            cues=_within(self.cues, lo, hi), actions=_within(actions, lo, hi))
+
+    def _frame(self, c: _Clause, goods: list[Mention], carried: bool) -> Frame | None:
+        # a demonym is the goods' origin only for the goods of this frame: in "Russian
+        # tankers delivered diesel" the tankers carry, so "Russian" names the supplier
+        origin = origins(self.g, self.folded, c.parties, goods)
+        roles = assign_roles(RoleContext(
+            g=self.g, folded=self.folded, sentence=self.sentence, action=c.action,
+            kind=c.entry.kind, nominal=c.nominal, passive=c.passive, parties=c.parties,
+            markers=c.markers, actions=c.actions, goods=goods, origin=origin, left=c.left,
+            right=c.right, place_is_recipient=c.entry.place_is_recipient))
+        suppliers, recipients, notes = roles.suppliers, roles.recipients, roles.notes
+        inferred = False
+        if not suppliers:
+            found_origins = [origin.get(m.start) or (
+                self.carry.origin_of(self.g, self.folded, m) if carried else None)
+                for m in goods]
+            known = [o for o in found_origins if o is not None]
+            if known and not any(o in recipients for o in known):
+                suppliers = known[:1]
+                inferred = True
+                notes.append("supplier inferred from the origin of the goods")
+        if c.entry.needs_origin and not inferred:
+            return None  # "North Korea fired missiles": a use, not a transfer
+        previous = self.carry.frames
+        if not suppliers and not recipients and not self.parties and previous and (
+                carried or self.refers_back):
+            last = previous[-1]
+            if last.status is not Status.legal_context and (last.suppliers or last.recipients):
+                suppliers, recipients = list(last.suppliers), list(last.recipients)
+                carried = True
+                notes.append("parties carried over from the previous sentence")
+        status, status_cues = frame_status(self.g, self.lex, self.folded, self.sentence,
+                                           c.action, c.cues)
+        tags = tuple(goods_sense.modifier_tags(self.lex, self.folded, m, c.modifiers)
+                     for m in goods)
+        return Frame(
+            sentence=self.sentence, action=c.action, kind=c.entry.kind, goods=tuple(goods),
+            suppliers=tuple(suppliers), recipients=tuple(recipients), status=status,
+            cues=tuple(status_cues), when=self.when, goods_tags=tags, notes=tuple(notes),
+            carried=carried, inferred_supplier=inferred,
+        )
+
+    def _goods(self, c: _Clause, found_goods: list[Mention]) -> tuple[list[Mention], bool]:
+        """The goods the clause moves, and whether they come from an earlier sentence."""
+        g, lex, folded = self.g, self.lex, self.folded
+        goods = goods_sense.cargo_over_carrier(g, folded, goods_sense.goods_for(
+            g, folded, c.action, c.cargo, c.left, c.right, c.nominal, c.passive), c.goods)
+        carried = False
+        earlier = self.carry.goods
+        if goods and earlier and all(
+                lex.goods[m.ref].generic and g.definite_before.search(
+                    folded[max(0, m.start - 12):m.start]) for m in goods):
+            # "the equipment" after "vacuum pumps": the definite generic word points back
+            specific = [m for m in earlier if not lex.goods[m.ref].generic]
+            if specific:
+                goods = goods + specific
+                carried = True
+        if not goods and c.index and found_goods:
+            goods = list(found_goods)  # "was bought in Shenyang and sent to Pyongyang"
+        elif not goods and earlier and self._points_back(c):
+            goods = list(earlier)
+            carried = True
+        entry = c.entry
+        if entry.only_with:
+            wanted = set(entry.only_with)
+            goods = [m for m in goods if (set(lex.goods[m.ref].tags) | goods_sense.modifier_tags(
+                lex, folded, m, c.modifiers)) & wanted]
+        if entry.conveyance:
+            goods = [m for m in goods if not set(lex.goods[m.ref].tags) & set(entry.conveyance)]
+        if not goods and entry.implied_goods and goods_sense.used_as_verb(
+                g, folded, c.action, _within(self.raw_parties, c.action.start,
+                                             c.action.end + REACH)):
+            implied = lex.goods_by_term.get(fold(entry.implied_goods))
+            if implied:  # the word itself stands for the goods: "armed by Iran"
+                goods = [Mention(Kind.GOODS, c.action.start, c.action.end, implied[0])]
+        return goods, carried
+
+    def _points_back(self, c: _Clause) -> bool:
+        """A pronoun that stands for goods of the previous sentence: the object of an active
+        verb ("delivered them"), the subject of a passive ("They were later smuggled"). In "it
+        sent a warning" the pronoun is the sender, not the goods."""
+        if c.nominal:
+            return False
+        folded, action = self.folded, c.action
+        if c.passive:
+            before = folded[max(self.sentence.start, action.start - 40):action.start]
+            return bool(self.g.passive_subject_before.search(before))
+        return bool(self.g.pronoun_after.match(folded[action.end:action.end + 8]))

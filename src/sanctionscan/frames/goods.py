@@ -1,0 +1,129 @@
+"""Which goods mentions a transfer word moves, and whether a word is a verb or part of a noun.
+
+"containers of munitions" moves munitions, "on a dhow" names the carrier, "the smuggled cars"
+is one event with a participle adjective, "supply chain" is no transfer at all. Every word
+these tests look for comes from the grammar file (`goods`, `verbs`, `noun_phrases`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from sanctionscan.extract import Mention
+from sanctionscan.grammar import CompiledGrammar
+from sanctionscan.lexicon import CompiledLexicon
+from sanctionscan.text import words
+
+_CLAUSE_BREAK = re.compile(r"[,;.]\s")
+
+
+def marked_as_goods_word(g: CompiledGrammar, folded: str, action: Mention) -> bool:
+    """ "shipping" in "shipping container", "supply" in "supply chain": not a transfer."""
+    return bool(g.compound_head_after.match(folded[action.end:action.end + 12]))
+
+
+def used_as_verb(g: CompiledGrammar, folded: str, action: Mention,
+                 parties: list[Mention]) -> bool:
+    """ "Iran armed the Houthis", "are armed by Iran" — but not "armed groups"."""
+    if any(p.start - action.end in (0, 1) for p in parties):
+        return True
+    after = words(folded[action.end:action.end + 16])[:1]
+    return not after or after[0] in g.verb_followers
+
+
+def participle_adjective(g: CompiledGrammar, folded: str, action: Mention,
+                         goods: list[Mention]) -> bool:
+    """ "a shipment of used buses", "the smuggled cars": a participle between a determiner and
+    its noun describes the goods; it is not a second event."""
+    word = folded[action.start:action.end]
+    if not word.endswith(("ed", "en")) or " " in word:
+        return False
+    before = words(folded[max(0, action.start - 12):action.start])[-1:]
+    if not before or before[0] not in g.determiners:
+        return False
+    if any(m.start > action.end and len(words(folded[action.end:m.start])) <= 3
+           and not _CLAUSE_BREAK.search(folded[action.end:m.start]) for m in goods):
+        return True
+    after = words(folded[action.end:action.end + 16])[:1]
+    # "the armed forces": a plain word after the participle is the noun it describes
+    return bool(after) and after[0].isalpha() and after[0] not in g.verb_followers
+
+
+def is_passive(g: CompiledGrammar, folded: str, sent_start: int, action: Mention,
+               goods: list[Mention]) -> bool:
+    """ "was delivered", "were reportedly sent", and the reduced relative "drones sent to"."""
+    before = words(folded[max(sent_start, action.start - 60):action.start])
+    j = len(before) - 1
+    while j >= 0 and (before[j] in g.adverbs or before[j] == "being"):
+        j -= 1
+    word = folded[action.start:action.end].split(" ")[0]
+    participle = word.endswith(("ed", "en")) or word in g.irregular_participles
+    if j >= 0 and before[j] in g.be_forms and participle:
+        return True
+    # reduced relative: "drones sent to Russia" — unlike the active "dhows shipped charcoal",
+    # nothing but a preposition, adverb or punctuation follows the participle
+    if participle and any(0 <= action.start - m.end <= 2 for m in goods):
+        after = words(folded[action.end:action.end + 20])[:1]
+        return not after or after[0] in g.after_reduced_relative
+    return False
+
+
+def goods_for(g: CompiledGrammar, folded: str, action: Mention, goods: list[Mention],
+              left: int, right: int, nominal: bool, passive: bool) -> list[Mention]:
+    """The goods of `action`, of its sentence's `goods` that are not a means of transport,
+    between the neighbouring transfer words `left` and `right`."""
+    after = [m for m in goods if action.end <= m.start < right]
+    before = [m for m in goods if left <= m.start and m.end <= action.start]
+    near_before = [m for m in before if len(words(folded[m.end:action.start])) <= 3]
+    if passive:
+        return near_before or before[-1:] or after
+    if nominal:
+        # "sale of two yachts", "deliveries of munitions"; "coal exports", "arms sales"
+        # "the refurbishment by North Korea of Angolan naval vessels": "of" may follow the agent
+        of_goods = [m for m in after if g.nominal_of in words(folded[action.end:m.start])[:5]
+                    and len(words(folded[action.end:m.start])) <= 8]
+        compound = [m for m in before if len(words(folded[m.end:action.start])) <= 1]
+        return of_goods[:1] + [m for m in of_goods[1:] if m.start - of_goods[0].end < 40] \
+            + compound
+    return after or before[-1:]
+
+
+def cargo_over_carrier(g: CompiledGrammar, folded: str, chosen: list[Mention],
+                       goods: list[Mention]) -> list[Mention]:
+    """ "containers of munitions", "a tanker carrying oil": the cargo is the goods, not the
+    thing it travels in."""
+    out: list[Mention] = []
+    for m in chosen:
+        cargo = [c for c in goods if c.start >= m.end and g.cargo_link.match(folded, m.end, c.start)
+                 and len(words(folded[m.end:c.start])) <= 8]
+        if cargo:
+            out.extend(c for c in cargo[:3] if c not in out)
+        elif m not in out:
+            out.append(m)
+    return out
+
+
+def is_conveyance(g: CompiledGrammar, lex: CompiledLexicon, folded: str, m: Mention) -> bool:
+    """ "on a dhow", "aboard the tanker", "by truck", "transferred oil to a tanker": how or
+    where the goods travel, not what they are."""
+    before = words(folded[max(0, m.start - 30):m.start])
+    while before and before[-1] in g.filler:
+        before.pop()
+    if not before:
+        return False
+    if before[-1] in g.conveyance_prepositions:
+        return True
+    carrier = not g.carrier_tags.isdisjoint(lex.goods[m.ref].tags)
+    if carrier and g.to_a_carrier.search(folded[max(0, m.start - 50):m.start]):
+        return True
+    return before[-1] in g.conveyance_inside and carrier
+
+
+def modifier_tags(lex: CompiledLexicon, folded: str, m: Mention,
+                  modifiers: list[Mention]) -> frozenset[str]:
+    """Tags the words just before a goods word add ("luxury cars", "military trucks")."""
+    tags = set()
+    for mod in modifiers:
+        if mod.end <= m.start and len(words(folded[mod.end:m.start])) <= 2:
+            tags.add(lex.modifier_tags[mod.ref])
+    return frozenset(tags)

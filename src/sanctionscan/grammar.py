@@ -1,0 +1,160 @@
+"""A language's grammar file compiled once per rule set: word sets and the patterns built on them.
+
+`lexicon/grammar.<lang>.yaml` holds the words (role markers, fillers, cue scopes, reference
+words); this module turns them into what frame assembly tests per word: frozensets for single
+words and regular expressions whose *structure* (where spaces, hyphens and the end of the
+string go) is fixed here while every word in them comes from the file. A rule author changes
+what the engine knows of English by editing the file; nothing below hard-codes a word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sanctionscan.schema import Grammar, StatusName
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """A regex alternation of `words` (phrases: any run of spaces between their words), the
+    longest first so that a phrase wins over its first word."""
+    ordered = sorted(dict.fromkeys(words), key=lambda w: (-len(w), w))
+    return "|".join(r"\s+".join(re.escape(part) for part in w.split()) for w in ordered)
+
+
+@dataclass(frozen=True, slots=True)
+class StatusScope:
+    """How a status cue governs a transfer word."""
+
+    precedence: tuple[StatusName, ...]
+    reach: dict[str, int]  # status -> words before the transfer word it reaches (absent: any)
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledGrammar:
+    language: str
+    # single words
+    filler: frozenset[str]
+    determiners: frozenset[str]
+    group_nouns: frozenset[str]
+    group_links: frozenset[str]
+    group_place_links: frozenset[str]
+    group_origin_links: frozenset[str]
+    attribution_nouns: frozenset[str]
+    agent_marker: str
+    non_subject_prepositions: frozenset[str]
+    gap_breakers: frozenset[str]
+    be_forms: frozenset[str]
+    adverbs: frozenset[str]
+    irregular_participles: frozenset[str]
+    after_reduced_relative: frozenset[str]
+    verb_followers: frozenset[str]
+    perfect_auxiliaries: frozenset[str]
+    carrier_tags: frozenset[str]
+    conveyance_prepositions: frozenset[str]
+    conveyance_inside: frozenset[str]
+    violation_words: frozenset[str]
+    nominal_of: str
+    status: StatusScope
+    months: dict[str, int]
+    # patterns (the words from the file, the shape from here); `made_in` and `cargo_link` are
+    # meant for `match(text, pos, endpos)` over the gap between two mentions, without slicing
+    not_a_recipient: re.Pattern[str]
+    made_in: re.Pattern[str]
+    to_a_carrier: re.Pattern[str]
+    definite_goods: re.Pattern[str]
+    definite_before: re.Pattern[str]
+    made_link: re.Pattern[str]
+    origin_link: re.Pattern[str]
+    anaphor: re.Pattern[str]
+    flag_compound: re.Pattern[str]
+    pronoun_after: re.Pattern[str]
+    compound_head_after: re.Pattern[str]
+    particle_into: re.Pattern[str]
+    negation_exception_after: re.Pattern[str]
+    state_forces_after_owner: re.Pattern[str]
+    state_forces_after_demonym: re.Pattern[str]
+    forces_of_before: re.Pattern[str]
+    cargo_link: re.Pattern[str]
+    exchange_partner_before: re.Pattern[str]
+    place_before: re.Pattern[str]
+    passive_subject_before: re.Pattern[str]
+    month_year: re.Pattern[str]
+    last_year: re.Pattern[str]
+    verb_context_before: re.Pattern[str]
+    noun_determiner_before: re.Pattern[str]
+    of_after: re.Pattern[str]
+
+
+def compile_grammar(g: Grammar) -> CompiledGrammar:
+    np, roles, verbs, goods, refs = g.noun_phrases, g.roles, g.verbs, g.goods, g.references
+    alt = _alternation
+    forces = alt(np.state_forces)
+    qualifiers = alt(np.state_force_qualifiers)
+    return CompiledGrammar(
+        language=g.language,
+        filler=frozenset(np.filler),
+        determiners=frozenset(np.determiners),
+        group_nouns=frozenset(np.group_nouns),
+        group_links=frozenset(np.group_links),
+        group_place_links=frozenset(np.group_place_links),
+        group_origin_links=frozenset(np.group_origin_links),
+        attribution_nouns=frozenset(np.attribution_nouns),
+        agent_marker=roles.agent_marker,
+        non_subject_prepositions=frozenset(roles.non_subject_prepositions),
+        gap_breakers=frozenset(roles.gap_breakers),
+        be_forms=frozenset(verbs.be_forms),
+        adverbs=frozenset(verbs.adverbs),
+        irregular_participles=frozenset(verbs.irregular_participles),
+        after_reduced_relative=frozenset(verbs.after_reduced_relative),
+        verb_followers=frozenset(verbs.verb_followers),
+        perfect_auxiliaries=frozenset(verbs.perfect_auxiliaries),
+        carrier_tags=frozenset(goods.carrier_tags),
+        conveyance_prepositions=frozenset(goods.conveyance_prepositions),
+        conveyance_inside=frozenset(goods.conveyance_inside),
+        violation_words=frozenset(g.status.violation_words),
+        nominal_of=goods.nominal_of,
+        status=StatusScope(tuple(g.status.precedence), dict(g.status.scopes)),
+        months={m: i for i, m in enumerate(g.dates.months, 1)},
+        not_a_recipient=re.compile(rf"\b(?:{alt(roles.not_recipient_before_to)})\s+$"),
+        made_in=re.compile(
+            rf"\s*,?\s+(?:(?:{alt(verbs.relative_pronouns)}) (?:{alt(verbs.finite_be)}) )?"
+            rf"(?:{alt(verbs.origin_participles)})\s+(?:{alt(verbs.origin_prepositions)})\s+"
+            rf"(?:(?:{alt(np.articles)})\s+)?$"),
+        to_a_carrier=re.compile(
+            rf"\b(?:{alt(goods.carrier_prepositions)})\s+"
+            rf"(?:(?:{alt(goods.carrier_determiners)})\s+)?(?:[\w'-]+\s+){{0,2}}$"),
+        definite_goods=re.compile(
+            rf"\b(?:{alt(refs.demonstratives)}) (?:{alt(refs.definite_goods_nouns)})\b"),
+        definite_before=re.compile(rf"\b(?:{alt(refs.definite)})\s+(?:[\w-]+\s+)?$"),
+        made_link=re.compile(rf"^\s*-\s*(?:{alt(verbs.origin_compounds)})\b"),
+        origin_link=re.compile(rf"^\s*-?\s*(?:{alt(verbs.origin_compounds)})?\s*$"),
+        anaphor=re.compile(rf"\b({alt(refs.anaphors)})\b"),
+        flag_compound=re.compile(rf"-(?:{alt(np.flag_compounds)})\b"),
+        pronoun_after=re.compile(rf"\s+(?:{alt(refs.object_pronouns)})\b"),
+        compound_head_after=re.compile(rf"\s+({alt(verbs.compound_heads)})\b"),
+        particle_into=re.compile(
+            rf"\s+{re.escape(verbs.particle_into)}\b(?!\s+(?:{alt(np.articles)}|\d))"),
+        negation_exception_after=re.compile(rf"\s+({alt(g.status.negation_exceptions)})\b"),
+        state_forces_after_owner=re.compile(
+            rf"'s?\s+(?:(?:{qualifiers})\s+){{0,2}}"
+            rf"(?:{alt([*np.state_forces, *np.state_force_ministries])})\b"),
+        state_forces_after_demonym=re.compile(rf"\s+(?:(?:{qualifiers})\s+)?(?:{forces})\b"),
+        forces_of_before=re.compile(
+            rf"\b(?:{alt([*np.state_forces, *np.state_force_ministries])})\s+of\s+"
+            rf"(?:(?:{alt(np.articles)})\s+)?$"),
+        cargo_link=re.compile(rf"\s*(?:,\s*)?(?:{alt(goods.cargo_links)})\b"),
+        exchange_partner_before=re.compile(
+            rf"\b(?:{alt(roles.exchange_partner_markers)})\s+"
+            rf"(?:(?:{alt([*np.articles, *np.possessives])})\s+)?$"),
+        place_before=re.compile(
+            rf"\b(?:{alt(roles.place_markers)})\s+(?:(?:{alt(roles.place_quantifiers)})\s+)?$"),
+        passive_subject_before=re.compile(
+            rf"\b(?:{alt(refs.passive_subject_pronouns)})\s+(?:[\w']+\s+){{0,4}}$"),
+        month_year=re.compile(rf"\b({alt(g.dates.months)})\s+(?:\d{{1,2}},?\s+)?(\d{{4}})\b"),
+        last_year=re.compile(rf"\b(?:{alt(g.dates.last_year)})\b"),
+        verb_context_before=re.compile(rf"(?:\b(?:{alt(verbs.verb_context)})\s+)$"),
+        noun_determiner_before=re.compile(rf"(?:\b(?:{alt(np.noun_determiners)})|'s?)\s+$"),
+        of_after=re.compile(rf"\s+{re.escape(goods.nominal_of)}\b"),
+    )

@@ -1,0 +1,56 @@
+"""Datelines, event dates and years (sanctionscan.dates), with the shipped month names."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from grammar_fixture import english
+
+from sanctionscan.dates import dateline, event_date, years_in
+
+
+def _dateline(text: str) -> date | None:
+    return dateline(text, english().months)
+
+
+def _event(sentence: str, published: date | None) -> date | None:
+    g = english()
+    return event_date(sentence.lower(), published, g.month_year, g.months, g.last_year)
+
+
+def test_dateline_read_from_article_head() -> None:
+    assert _dateline("Thu, 28 May 2020\n\nUsed buses...") == date(2020, 5, 28)
+    assert _dateline("January 16, 2024\nThe navy said") == date(2024, 1, 16)
+    assert _dateline("No date here at all.") is None
+    # an ISO date must start a word: "x2024-05-06" is a code, "(2024-05-06)" a date
+    assert _dateline("Ref x2024-05-06 filed.") is None
+    assert _dateline("Filed (2024-05-06) in Seoul.") == date(2024, 5, 6)
+    # below the head, a date counts on a short line of its own
+    head = "A headline that runs well past the first three hundred characters. " * 5
+    assert _dateline(head + "\nBy a reporter\nUpdated: 3 May 2018\nBody text.") == date(
+        2018, 5, 3)
+    assert _dateline(head + "\nA long line that mentions 3 May 2018 among other things.") is None
+
+
+def test_impossible_dates_in_a_head_are_not_datelines() -> None:
+    assert _dateline("Filed 2019-02-30 in Seoul.") is None
+    assert _dateline("31 Feb 2020\nText") is None
+
+
+def test_event_date_prefers_the_latest_month_and_year_of_the_sentence() -> None:
+    published = date(2024, 6, 1)
+    assert _event("In March 2019 and again in October 2021 trucks were sent.",
+                  published) == date(2021, 10, 15)
+    assert _event("The trucks were sent in 2018.", published) == date(2018, 7, 1)
+    assert _event("The trucks were sent last year.", published) == date(2023, 6, 1)
+    assert _event("The trucks were sent.", published) == published
+    assert _event("The trucks were sent.", None) is None
+
+
+def test_last_year_from_a_leap_day() -> None:
+    assert _event("Cars arrived last year.", date(2024, 2, 29)) == date(2023, 2, 28)
+
+
+def test_years_and_decades() -> None:
+    assert years_in("between 2017 and the 1990s") == [2017, 1995]
+    assert years_in("flight 12017 and code x2019") == []
