@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from grammar_fixture import english
-
 from sanctionscan.dates import dateline, event_date, years_in
 
 

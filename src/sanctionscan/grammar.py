@@ -28,7 +28,8 @@ class StatusScope:
     """How a status cue governs a transfer word."""
 
     precedence: tuple[StatusName, ...]
-    reach: dict[str, int]  # status -> words before the transfer word it reaches (absent: any)
+    # status -> how many words before the transfer word its cues reach (absent: the sentence)
+    reach: dict[StatusName, int]
 
 
 @dataclass(frozen=True, slots=True)

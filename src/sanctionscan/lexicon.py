@@ -21,6 +21,7 @@ from sanctionscan.grammar import CompiledGrammar, compile_grammar
 from sanctionscan.schema import (
     ActionEntry,
     ActionsLexicon,
+    CueStatus,
     GoodsEntry,
     GoodsLexicon,
     Grammar,
@@ -138,7 +139,7 @@ class CompiledLexicon:
         self.actions: list[ActionEntry] = list(actions.actions)
         # transfer words that stand for their goods ("armed by Iran"): frames without goods words
         self.implies_goods = frozenset(i for i, a in enumerate(self.actions) if a.implied_goods)
-        self.cue_status: list[str] = [c.status for c in actions.cues]
+        self.cue_status: list[CueStatus] = [c.status for c in actions.cues]
         self.modifier_tags: list[str] = list(goods.modifiers)
         self.party_index = {p.id: i for i, p in enumerate(self.parties)}
         self.goods_terms: list[str] = [e.terms[0] for e in self.goods]

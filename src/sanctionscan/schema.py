@@ -339,8 +339,7 @@ class ReferencesGrammar(Strict):
     passive_subject_pronouns: Words = Field(description="'They were smuggled'")
 
 
-StatusName = Literal["alleged", "denied", "attempted", "planned", "historical", "legal_context",
-                     "negation"]
+StatusName = CueStatus  # the statuses a cue can give
 
 
 class StatusGrammar(Strict):

@@ -221,11 +221,8 @@ class _SentenceFrames:
         nominal = action.form == 1
         passive = not nominal and goods_sense.is_passive(
             self.g, self.folded, self.sentence.start, action, goods)
-        cargo = self.cargo
-        if cargo is not self.goods:
-            cargo = _within(cargo, lo, hi)
-        else:
-            cargo = goods
+        # (the sentence's cargo is its goods unless a carrier was taken out)
+        cargo = goods if self.cargo is self.goods else _within(self.cargo, lo, hi)
         return _Clause(
             action=action, entry=self.lex.actions[action.ref], index=i, nominal=nominal,
             passive=passive,

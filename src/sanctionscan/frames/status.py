@@ -12,13 +12,14 @@ from sanctionscan.extract import Mention
 from sanctionscan.grammar import CompiledGrammar
 from sanctionscan.lexicon import CompiledLexicon
 from sanctionscan.models import Status
+from sanctionscan.schema import StatusName
 from sanctionscan.text import Sentence, words
 
 
 def frame_status(g: CompiledGrammar, lex: CompiledLexicon, folded: str, sentence: Sentence,
                  action: Mention, cues: list[Mention]) -> tuple[Status, list[Mention]]:
     """The status of the frame on `action`, and the cues that say so."""
-    found: dict[str, list[Mention]] = {}
+    found: dict[StatusName, list[Mention]] = {}
     for cue in cues:
         status = lex.cue_status[cue.ref]
         if _governs(g, folded, sentence, action, cue, status):
@@ -35,7 +36,7 @@ def frame_status(g: CompiledGrammar, lex: CompiledLexicon, folded: str, sentence
 
 
 def _governs(g: CompiledGrammar, folded: str, sentence: Sentence, action: Mention, cue: Mention,
-             status: str) -> bool:
+             status: StatusName) -> bool:
     reach = g.status.reach.get(status)
     # a scoped cue governs only a transfer word after it, within its reach
     if reach is not None and (cue.end > action.start

@@ -18,15 +18,12 @@ from sanctionscan.analysis import DocumentAnalysis
 from sanctionscan.extract import Kind, ListedName, Mention
 from sanctionscan.frames import Frame
 from sanctionscan.lexicon import CompiledLexicon, fold
-from sanctionscan.models import Direction, Evidence, Finding, Goods, Span, Status
+from sanctionscan.models import Direction, Evidence, EvidenceRole, Finding, Goods, Span, Status
+from sanctionscan.rules.confidence import score
+from sanctionscan.rules.kinds import RULE_KINDS, GoodsRules
 from sanctionscan.ruleset import LoadedRule, RuleSet
 from sanctionscan.schema import GoodsEntry, GoodsSelector
 
-# How much a status lowers the confidence that a frame is a real breach.
-_STATUS_FACTOR = {
-    Status.asserted: 1.0, Status.attempted: 0.9, Status.alleged: 0.8, Status.historical: 0.6,
-    Status.planned: 0.45, Status.denied: 0.3,
-}
 # When several frames merge, the finding keeps the strongest status in this order.
 _STATUS_ORDER = [Status.asserted, Status.attempted, Status.alleged, Status.historical,
                  Status.planned, Status.denied]
@@ -58,8 +55,11 @@ class RuleIndex:
     def __init__(self, ruleset: RuleSet) -> None:
         self.ruleset = ruleset
         self.lex: CompiledLexicon = ruleset.lexicon
-        self.goods_rules = [r for r in ruleset.rules if r.rule.goods is not None]
-        self.listed_rules = [r for r in ruleset.rules if r.rule.listed is not None]
+        # each kind's rules, in rule-set order (a rule belongs to every kind that covers it)
+        self.by_kind: dict[str, list[LoadedRule]] = {
+            name: [r for r in ruleset.rules if kind.covers(r.rule)]
+            for name, kind in RULE_KINDS.items()}
+        self.goods_rules = self.by_kind[GoodsRules.name]
         self._cache: dict[tuple[int, frozenset[str]], tuple[LoadedRule, ...]] = {}
         self._context: dict[str, re.Pattern[str]] = {}
 
@@ -78,7 +78,8 @@ class RuleIndex:
         if found is None:
             entry = self.lex.goods[entry_index]
             found = tuple(r for r in self.goods_rules
-                          if _selects(r.rule.goods, entry, extra_tags))  # type: ignore[arg-type]
+                          if r.rule.goods is not None and _selects(r.rule.goods, entry,
+                                                                   extra_tags))
             self._cache[key] = found
         return found
 
@@ -92,7 +93,7 @@ class _Draft:
     status: Status
     confidence: float
     goods: list[Mention] = field(default_factory=list)
-    spans: dict[tuple[str, int, int], None] = field(default_factory=dict)
+    spans: dict[tuple[EvidenceRole, int, int], None] = field(default_factory=dict)
     explanation: list[str] = field(default_factory=list)
     sentence: tuple[int, int] | None = None
     hs: dict[str, None] = field(default_factory=dict)
@@ -135,108 +136,48 @@ class FindingBuilder:
         for frame in frames:
             if frame.status is Status.legal_context:
                 continue
-            self._add_frame(frame)
+            for name, kind in RULE_KINDS.items():
+                kind.draft(self, frame, self.index.by_kind[name])
 
-    def _add_listed(self, frame: Frame) -> None:
-        """Dealings with a listed person, entity or vessel that takes part in the frame: as
-        supplier or recipient, or in the frame's sentence when the frame names no party or
-        names the listed party's own state."""
-        if not self.index.listed_rules:
-            return
-        sentence = frame.sentence
-        participants = set(frame.suppliers + frame.recipients)
-        for m in self.mentions.in_span(self.mentions.parties, sentence.start, sentence.end):
-            if m.kind is not Kind.LISTED:
-                continue
-            match = self.mentions.listed[m.ref]
-            for loaded in self.index.listed_rules:
-                rule = loaded.rule
-                # a listed firm beside its own state ("Green Pine ... by North Korea") acts for it
-                if participants and m not in participants and not any(
-                        self.party_id(p) in loaded.targets for p in participants):
-                    continue
-                sel = rule.listed
-                if sel is None or match.regime not in sel.regimes or match.type not in sel.types:
-                    continue
-                if frame.status not in rule.statuses:
-                    continue
-                if frame.when is not None and not rule.in_force.covers(frame.when):
-                    continue
-                others = [p for p in frame.suppliers + frame.recipients if p is not m]
-                counter = others[0] if others else None
-                goods = frame.goods[0]
-                self._record(loaded, Direction.dealing, frame, goods, frame.goods_tags[0], m,
-                             counter, target_id=str(match.ref))
-                key = (rule.id, str(match.ref), self.party_id(counter) if counter else None)
-                why = _listed_explanation(match)
-                draft = self.drafts[key]
-                if m.party >= 0 and self.lex.parties[m.party].kind == "group":
-                    # the listed entry is the group itself (the Houthis, Al-Shabaab)
-                    draft.listed_party = self.party_id(m)
-                draft.spans[("listed", m.start, m.end)] = None
-                draft.spans.pop(("target", m.start, m.end), None)
-                if why not in draft.explanation:
-                    draft.explanation.insert(0, why)
+    def admits(self, loaded: LoadedRule, frame: Frame) -> bool:
+        """The checks every kind of rule makes: the frame's status is one the rule flags, its
+        date is in force, and the rule's context words (if any) stand near it."""
+        rule = loaded.rule
+        if frame.status not in rule.statuses:
+            return False
+        if frame.when is not None and not rule.in_force.covers(frame.when):
+            return False
+        return not rule.context_any or self._has_context(loaded, frame)
 
-    def _add_frame(self, frame: Frame) -> None:
-        self._add_goods_rules(frame)
-        self._add_listed(frame)
+    def goods_hit(self, regime: str, party: str) -> None:
+        """A goods measure of `regime` flagged `party` here: a designation finding for the
+        same party (the Houthis, Al-Shabaab) would say nothing more."""
+        self._goods_hits.add((regime, party))
 
-    def _add_goods_rules(self, frame: Frame) -> None:
-        if not frame.suppliers and not frame.recipients:
-            return  # every goods measure names its target as a supplier or a recipient
-        supplier_ids = [self.party_id(p) for p in frame.suppliers]
-        recipient_ids = [self.party_id(p) for p in frame.recipients]
-        for g, tags in zip(frame.goods, frame.goods_tags, strict=True):
-            for loaded in self.index.rules_for(g.ref, tags):
-                rule = loaded.rule
-                if frame.status not in rule.statuses:
-                    continue
-                if frame.when is not None and not rule.in_force.covers(frame.when):
-                    continue
-                if rule.context_any and not self._has_context(loaded, frame):
-                    continue
-                for direction in rule.direction:
-                    hit = self._match_direction(direction, loaded.targets, frame, supplier_ids,
-                                                recipient_ids)
-                    if hit is None:
-                        continue
-                    target_m, counter_m = hit
-                    self._record(loaded, direction, frame, g, tags, target_m, counter_m)
-                    self._goods_hits.add((loaded.regime, self.party_id(target_m)))
-                    break
+    def record_listed(self, loaded: LoadedRule, frame: Frame, m: Mention, match: ListedName,
+                      counter: Mention | None) -> None:
+        """A dealing with the listed party `m` (its list entry `match`) in `frame`."""
+        self.record(loaded, Direction.dealing, frame, frame.goods[0], frame.goods_tags[0], m,
+                    counter, target_id=str(match.ref))
+        key = (loaded.rule.id, str(match.ref), self.party_id(counter) if counter else None)
+        why = _listed_explanation(match)
+        draft = self.drafts[key]
+        if m.party >= 0 and self.lex.parties[m.party].kind == "group":
+            # the listed entry is the group itself (the Houthis, Al-Shabaab)
+            draft.listed_party = self.party_id(m)
+        draft.spans[("listed", m.start, m.end)] = None
+        draft.spans.pop(("target", m.start, m.end), None)
+        if why not in draft.explanation:
+            draft.explanation.insert(0, why)
 
-    def _match_direction(self, direction: Direction, targets: tuple[str, ...], frame: Frame,
-                         supplier_ids: list[str], recipient_ids: list[str]
-                         ) -> tuple[Mention, Mention | None] | None:
-        if direction is Direction.to_target:
-            sides = (frame.recipients, recipient_ids, frame.suppliers, supplier_ids)
-        elif direction is Direction.from_target:
-            sides = (frame.suppliers, supplier_ids, frame.recipients, recipient_ids)
-        else:
-            # "dealing" is for flows with no clear direction (trading, exchanges, dealings with
-            # a listed party); a clear supply to or from the target is judged by the other two.
-            if frame.kind != "exchange" and not any(
-                    p.kind is Kind.LISTED for p in frame.suppliers + frame.recipients):
-                return None
-            both = frame.suppliers + frame.recipients
-            ids = supplier_ids + recipient_ids
-            sides = (both, ids, both, ids)
-        mentions, ids, other_mentions, other_ids = sides
-        for m, pid in zip(mentions, ids, strict=True):
-            if pid in targets:
-                counter = next((om for om, oid in zip(other_mentions, other_ids, strict=True)
-                                if oid not in targets), None)
-                return m, counter
-        return None
-
-    def _record(self, loaded: LoadedRule, direction: Direction, frame: Frame, goods: Mention,
+    def record(self, loaded: LoadedRule, direction: Direction, frame: Frame, goods: Mention,
                 tags: frozenset[str], target_m: Mention, counter_m: Mention | None,
                 target_id: str | None = None) -> None:
         target = target_id or self.party_id(target_m)
         counterparty = self.party_id(counter_m) if counter_m is not None else None
         key = (loaded.rule.id, target, counterparty)
-        confidence = self._confidence(frame, goods, counter_m)
+        confidence = score(frame, generic_goods=self.lex.goods[goods.ref].generic,
+                           has_counterparty=counter_m is not None).value
         draft = self.drafts.get(key)
         if draft is None:
             draft = _Draft(loaded, direction, target, counterparty, frame.status, confidence,
@@ -253,8 +194,10 @@ class FindingBuilder:
             draft.goods.append(goods)
         draft.hs.update(dict.fromkeys(entry.hs))
         draft.tags.update(dict.fromkeys(sorted(set(entry.tags) | tags)))
-        for role, m in (("goods", goods), ("target", target_m), ("counterparty", counter_m),
-                        ("action", frame.action)):
+        roles: tuple[tuple[EvidenceRole, Mention | None], ...] = (
+            ("goods", goods), ("target", target_m), ("counterparty", counter_m),
+            ("action", frame.action))
+        for role, m in roles:
             if m is not None:
                 draft.spans[(role, m.start, m.end)] = None
         for cue in frame.cues:
@@ -280,22 +223,6 @@ class FindingBuilder:
     def _t(self, m: Mention) -> str:
         return self.text[m.start:m.end]
 
-    def _confidence(self, frame: Frame, goods: Mention, counter: Mention | None) -> float:
-        score = 0.75
-        if counter is not None:
-            score += 0.1
-        if frame.action.form == 0:
-            score += 0.05
-        if self.lex.goods[goods.ref].generic:
-            score -= 0.15
-        if frame.carried:
-            score -= 0.1
-        if frame.inferred_supplier:
-            score -= 0.05
-        if frame.kind == "carry" and not (frame.recipients and frame.suppliers):
-            score -= 0.05
-        return round(max(0.05, min(0.99, score * _STATUS_FACTOR[frame.status])), 2)
-
     def findings(self) -> list[Finding]:
         out = []
         for draft in self.drafts.values():
@@ -310,7 +237,7 @@ class FindingBuilder:
                 [rule.id, self.doc_id, draft.target, draft.counterparty or "",
                  *goods_keys]).encode()).hexdigest()[:32]
             evidence = [
-                Evidence(role=role, start=s, end=e, text=self.text[s:e])  # type: ignore[arg-type]
+                Evidence(role=role, start=s, end=e, text=self.text[s:e])
                 for role, s, e in sorted(draft.spans, key=lambda k: (k[1], k[2], k[0]))
             ]
             out.append(Finding(
