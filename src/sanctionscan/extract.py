@@ -117,23 +117,43 @@ def find_mentions_folded(text: str, folded: str, lexicon: CompiledLexicon,
     if within is not None:
         actions = starting_in(actions, within)
     mentions = Mentions()
-    cues, markers, modifiers = mentions.cues, mentions.markers, mentions.modifiers
-    new = tuple.__new__  # Mention(...) without the named tuple's Python-level __new__
-    for start, end, layer, ref, form in others:
-        # the values Mention(kind, start, end, ref[, form]) gives, defaults spelt out
-        if layer is Layer.CUE:
-            cues.append(new(Mention, (Kind.CUE, start, end, ref, 0, -1)))
-        elif layer is Layer.MARKER:
-            markers.append(new(Mention, (Kind.MARKER, start, end, 0, form, -1)))
-        elif layer is Layer.MODIFIER:
-            modifiers.append(new(Mention, (Kind.MODIFIER, start, end, ref, 0, -1)))
-
+    _add_cue_words(mentions, others)
     listed_hits: list[Hit] = []
     for i, match in enumerate(listed or []):
         mentions.listed.append(match)
         listed_hits.append(Hit(match.start, match.end, Layer.PARTY, i, -1))
-
     kept_entities = _longest(entities + listed_hits, _entity_rank)
+    kept_actions = _transfer_words(actions, folded, lexicon)
+    final_entities, kept_actions = _goods_or_verbs(kept_entities, kept_actions, folded, lexicon)
+    _add_entities(mentions, final_entities, entities, listed_hits, text, folded, lexicon, within)
+    _add_transfer_words(mentions, kept_actions)
+    return mentions
+
+
+_new = tuple.__new__  # Mention(...) without the named tuple's Python-level __new__
+
+
+def _add_cue_words(mentions: Mentions, others: list[Hit]) -> None:
+    """Status cues, role markers and goods modifiers, sorted, nested ones dropped."""
+    cues, markers, modifiers = mentions.cues, mentions.markers, mentions.modifiers
+    for start, end, layer, ref, form in others:
+        # the values Mention(kind, start, end, ref[, form]) gives, defaults spelt out
+        if layer is Layer.CUE:
+            cues.append(_new(Mention, (Kind.CUE, start, end, ref, 0, -1)))
+        elif layer is Layer.MARKER:
+            markers.append(_new(Mention, (Kind.MARKER, start, end, 0, form, -1)))
+        elif layer is Layer.MODIFIER:
+            modifiers.append(_new(Mention, (Kind.MODIFIER, start, end, ref, 0, -1)))
+    for items in (cues, markers, modifiers):
+        # sorted by (start, -end), stably: keys by comprehension, ordered by index
+        keys = [(m[1], -m[2]) for m in items]
+        items[:] = [items[i] for i in sorted(range(len(items)), key=keys.__getitem__)]
+    mentions.cues = _drop_nested(cues)
+    mentions.markers = _drop_nested(markers)
+
+
+def _transfer_words(actions: list[Hit], folded: str, lexicon: CompiledLexicon) -> list[Hit]:
+    """The transfer words that stand, each with its verb or noun reading chosen first."""
     # readings of each action span, in scan order, for the verb-or-noun choice
     readings: dict[tuple[int, int], list[Hit]] = {}
     for h in actions:
@@ -143,15 +163,19 @@ def find_mentions_folded(text: str, folded: str, lexicon: CompiledLexicon,
     # Other lemmas on a chosen span stay as alternative readings ("launched" a joint venture
     # or a drone); the frame builder keeps the first reading that makes a frame.
     chosen_keys = {(h.start, h.end, h.form) for h in chosen}
-    kept_actions = sorted(
+    return sorted(
         chosen + [h for h in actions if (h.start, h.end, h.form) in chosen_keys
                   and h not in chosen],
         key=_hit_start)
 
-    # A word that is both goods and an action ("ships", "supplies"): a verb after a subject-like
-    # word, goods otherwise.
+
+def _goods_or_verbs(kept_entities: list[Hit], kept_actions: list[Hit], folded: str,
+                    lexicon: CompiledLexicon) -> tuple[list[Hit], list[Hit]]:
+    """A word that is both goods and an action ("ships", "supplies"): a verb after a
+    subject-like word, goods otherwise. The entities and transfer words that remain."""
     action_spans = {(h.start, h.end) for h in kept_actions}
     final_entities = []
+    as_goods: set[tuple[int, int]] = set()
     entity_ends: set[int] | None = None
     for hit in kept_entities:
         if hit.layer is Layer.GOODS and (hit.start, hit.end) in action_spans:
@@ -167,24 +191,31 @@ def find_mentions_folded(text: str, folded: str, lexicon: CompiledLexicon,
                 e in entity_ends for e in range(k, hit.start + 1))
             if verb_like:
                 continue
-            kept_actions = [a for a in kept_actions if (a.start, a.end) != (hit.start, hit.end)]
+            as_goods.add((hit.start, hit.end))
         final_entities.append(hit)
+    if as_goods:
+        kept_actions = [a for a in kept_actions if (a.start, a.end) not in as_goods]
+    return final_entities, kept_actions
 
+
+def _add_entities(mentions: Mentions, final_entities: list[Hit], entities: list[Hit],
+                  listed_hits: list[Hit], text: str, folded: str, lexicon: CompiledLexicon,
+                  within: list[tuple[int, int]] | None) -> None:
+    """Goods and parties (lexicon and listed) that stand; short forms only after a full name."""
     # Both only matter for some documents (a short form, a listed name): built on first need.
     full_names: dict[int, set[str]] | None = None
-    lexicon_parties: list[Hit] | None = None
+    lexicon_parties: _PartyIndex | None = None
     goods_table, parties_out, goods_out = lexicon.goods, mentions.parties, mentions.goods
     for hit in final_entities:
         if hit.form == -1:
             if lexicon_parties is None:
-                lexicon_parties = [h for h in entities if h.layer is Layer.PARTY
-                                   and lexicon.parties[h.ref].kind != "lookalike"]
-            same = next((h.ref for h in lexicon_parties
-                         if h.start < hit.end and hit.start < h.end), -1)
+                lexicon_parties = _PartyIndex([h for h in entities if h.layer is Layer.PARTY
+                                               and lexicon.parties[h.ref].kind != "lookalike"])
+            same = lexicon_parties.first_overlapping(hit.start, hit.end)
             parties_out.append(Mention(Kind.LISTED, hit.start, hit.end, hit.ref, -1, same))
         elif hit.layer is Layer.GOODS:
             if not goods_table[hit.ref].ignore:
-                goods_out.append(new(Mention, (Kind.GOODS, hit.start, hit.end, hit.ref, 0, -1)))
+                goods_out.append(_new(Mention, (Kind.GOODS, hit.start, hit.end, hit.ref, 0, -1)))
         else:
             if hit.form == PartyForm.SHORT:
                 if full_names is None:
@@ -198,25 +229,46 @@ def find_mentions_folded(text: str, folded: str, lexicon: CompiledLexicon,
                 if not _short_form_ok(folded[hit.start:hit.end], full_names.get(hit.ref)):
                     continue
             parties_out.append(
-                new(Mention, (Kind.PARTY, hit.start, hit.end, hit.ref, hit.form, -1)))
-    # a word inside a name is part of the name: "Korea Samma Shipping Co" ships nothing.
+                _new(Mention, (Kind.PARTY, hit.start, hit.end, hit.ref, hit.form, -1)))
+
+
+class _PartyIndex:
+    """Lexicon party hits by start, to find the one a listed name overlaps."""
+
+    # a party name is far shorter than this: hits starting further back cannot overlap
+    _LONGEST = 200
+
+    def __init__(self, hits: list[Hit]) -> None:
+        order = sorted(range(len(hits)), key=lambda i: hits[i].start)
+        self._hits = [hits[i] for i in order]
+        self._rank = order  # each hit's place in scan order: the first found wins
+        self._starts = [h.start for h in self._hits]
+
+    def first_overlapping(self, start: int, end: int) -> int:
+        """The lexicon index of the first party (in scan order) overlapping [start, end)."""
+        lo = bisect_left(self._starts, start - self._LONGEST)
+        hi = bisect_left(self._starts, end)
+        best = None
+        for k in range(lo, hi):
+            h = self._hits[k]
+            if h.end > start and (best is None or self._rank[k] < self._rank[best]):
+                best = k
+        return -1 if best is None else self._hits[best].ref
+
+
+def _add_transfer_words(mentions: Mentions, kept_actions: list[Hit]) -> None:
+    """The transfer words that are not inside a name: "Korea Samma Shipping Co" ships nothing."""
     # The parties come from one overlap resolution, so their (non-empty) spans are disjoint
     # and sorted: only the last one starting at or before a word can hold it.
-    party_spans = [(p.start, p.end) for p in parties_out if p.start < p.end]
+    party_spans = [(p.start, p.end) for p in mentions.parties if p.start < p.end]
     party_starts = [s for s, _ in party_spans]
     actions_out = mentions.actions
     for hit in kept_actions:
         k = bisect_right(party_starts, hit.start) - 1
         if k >= 0 and hit.end <= party_spans[k][1]:
             continue
-        actions_out.append(new(Mention, (Kind.ACTION, hit.start, hit.end, hit.ref, hit.form, -1)))
-    for items in (cues, markers, modifiers):
-        # sorted by (start, -end), stably: keys by comprehension, ordered by index
-        keys = [(m[1], -m[2]) for m in items]
-        items[:] = [items[i] for i in sorted(range(len(items)), key=keys.__getitem__)]
-    mentions.cues = _drop_nested(cues)
-    mentions.markers = _drop_nested(markers)
-    return mentions
+        actions_out.append(_new(Mention, (Kind.ACTION, hit.start, hit.end, hit.ref, hit.form,
+                                          -1)))
 
 
 def _entity_rank(h: Hit) -> int:

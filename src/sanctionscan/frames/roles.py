@@ -10,7 +10,7 @@ Russia"). Every word list these rules read is in the grammar file.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from sanctionscan.extract import Kind, Mention
@@ -111,11 +111,29 @@ class RoleContext:
     left: int  # end of the transfer word before this one (or the sentence start)
     right: int  # start of the transfer word after this one (or the sentence end)
     place_is_recipient: bool = False
+    # sorted offsets for bisection (markers and parties are disjoint and sorted by start, so
+    # their ends are sorted too)
     marker_ends: list[int] = field(default_factory=list)
+    party_starts: list[int] = field(default_factory=list)
+    action_starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        # markers are disjoint and sorted, so their ends are sorted too
         self.marker_ends = [m.end for m in self.markers]
+        self.party_starts = [p.start for p in self.parties]
+        self.action_starts = [a.start for a in self.actions]
+
+    def parties_between(self, parties: list[Mention], start: int, end: int) -> list[Mention]:
+        """The parties of `parties` (the context's own, or none) inside [start, end)."""
+        if parties is not self.parties:
+            return [q for q in parties if start <= q.start and q.end <= end]
+        i = bisect_left(self.party_starts, start)
+        j = bisect_left(self.party_starts, end, lo=i)
+        return [q for q in parties[i:j] if q.end <= end]
+
+    def action_between(self, start: int, end: int) -> bool:
+        """Whether a transfer word starts inside [start, end)."""
+        k = bisect_left(self.action_starts, start)
+        return k < len(self.action_starts) and self.action_starts[k] < end
 
 
 @dataclass(slots=True)
@@ -263,7 +281,7 @@ def _nearest_marker(rc: RoleContext, p: Mention, parties: list[Mention]) -> Mark
     if k < 0 or rc.markers[k].end < floor:
         return None
     m = rc.markers[k]
-    between = [q for q in parties if m.end <= q.start and q.end <= p.start]
+    between = rc.parties_between(parties, m.end, p.start)
     if between and not _COORDINATION.fullmatch(folded[between[-1].end:p.start]):
         return None  # "to the Somali army in Mogadishu": the marker belongs to the first party
     gap = words(folded[m.end:(between[0].start if between else p.start)])
@@ -273,7 +291,7 @@ def _nearest_marker(rc: RoleContext, p: Mention, parties: list[Mention]) -> Mark
     if gap and gap[-1] == ",":
         gap = gap[:-1]  # "to a plant in Kanggye, North Korea": the country of a place
     if len(gap) <= 5 and not any(w in breakers for w in gap) \
-            and not any(m.end <= a.start < p.start for a in rc.actions) \
+            and not rc.action_between(m.end, p.start) \
             and not g.not_a_recipient.search(folded[max(floor, m.start - 14):m.start]):
         return Marker(m.form)
     return None

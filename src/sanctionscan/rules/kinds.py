@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from sanctionscan.extract import Kind, Mention
-from sanctionscan.frames import Frame
+from sanctionscan.frames import REACH, Frame
 from sanctionscan.models import Direction
 from sanctionscan.ruleset import LoadedRule
 from sanctionscan.schema import Rule
@@ -104,7 +104,10 @@ class ListedPartyRules:
         mentions = builder.mentions
         sentence = frame.sentence
         participants = set(frame.suppliers + frame.recipients)
-        for m in mentions.in_span(mentions.parties, sentence.start, sentence.end):
+        # (within the frame's reach: in a run-on sentence, the names near its own clause)
+        start = max(sentence.start, frame.action.start - REACH)
+        end = min(sentence.end, frame.action.end + REACH)
+        for m in mentions.in_span(mentions.parties, start, end):
             if m.kind is not Kind.LISTED:
                 continue
             match = mentions.listed[m.ref]

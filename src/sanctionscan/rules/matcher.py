@@ -95,6 +95,11 @@ class _Draft:
     goods: list[Mention] = field(default_factory=list)
     spans: dict[tuple[EvidenceRole, int, int], None] = field(default_factory=dict)
     explanation: list[str] = field(default_factory=list)
+    # the listed-party lines, newest first, shown before the rest
+    explanation_head: list[str] = field(default_factory=list)
+    # (membership sets beside the lists: a run-on sentence merges hundreds of frames here)
+    said: set[str] = field(default_factory=set)
+    goods_seen: set[Mention] = field(default_factory=set)
     sentence: tuple[int, int] | None = None
     hs: dict[str, None] = field(default_factory=dict)
     tags: dict[str, None] = field(default_factory=dict)
@@ -167,8 +172,9 @@ class FindingBuilder:
             draft.listed_party = self.party_id(m)
         draft.spans[("listed", m.start, m.end)] = None
         draft.spans.pop(("target", m.start, m.end), None)
-        if why not in draft.explanation:
-            draft.explanation.insert(0, why)
+        if why not in draft.said:
+            draft.said.add(why)
+            draft.explanation_head.insert(0, why)
 
     def record(self, loaded: LoadedRule, direction: Direction, frame: Frame, goods: Mention,
                 tags: frozenset[str], target_m: Mention, counter_m: Mention | None,
@@ -190,7 +196,8 @@ class FindingBuilder:
                 draft.confidence = confidence
                 draft.sentence = (frame.sentence.start, frame.sentence.end)
         entry = self.lex.goods[goods.ref]
-        if goods not in draft.goods:
+        if goods not in draft.goods_seen:
+            draft.goods_seen.add(goods)
             draft.goods.append(goods)
         draft.hs.update(dict.fromkeys(entry.hs))
         draft.tags.update(dict.fromkeys(sorted(set(entry.tags) | tags)))
@@ -212,7 +219,8 @@ class FindingBuilder:
             why += f"; dated {frame.when.isoformat()}, in force"
         for note in frame.notes:
             why += f"; {note}"
-        if why not in draft.explanation:
+        if why not in draft.said:
+            draft.said.add(why)
             draft.explanation.append(why)
 
     def _has_context(self, loaded: LoadedRule, frame: Frame) -> bool:
@@ -246,7 +254,8 @@ class FindingBuilder:
                 direction=draft.direction, target=draft.target, counterparty=draft.counterparty,
                 goods=Goods(text=self._t(best_goods), hs=list(draft.hs), tags=list(draft.tags)),
                 basis=[b.cite() for b in rule.basis], evidence=evidence,
-                explanation=draft.explanation, fingerprint=fingerprint,
+                explanation=draft.explanation_head + draft.explanation,
+                fingerprint=fingerprint,
                 sentence=Span(start=draft.sentence[0], end=draft.sentence[1])
                 if draft.sentence else None,
             ))
