@@ -1,7 +1,7 @@
 """Every rule's own examples, one test per rule and case (`UN-KP-VEH-001-flag-0`).
 
 The cases come from the shipped rule files through the same harness as `sanctionscan rules
-test` (sanctionscan.rules.testing), so a rule author's table and this suite always agree.
+test` (sanctionscan.ruletests), so a rule author's table and this suite always agree.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from sanctionscan.engine import Scanner
-from sanctionscan.rules.testing import ExampleCase, collect_cases, run_case
+from sanctionscan.ruletests import ExampleCase, collect_cases, run_case
 from sanctionscan.ruleset import RuleSet, load_ruleset
 
 

@@ -79,7 +79,7 @@ def validate(dirs: tuple[Path, ...], no_default_rules: bool, no_examples: bool,
     warnings = len(problems) - errors
     failed = 0
     if not errors and not no_examples:
-        from sanctionscan.rules.testing import iter_results
+        from sanctionscan.ruletests import iter_results
 
         for result in iter_results(ruleset):
             if not result.passed:
@@ -101,7 +101,7 @@ def validate(dirs: tuple[Path, ...], no_default_rules: bool, no_examples: bool,
 def test_cmd(dirs: tuple[Path, ...], no_default_rules: bool, patterns: tuple[str, ...],
              verbose: bool) -> None:
     """Run every rule's examples and print a table per rule; exit 1 on any failure."""
-    from sanctionscan.rules.testing import run_examples
+    from sanctionscan.ruletests import run_examples
 
     ruleset = _load(dirs, no_default_rules)
     summaries = run_examples(ruleset, _select(ruleset, patterns))

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
+from sanctionscan.engine import Scanner
 from sanctionscan.errors import RuleFileError
 from sanctionscan.models import Document, Finding
 from sanctionscan.ruleset import LoadedRule, RuleSet
@@ -146,12 +147,12 @@ def _covered(text: str, word: str, finding: Finding) -> bool:
     return False
 
 
-def run_case(scanner: object, case: ExampleCase) -> CaseResult:
+def run_case(scanner: Scanner, case: ExampleCase) -> CaseResult:
     """Scan one example with `scanner` (a `sanctionscan.engine.Scanner`) and judge it."""
     doc = Document(id=f"example:{case.id}", text=case.text, source="rule-example",
                    published=case.published)
     try:
-        result = scanner.scan_document(doc)  # type: ignore[attr-defined]
+        result = scanner.scan_document(doc)
     except Exception as exc:
         return CaseResult(case, False, f"scanner raised {type(exc).__name__}: {exc}")
     own = tuple(f for f in result.findings if f.rule_id == case.rule_id)
@@ -177,17 +178,15 @@ def run_case(scanner: object, case: ExampleCase) -> CaseResult:
 
 
 def iter_results(ruleset: RuleSet, rule_ids: Iterable[str] | None = None,
-                 scanner: object | None = None) -> Iterator[CaseResult]:
+                 scanner: Scanner | None = None) -> Iterator[CaseResult]:
     if scanner is None:
-        from sanctionscan.engine import Scanner
-
         scanner = Scanner(ruleset)
     for case in collect_cases(ruleset, rule_ids):
         yield run_case(scanner, case)
 
 
 def run_examples(ruleset: RuleSet, rule_ids: Iterable[str] | None = None,
-                 scanner: object | None = None) -> list[RuleSummary]:
+                 scanner: Scanner | None = None) -> list[RuleSummary]:
     """Run the examples and group the verdicts per rule (rules without examples included)."""
     wanted = set(rule_ids) if rule_ids is not None else None
     summaries: dict[str, RuleSummary] = {}

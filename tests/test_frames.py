@@ -1,0 +1,120 @@
+"""The frames stage on its own: roles, status and carry-over, read from frames, not findings.
+
+Each test builds the document analysis with the real engine (`Scanner.analyse`) and calls
+`frames.assemble` directly, so a role or status bug shows up here as the wrong role, not
+later as a wrong category.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from sanctionscan.engine import Scanner
+from sanctionscan.frames import REACH, Frame, assemble
+from sanctionscan.models import Document, Status
+from sanctionscan.ruleset import load_ruleset
+
+
+@pytest.fixture(scope="module")
+def scanner() -> Scanner:
+    return Scanner(load_ruleset(with_lists=False))
+
+
+def frames_of(scanner: Scanner, text: str, published: date | None = None) -> list[Frame]:
+    analysis = scanner.analyse(Document(id="t", text=text, published=published))
+    return assemble(analysis) if analysis is not None else []
+
+
+def words(scanner: Scanner, text: str, mentions: tuple[object, ...]) -> list[str]:
+    return [text[m.start:m.end] for m in mentions]  # type: ignore[attr-defined]
+
+
+def test_active_transfer_subject_supplies_and_to_marks_the_recipient(scanner: Scanner) -> None:
+    text = "Russia delivered 40 heavy trucks to North Korea in March 2024."
+    (frame,) = frames_of(scanner, text)
+    assert words(scanner, text, frame.suppliers) == ["Russia"]
+    assert words(scanner, text, frame.recipients) == ["North Korea"]
+    assert words(scanner, text, frame.goods) == ["heavy trucks"]
+    assert frame.status is Status.asserted and frame.when == date(2024, 3, 15)
+
+
+def test_passive_agent_after_by_and_subject_of_acquisition(scanner: Scanner) -> None:
+    text = "The limousines were supplied by China to Pyongyang."
+    (frame,) = frames_of(scanner, text)
+    assert words(scanner, text, frame.suppliers) == ["China"]
+    assert words(scanner, text, frame.recipients) == ["Pyongyang"]
+    text = "North Korea imported refined petroleum from Russia."
+    (frame,) = frames_of(scanner, text)
+    assert words(scanner, text, frame.recipients) == ["North Korea"]
+    assert words(scanner, text, frame.suppliers) == ["Russia"]
+
+
+def test_indirect_object_receives(scanner: Scanner) -> None:
+    text = "Putin gave Kim Jong Un a limousine."
+    (frame,) = frames_of(scanner, text)
+    assert words(scanner, text, frame.recipients) == ["Kim Jong Un"]
+    assert words(scanner, text, frame.suppliers) == ["Putin"]
+
+
+def test_origin_demonym_makes_the_supplier_when_no_subject_says_it(scanner: Scanner) -> None:
+    text = "Iranian-made drones were shipped to the Houthis."
+    (frame,) = frames_of(scanner, text)
+    assert words(scanner, text, frame.suppliers) == ["Iranian"]
+    assert frame.inferred_supplier
+    assert words(scanner, text, frame.recipients) == ["Houthis"]
+
+
+def test_a_source_is_not_an_agent(scanner: Scanner) -> None:
+    text = "According to a report by Japan, trucks were sent to North Korea."
+    (frame,) = frames_of(scanner, text)
+    assert words(scanner, text, frame.suppliers) == []
+    assert words(scanner, text, frame.recipients) == ["North Korea"]
+
+
+def test_the_means_of_transport_is_not_the_goods(scanner: Scanner) -> None:
+    text = "Smugglers carried rifles to the Houthis on a dhow."
+    frames = frames_of(scanner, text)
+    assert frames and all(words(scanner, text, f.goods) == ["rifles"] for f in frames)
+
+
+def test_status_cues_and_their_reach(scanner: Scanner) -> None:
+    (frame,) = frames_of(scanner, "China allegedly sold trucks to North Korea.")
+    assert frame.status is Status.alleged
+    (frame,) = frames_of(scanner, "China did not sell trucks to North Korea.")
+    assert frame.status is Status.denied
+    # a negation reaches two words: here it belongs to another clause
+    (frame,) = frames_of(scanner, "Officials did not say on Friday when or how China sold "
+                                  "trucks to North Korea.")
+    assert frame.status is Status.asserted
+    (frame,) = frames_of(scanner, "The resolutions prohibit the supply of trucks to North Korea.")
+    assert frame.status is Status.legal_context
+
+
+def test_goods_carried_over_from_the_sentence_before(scanner: Scanner) -> None:
+    text = "Twelve dump trucks left Dalian last month. They were delivered to North Korea."
+    frames = frames_of(scanner, text)
+    assert frames
+    last = frames[-1]
+    assert words(scanner, text, last.goods) == ["dump trucks"]
+    assert last.carried and words(scanner, text, last.recipients) == ["North Korea"]
+
+
+def test_a_run_on_sentence_is_read_clause_by_clause(scanner: Scanner) -> None:
+    clause = "Russia delivered 40 trucks to North Korea, and "
+    text = "Officials said " + clause * 300 + "that was all."
+    frames = frames_of(scanner, text)
+    assert len(frames) == 300
+    assert all("North Korea" in words(scanner, text, f.recipients) for f in frames)
+
+
+def test_a_frame_reads_its_sentence_only_within_reach(scanner: Scanner) -> None:
+    # a recipient further than REACH characters away belongs to another clause
+    filler = "with many words that say nothing at all " * (REACH // 40 + 2)
+    text = f"Russia delivered trucks {filler}to North Korea."
+    (frame,) = frames_of(scanner, text)
+    assert words(scanner, text, frame.recipients) == []
+    near = "Russia delivered trucks with a few words to North Korea."
+    (frame,) = frames_of(scanner, near)
+    assert words(scanner, near, frame.recipients) == ["North Korea"]
