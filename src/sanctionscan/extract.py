@@ -163,9 +163,10 @@ def _transfer_words(actions: list[Hit], folded: str, lexicon: CompiledLexicon) -
     # Other lemmas on a chosen span stay as alternative readings ("launched" a joint venture
     # or a drone); the frame builder keeps the first reading that makes a frame.
     chosen_keys = {(h.start, h.end, h.form) for h in chosen}
+    chosen_set = set(chosen)
     return sorted(
         chosen + [h for h in actions if (h.start, h.end, h.form) in chosen_keys
-                  and h not in chosen],
+                  and h not in chosen_set],
         key=_hit_start)
 
 
@@ -244,16 +245,22 @@ class _PartyIndex:
         self._rank = order  # each hit's place in scan order: the first found wins
         self._starts = [h.start for h in self._hits]
 
-    def first_overlapping(self, start: int, end: int) -> int:
-        """The lexicon index of the first party (in scan order) overlapping [start, end)."""
+    def _overlapping(self, start: int, end: int) -> list[int]:
         lo = bisect_left(self._starts, start - self._LONGEST)
         hi = bisect_left(self._starts, end)
-        best = None
-        for k in range(lo, hi):
-            h = self._hits[k]
-            if h.end > start and (best is None or self._rank[k] < self._rank[best]):
-                best = k
-        return -1 if best is None else self._hits[best].ref
+        return [k for k in range(lo, hi) if self._hits[k].end > start]
+
+    def overlapping(self, start: int, end: int) -> list[Hit]:
+        """The hits overlapping [start, end), in scan order."""
+        found = sorted(self._overlapping(start, end), key=self._rank.__getitem__)
+        return [self._hits[k] for k in found]
+
+    def first_overlapping(self, start: int, end: int) -> int:
+        """The lexicon index of the first party (in scan order) overlapping [start, end)."""
+        found = self._overlapping(start, end)
+        if not found:
+            return -1
+        return self._hits[min(found, key=self._rank.__getitem__)].ref
 
 
 def _add_transfer_words(mentions: Mentions, kept_actions: list[Hit]) -> None:
@@ -398,12 +405,15 @@ def _full_name_words(kept: list[Hit], raw: list[Hit], folded: str) -> dict[int, 
     also where a listed name ("KIM JONG UN" on a list) stands on the lexicon's name."""
     words: dict[int, set[str]] = {}
     full = (PartyForm.METONYM, PartyForm.NAME)
+    full_raw: _PartyIndex | None = None
     for hit in kept:
         if hit.layer is Layer.PARTY and hit.form in full:
             names = [hit]
         elif hit.form == -1:
-            names = [h for h in raw if h.layer is Layer.PARTY and h.form in full
-                     and h.start < hit.end and hit.start < h.end]
+            if full_raw is None:
+                full_raw = _PartyIndex([h for h in raw
+                                        if h.layer is Layer.PARTY and h.form in full])
+            names = full_raw.overlapping(hit.start, hit.end)
         else:
             continue
         for name in names:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterator
 from enum import IntEnum
 from operator import attrgetter
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import ahocorasick
 
@@ -394,7 +395,7 @@ def _scan_any(automaton: ahocorasick.Automaton, text: str, folded: str, lo: int,
     # tuple.__new__ builds the same Hit as Hit(...) without the named tuple's __new__
     new, hit_type = tuple.__new__, Hit
     n = len(folded)
-    for last, (length, payloads) in automaton.iter(folded, lo, stop):
+    for last, (length, payloads) in _iter(automaton, folded, lo, stop):
         end = last + 1
         start = end - length
         if start >= hi:
@@ -408,6 +409,20 @@ def _scan_any(automaton: ahocorasick.Automaton, text: str, folded: str, lo: int,
                 adds[group](new(hit_type, (start, end, layer, ref, form)))
 
 
+def _iter(automaton: ahocorasick.Automaton, text: str, lo: int, stop: int
+          ) -> Iterator[tuple[int, Any]]:
+    """`automaton.iter(text, lo, stop)`, in time that grows with `stop - lo` only.
+
+    (pyahocorasick copies the whole string it is given on every call: over the stretches of a
+    long document, one call per stretch, that made the scan quadratic in the document. A
+    slice costs only its own length.)"""
+    if lo == 0 and stop >= len(text):
+        yield from automaton.iter(text)
+        return
+    for last, value in automaton.iter(text[lo:stop]):
+        yield last + lo, value
+
+
 def _scan_ascii(automaton: ahocorasick.Automaton, text: str, folded: str, spaced: str,
                 lo: int, hi: int, stop: int,
                 lists: _Lists) -> None:
@@ -416,7 +431,7 @@ def _scan_ascii(automaton: ahocorasick.Automaton, text: str, folded: str, spaced
     and the automaton drops the matches inside words (two in five) itself."""
     adds = tuple(h.append for h in lists)
     new, hit_type = tuple.__new__, Hit
-    for last, (length, keyed, payloads) in automaton.iter(spaced, lo, stop):
+    for last, (length, keyed, payloads) in _iter(automaton, spaced, lo, stop):
         start = last - length + 1
         if start >= hi:
             continue

@@ -190,8 +190,10 @@ class _SentenceFrames:
 
     def frames(self) -> list[Frame]:
         g, folded = self.g, self.folded
+        long = self.sentence.end - self.sentence.start > REACH
         actions = [a for a in self.actions if not goods_sense.participle_adjective(
-            g, folded, a, _within(self.goods, a.start - REACH, a.end + REACH))]
+            g, folded, a, _within(self.goods, a.start - REACH, a.end + REACH) if long
+            else self.goods)]
         spans = sorted({(a.start, a.end) for a in actions})
         index = {span: i for i, span in enumerate(spans)}
         made: set[tuple[int, int]] = set()
@@ -216,21 +218,26 @@ class _SentenceFrames:
 
     def _clause(self, action: Mention, i: int, spans: list[tuple[int, int]],
                 actions: list[Mention]) -> _Clause:
-        lo, hi = action.start - REACH, action.end + REACH
-        goods = _within(self.goods, lo, hi)
+        sentence = self.sentence
+        if sentence.end - sentence.start <= REACH:
+            # (a sentence shorter than the reach is within reach of each of its words)
+            def near(items: list[Mention]) -> list[Mention]:
+                return items
+        else:
+            def near(items: list[Mention]) -> list[Mention]:
+                return _within(items, action.start - REACH, action.end + REACH)
+        goods = near(self.goods)
         nominal = action.form == 1
         passive = not nominal and goods_sense.is_passive(
-            self.g, self.folded, self.sentence.start, action, goods)
-        # (the sentence's cargo is its goods unless a carrier was taken out)
-        cargo = goods if self.cargo is self.goods else _within(self.cargo, lo, hi)
+            self.g, self.folded, sentence.start, action, goods)
         return _Clause(
             action=action, entry=self.lex.actions[action.ref], index=i, nominal=nominal,
             passive=passive,
-            left=spans[i - 1][1] if i else self.sentence.start,
-            right=spans[i + 1][0] if i + 1 < len(spans) else self.sentence.end,
-            goods=goods, cargo=cargo, parties=_within(self.parties, lo, hi),
-            markers=_within(self.markers, lo, hi), modifiers=_within(self.modifiers, lo, hi),
-            cues=_within(self.cues, lo, hi), actions=_within(actions, lo, hi))
+            left=spans[i - 1][1] if i else sentence.start,
+            right=spans[i + 1][0] if i + 1 < len(spans) else sentence.end,
+            goods=goods, cargo=near(self.cargo), parties=near(self.parties),
+            markers=near(self.markers), modifiers=near(self.modifiers), cues=near(self.cues),
+            actions=near(actions))
 
     def _frame(self, c: _Clause, goods: list[Mention], carried: bool) -> Frame | None:
         # a demonym is the goods' origin only for the goods of this frame: in "Russian
