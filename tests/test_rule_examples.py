@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 
 from sanctionscan.engine import Scanner
-from sanctionscan.ruletests import ExampleCase, collect_cases, run_case
 from sanctionscan.ruleset import RuleSet, load_ruleset
+from sanctionscan.ruletests import ExampleCase, collect_cases, run_case
 
 
 def _ruleset() -> RuleSet:
