@@ -7,7 +7,7 @@ The file holds two subsets, scored separately:
 - the issue-13 articles (ids `pos-mN-…` / `neg-mN-…`, one per mechanism m1-m8 of issue 13),
   written to measure the engine work on events, goods sense, roles, status scope, time, the
   right measure, measures with no goods and text shape. The engine that existed when they were
-  written scored them at category P 0.567, R 0.723, specificity 0.667, evidence hit 0.882; their
+  written scored them at category P 0.576, R 0.745, specificity 0.683, evidence hit 0.816; their
   floors are those values rounded down to two decimals minus 0.02. They are a ratchet, not a
   target: the lead raises them after the engine work, towards the targets above.
 
@@ -31,8 +31,8 @@ _ISSUE13_ID = re.compile(r"(pos|neg)-m[1-8]-")
 ORIGINAL_FLOORS = {"cat_precision": 0.85, "cat_recall": 0.85,
                    "specificity": 0.90, "evidence_hit": 0.90}
 # Measured on the engine at commit 0846023 minus 0.02 (see the module docstring).
-ISSUE13_FLOORS = {"cat_precision": 0.54, "cat_recall": 0.70,
-                  "specificity": 0.64, "evidence_hit": 0.86}
+ISSUE13_FLOORS = {"cat_precision": 0.55, "cat_recall": 0.72,
+                  "specificity": 0.66, "evidence_hit": 0.79}
 
 
 def _summary(items: list[LabelledDocument]) -> dict[str, object]:
