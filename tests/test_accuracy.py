@@ -1,27 +1,64 @@
 """Accuracy on our own written, labelled articles (tests/data/labelled_articles.jsonl).
 
-The floors are the accuracy targets (category precision and recall 0.85, specificity and
-evidence hit rate 0.90), so a change that takes the engine below them on this set fails CI.
+The file holds two subsets, scored separately:
+
+- the original 77 articles, held to the accuracy targets (category precision and recall 0.85,
+  specificity and evidence hit rate 0.90);
+- the issue-13 articles (ids `pos-mN-…` / `neg-mN-…`, one per mechanism m1-m8 of issue 13),
+  written to measure the engine work on events, goods sense, roles, status scope, time, the
+  right measure, measures with no goods and text shape. The engine that existed when they were
+  written scored them at category P 0.576, R 0.745, specificity 0.683, evidence hit 0.816; their
+  floors are those values rounded down to two decimals minus 0.02. They are a ratchet, not a
+  target: the lead raises them after the engine work, towards the targets above.
+
+A change that takes the engine below either subset's floors fails CI.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from sanctionscan.engine import Scanner
-from sanctionscan.evaluate import as_document, read_corpus, score
+from sanctionscan.evaluate import LabelledDocument, as_document, read_corpus, score
 from sanctionscan.ruleset import load_ruleset
 
 CORPUS = Path(__file__).parent / "data" / "labelled_articles.jsonl"
 
+# Issue-13 articles carry their mechanism in the id; everything else is the original set.
+_ISSUE13_ID = re.compile(r"(pos|neg)-m[1-8]-")
 
-def test_labelled_articles_stay_above_floors() -> None:
-    items = list(read_corpus(CORPUS))
+ORIGINAL_FLOORS = {"cat_precision": 0.85, "cat_recall": 0.85,
+                   "specificity": 0.90, "evidence_hit": 0.90}
+# Measured on the engine at commit 0846023 minus 0.02 (see the module docstring).
+ISSUE13_FLOORS = {"cat_precision": 0.55, "cat_recall": 0.72,
+                  "specificity": 0.66, "evidence_hit": 0.79}
+
+
+def _summary(items: list[LabelledDocument]) -> dict[str, object]:
     scanner = Scanner(load_ruleset(), min_confidence=0.3)
     report = scanner.report(scanner.scan_document(as_document(i)) for i in items)
-    summary = score(items, report).summary()
-    assert len(items) >= 40
-    assert summary["cat_precision"] >= 0.85, summary
-    assert summary["cat_recall"] >= 0.85, summary
-    assert summary["specificity"] >= 0.90, summary
-    assert summary["evidence_hit"] >= 0.90, summary
+    return score(items, report).summary()
+
+
+def _subsets() -> tuple[list[LabelledDocument], list[LabelledDocument]]:
+    items = list(read_corpus(CORPUS))
+    original = [i for i in items if not _ISSUE13_ID.match(i.id)]
+    issue13 = [i for i in items if _ISSUE13_ID.match(i.id)]
+    return original, issue13
+
+
+def test_original_articles_stay_above_floors() -> None:
+    original, _ = _subsets()
+    summary = _summary(original)
+    assert len(original) >= 40
+    for key, floor in ORIGINAL_FLOORS.items():
+        assert summary[key] >= floor, (key, summary)
+
+
+def test_issue13_articles_stay_above_floors() -> None:
+    _, issue13 = _subsets()
+    summary = _summary(issue13)
+    assert len(issue13) >= 64
+    for key, floor in ISSUE13_FLOORS.items():
+        assert summary[key] >= floor, (key, summary)
