@@ -11,7 +11,11 @@ from functools import cache
 from sanctionscan.ruleset import RuleSet, load_ruleset
 
 
-@cache
 def shipped_ruleset(*, with_lists: bool = True) -> RuleSet:
     """The rule set of the shipped rule folder, shared: callers must not change it."""
+    return _load(with_lists)
+
+
+@cache  # keyed by a positional flag: `f()` and `f(with_lists=True)` would be two entries
+def _load(with_lists: bool) -> RuleSet:
     return load_ruleset(with_lists=with_lists)
