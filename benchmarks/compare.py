@@ -6,10 +6,11 @@
 
 Each side runs in a worker process of its own with PYTHONPATH set to its `src/` (the other
 revision's taken out with `git archive`, so the repository is not touched; `--new REV` does the
-same for the new side instead of the working tree), loads its own shipped rules (plus the
+same for the new side instead of this working tree, `--new-src DIR` takes another worktree's
+src/ as it is), loads its own shipped rules (plus the
 synthetic list, if any) and holds the documents in memory. The parent tells one worker at a
-time to scan a corpus, alternating which side goes first each round, so both see the same
-machine load; the other waits. It prints, per corpus and side, the median of the rounds: CPU
+time to scan a chunk of a corpus (`--chunk` documents), the sides taking turns, so both see the
+same machine load; the other waits. It prints, per corpus and side, the median of the rounds: CPU
 ms per document (`time.process_time` of the worker, the number to judge on a shared machine),
 documents/s per core (1000 / that), documents/s and MB/s of wall time, and the speed-up
 new / ref (median of the rounds' ratios), then each worker's peak memory.
@@ -68,7 +69,7 @@ def worker(src: str, rules: list[str], corpora: list[str], min_confidence: float
         if request["op"] == "quit":
             _send({"rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
             return 0
-        items = docs[request["corpus"]]
+        items = docs[request["corpus"]][request["start"]:request["end"]]
         wall, cpu = time.perf_counter(), time.process_time()
         findings = sum(len(scanner.scan_document(d).findings) for d in items)
         _send({"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu,
@@ -192,14 +193,25 @@ def _size(path: Path) -> tuple[int, float]:
     return count, size / 1e6
 
 
-def time_sides(sides: list[Side], corpora: list[Path], rounds: int) -> None:
+def time_sides(sides: list[Side], corpora: list[Path], rounds: int, chunk: int) -> None:
+    """Each round scans every corpus once per side, in chunks of `chunk` documents, the sides
+    taking turns chunk by chunk (and which goes first alternating), so a burst of load on the
+    shared machine falls on both alike."""
     runs: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for r in range(rounds):
-        order = sides if r % 2 == 0 else sides[::-1]
+    turn = 0
+    for _ in range(rounds):
         for corpus in corpora:
-            for side in order:
-                runs.setdefault((side.name, str(corpus)), []).append(
-                    side.ask({"op": "time", "corpus": str(corpus)}))
+            count = _size(corpus)[0]
+            totals = {side.name: {"wall": 0.0, "cpu": 0.0, "findings": 0} for side in sides}
+            for start in range(0, count, chunk):
+                turn += 1
+                for side in sides if turn % 2 else sides[::-1]:
+                    got = side.ask({"op": "time", "corpus": str(corpus), "start": start,
+                                    "end": start + chunk})
+                    for key in totals[side.name]:
+                        totals[side.name][key] += got[key]
+            for side in sides:
+                runs.setdefault((side.name, str(corpus)), []).append(totals[side.name])
     print(f"\n{'':24s} {'side':4s} {'CPU ms/doc':>11s} {'(best)':>8s} {'docs/s/core':>12s} "
           f"{'docs/s wall':>12s} {'MB/s wall':>10s} {'findings':>9s}")
     for corpus in corpora:
@@ -287,7 +299,10 @@ def _explain(ref: bytes, new: bytes, fmt: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("ref", nargs="?", help="git revision to compare against")
-    parser.add_argument("--new", help="git revision for the new side (default: working tree)")
+    parser.add_argument("--new", help="git revision for the new side (default: this working "
+                        "tree's src/)")
+    parser.add_argument("--new-src", type=Path, help="the new side's src/ folder, e.g. another "
+                        "worktree's, uncommitted changes included")
     parser.add_argument("--dense-docs", type=int, default=300)
     parser.add_argument("--docs", type=int, default=2000, help="firehose-like documents")
     parser.add_argument("--corpus", type=Path, action="append", default=[],
@@ -296,6 +311,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="aliases of the synthetic list both sides load (0: none)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--chunk", type=int, default=25,
+                        help="documents a side scans before the other takes its turn")
     parser.add_argument("--min-confidence", type=float, default=0.3)
     parser.add_argument("--formats", default="json", help="report formats to compare, e.g. "
                         "json,jsonl,sarif")
@@ -319,7 +336,12 @@ def run(args: argparse.Namespace, work: Path, tmp: Path) -> int:
     print(f"sanctionscan compare: python {sys.version.split()[0]}, {os.cpu_count()} core(s), "
           f"load average {os.getloadavg()[0]:.2f}")
     ref_src, ref_label = _checkout(args.ref, tmp / "ref")
-    new_src, new_label = _checkout(args.new, tmp / "new") if args.new else _working_tree()
+    if args.new_src:
+        new_src, new_label = args.new_src.resolve(), f"{args.new_src.resolve()} (as it is now)"
+    elif args.new:
+        new_src, new_label = _checkout(args.new, tmp / "new")
+    else:
+        new_src, new_label = _working_tree()
     sides = [Side("ref", ref_label, ref_src), Side("new", new_label, new_src)]
     corpora, rules = _make_corpora(args, work)
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
@@ -327,7 +349,7 @@ def run(args: argparse.Namespace, work: Path, tmp: Path) -> int:
         for side in sides:
             side.start(rules, corpora, args.min_confidence)
         try:
-            time_sides(sides, corpora, args.rounds)
+            time_sides(sides, corpora, args.rounds, args.chunk)
         finally:
             peaks = [side.stop() for side in sides]
         print(f"peak memory (worker, corpora in memory): ref {peaks[0]:.0f} MB, "
