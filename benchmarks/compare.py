@@ -197,25 +197,25 @@ def time_sides(sides: list[Side], corpora: list[Path], rounds: int, chunk: int) 
     """Each round scans every corpus once per side, in chunks of `chunk` documents, the sides
     taking turns chunk by chunk (and which goes first alternating), so a burst of load on the
     shared machine falls on both alike."""
-    runs: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    runs: dict[tuple[str, str], list[dict[str, float]]] = {}
+    sizes = {corpus: _size(corpus) for corpus in corpora}
     turn = 0
     for _ in range(rounds):
         for corpus in corpora:
-            count = _size(corpus)[0]
-            totals = {side.name: {"wall": 0.0, "cpu": 0.0, "findings": 0} for side in sides}
-            for start in range(0, count, chunk):
+            totals = {side.name: {"wall": 0.0, "cpu": 0.0, "findings": 0.0} for side in sides}
+            for start in range(0, sizes[corpus][0], chunk):
                 turn += 1
                 for side in sides if turn % 2 else sides[::-1]:
-                    got = side.ask({"op": "time", "corpus": str(corpus), "start": start,
-                                    "end": start + chunk})
+                    answer = side.ask({"op": "time", "corpus": str(corpus), "start": start,
+                                       "end": start + chunk})
                     for key in totals[side.name]:
-                        totals[side.name][key] += got[key]
+                        totals[side.name][key] += answer[key]
             for side in sides:
                 runs.setdefault((side.name, str(corpus)), []).append(totals[side.name])
     print(f"\n{'':24s} {'side':4s} {'CPU ms/doc':>11s} {'(best)':>8s} {'docs/s/core':>12s} "
           f"{'docs/s wall':>12s} {'MB/s wall':>10s} {'findings':>9s}")
     for corpus in corpora:
-        count, mb = _size(corpus)
+        count, mb = sizes[corpus]
         print(f"{corpus.name} ({count} documents, {mb:.1f} MB), median of {rounds} rounds:")
         for side in sides:
             got = runs[(side.name, str(corpus))]
@@ -224,7 +224,7 @@ def time_sides(sides: list[Side], corpora: list[Path], rounds: int, chunk: int) 
             best = min(g["cpu"] for g in got)
             print(f"  {'':22s} {side.name:4s} {1000 * cpu / count:11.3f} "
                   f"{1000 * best / count:8.3f} {count / cpu:12.0f} "
-                  f"{count / wall:12.0f} {mb / wall:10.2f} {got[0]['findings']:9d}")
+                  f"{count / wall:12.0f} {mb / wall:10.2f} {got[0]['findings']:9.0f}")
         ref, new = (runs[(s.name, str(corpus))] for s in sides)
         ratios = [a["cpu"] / b["cpu"] for a, b in zip(ref, new, strict=True)]
         wall_ratios = [a["wall"] / b["wall"] for a, b in zip(ref, new, strict=True)]

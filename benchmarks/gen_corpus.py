@@ -194,7 +194,7 @@ def synthetic_list(aliases: int, seed: int) -> dict[str, object]:
     while total < aliases:
         i += 1
         kind = rng.choices(["individual", "entity", "vessel"], [5, 4, 1])[0]
-        names = []
+        names: list[str] = []
         want = min(rng.choice([1, 2, 2, 3, 4]), aliases - total)
         for _ in range(want * 4):
             if len(names) == want:
