@@ -19,7 +19,7 @@ from sanctionscan.cli import cli  # noqa: E402
 from sanctionscan.engine import Scanner  # noqa: E402
 from sanctionscan.models import Document, SkippedDocument  # noqa: E402
 from sanctionscan.parallel import scan_bag, scan_with_dask  # noqa: E402
-from sanctionscan.ruleset import RuleSet, default_rules_dir, load_ruleset  # noqa: E402
+from sanctionscan.ruleset import RuleSet, default_rules_dir  # noqa: E402
 from sanctionscan.sources import read_jsonl  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,11 +32,6 @@ def client() -> Iterator[distributed.Client]:
                                        dashboard_address=None)
     with cluster, distributed.Client(cluster) as c:
         yield c
-
-
-@pytest.fixture(scope="module")
-def ruleset() -> RuleSet:
-    return load_ruleset()
 
 
 def _items() -> list[Document | SkippedDocument]:

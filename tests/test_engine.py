@@ -5,17 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
+from rulesets import shipped_ruleset
 from sanctionscan.engine import Scanner
 from sanctionscan.lexicon import fold
 from sanctionscan.models import Document, Finding, Status
-from sanctionscan.ruleset import load_ruleset
-
-
-@pytest.fixture(scope="module")
-def scanner() -> Scanner:
-    return Scanner(load_ruleset())
+from sanctionscan.ruleset import RuleSet, load_ruleset
 
 
 def scan(scanner: Scanner, text: str, published: date | None = date(2024, 6, 1)
@@ -286,7 +280,7 @@ def _read(text: str) -> tuple[list[str], list[str]]:
     from sanctionscan.frames import frame_sentences as _frame_sentences
     from sanctionscan.text import segment
 
-    lexicon = load_ruleset(with_lists=False).lexicon
+    lexicon = shipped_ruleset(with_lists=False).lexicon
     found = lexicon.scan_transfers(text, fold(text))
     chosen, spans = _frame_sentences(segment(text, analysable_only=True), found,
                                      lexicon.implies_goods)
@@ -326,8 +320,9 @@ def test_a_transfer_word_without_goods_to_make_a_frame_with_sends_nothing_to_be_
     assert chosen == ["The weather was fine.", "Iran armed the Houthis."]
 
 
-def test_a_transfer_word_that_needs_goods_of_a_tag_triggers_only_beside_such_goods() -> None:
-    lexicon = load_ruleset(with_lists=False).lexicon
+def test_a_transfer_word_that_needs_goods_of_a_tag_triggers_only_beside_such_goods(
+        ruleset_no_lists: RuleSet) -> None:
+    lexicon = ruleset_no_lists.lexicon
     # "opened" makes a frame only with a joint venture, "remained" only with workers
     text = "The museum, which shows old cars, opened in May. Its director remained in Paris."
     found = lexicon.scan_transfers(text, fold(text))
@@ -356,17 +351,19 @@ def test_frame_sentences_read_back_over_sentences_with_transfer_words() -> None:
     assert spans == [text[text.index("Talks"):]]
 
 
-def test_findings_of_held_back_transfer_words_are_kept_beside_their_goods() -> None:
-    scanner = Scanner(load_ruleset(with_lists=False))
+def test_findings_of_held_back_transfer_words_are_kept_beside_their_goods(
+        ruleset_no_lists: RuleSet) -> None:
+    scanner = Scanner(ruleset_no_lists)
     text = ("North Korea and a Chinese firm opened a joint venture in Dandong in 2019, "
             "officials said.")
     assert "dprk.joint_ventures" in categories(scan(scanner, text))
 
 
-def test_the_first_pass_tells_segmentation_whether_a_photo_credit_can_be_there() -> None:
+def test_the_first_pass_tells_segmentation_whether_a_photo_credit_can_be_there(
+        ruleset_no_lists: RuleSet) -> None:
     from sanctionscan.text import segment
 
-    lexicon = load_ruleset(with_lists=False).lexicon
+    lexicon = ruleset_no_lists.lexicon
     with_credit = "Trucks were shipped to Nampo.\nThe port at night. AP Photo/Someone\nMore text."
     found = lexicon.scan_transfers(with_credit, fold(with_credit))
     assert found.credits

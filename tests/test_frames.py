@@ -14,12 +14,12 @@ import pytest
 from sanctionscan.engine import Scanner
 from sanctionscan.frames import REACH, Frame, assemble
 from sanctionscan.models import Document, Status
-from sanctionscan.ruleset import load_ruleset
+from sanctionscan.ruleset import RuleSet
 
 
 @pytest.fixture(scope="module")
-def scanner() -> Scanner:
-    return Scanner(load_ruleset(with_lists=False))
+def scanner(ruleset_no_lists: RuleSet) -> Scanner:
+    return Scanner(ruleset_no_lists)
 
 
 def frames_of(scanner: Scanner, text: str, published: date | None = None) -> list[Frame]:

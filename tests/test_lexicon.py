@@ -7,12 +7,12 @@ import random
 import pytest
 
 from sanctionscan.lexicon import CompiledLexicon, Hit, Layer, _scan_any, fold
-from sanctionscan.ruleset import load_ruleset
+from sanctionscan.ruleset import RuleSet
 
 
 @pytest.fixture(scope="module")
-def lexicon() -> CompiledLexicon:
-    return load_ruleset(with_lists=False).lexicon
+def lexicon(ruleset_no_lists: RuleSet) -> CompiledLexicon:
+    return ruleset_no_lists.lexicon
 
 
 def test_terms_match_whole_words_only(lexicon: CompiledLexicon) -> None:

@@ -12,14 +12,13 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from sanctionscan.cli import cli
 from sanctionscan.engine import Scanner
 from sanctionscan.models import Document, SkippedDocument
 from sanctionscan.parallel import IN_FLIGHT_PER_WORKER, default_jobs, scan_documents
-from sanctionscan.ruleset import RuleSet, default_rules_dir, load_ruleset
+from sanctionscan.ruleset import RuleSet, default_rules_dir
 from sanctionscan.sources import read_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,11 +31,6 @@ EVENTS = [
     "China shipped luxury cars to Pyongyang despite the sanctions.",
     "The weather in Geneva was mild on Tuesday.",
 ]
-
-
-@pytest.fixture(scope="module")
-def ruleset() -> RuleSet:
-    return load_ruleset()
 
 
 def _items() -> list[Document | SkippedDocument]:

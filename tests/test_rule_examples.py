@@ -8,25 +8,16 @@ from __future__ import annotations
 
 import pytest
 
+from rulesets import shipped_ruleset
 from sanctionscan.engine import Scanner
-from sanctionscan.ruleset import RuleSet, load_ruleset
+from sanctionscan.ruleset import RuleSet
 from sanctionscan.ruletests import ExampleCase, collect_cases, run_case
 
-
-def _ruleset() -> RuleSet:
-    return load_ruleset()
-
-
-_CASES: list[ExampleCase] = collect_cases(_ruleset())
+# (parametrising needs the cases at collection time, before any fixture: the shared loader)
+_CASES: list[ExampleCase] = collect_cases(shipped_ruleset())
 
 
-@pytest.fixture(scope="module")
-def scanner() -> Scanner:
-    return Scanner(_ruleset())
-
-
-def test_every_rule_has_examples() -> None:
-    ruleset = _ruleset()
+def test_every_rule_has_examples(ruleset: RuleSet) -> None:
     with_cases = {c.rule_id for c in _CASES}
     missing = [r.rule.id for r in ruleset.rules if r.rule.id not in with_cases]
     assert not missing, f"rules without examples: {missing}"

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from sanctionscan.cli import cli
 from sanctionscan.rules.checks import check_ruleset
-from sanctionscan.ruleset import default_rules_dir, load_ruleset
+from sanctionscan.ruleset import RuleSet, default_rules_dir, load_ruleset
 
 GOOD = """\
 regime: testland
@@ -199,6 +199,6 @@ def test_schema_is_valid_json_schema() -> None:
         jsonschema.Draft202012Validator.check_schema(json.loads(out.stdout))
 
 
-def test_shipped_rules_pass_semantic_checks() -> None:
-    problems = check_ruleset(load_ruleset())
+def test_shipped_rules_pass_semantic_checks(ruleset: RuleSet) -> None:
+    problems = check_ruleset(ruleset)
     assert [str(p) for p in problems if p.level == "error"] == []

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sanctionscan.errors import RuleSetError
-from sanctionscan.ruleset import default_rules_dir, load_ruleset
+from sanctionscan.ruleset import RuleSet, default_rules_dir, load_ruleset
 
 GOOD_RULE = """\
 regime: testland
@@ -84,7 +84,6 @@ def test_yaml_syntax_error_has_line(tmp_path: Path) -> None:
     assert "YAML syntax error" in msg and ":13:" in msg
 
 
-def test_shipped_rules_load_and_cover_every_category() -> None:
+def test_shipped_rules_load_and_cover_every_category(ruleset: RuleSet) -> None:
     from sanctionscan.categories import CATEGORIES
-    rs = load_ruleset()
-    assert {r.rule.category for r in rs.rules} >= set(CATEGORIES)
+    assert {r.rule.category for r in ruleset.rules} >= set(CATEGORIES)
