@@ -13,8 +13,8 @@ from datetime import date
 
 from sanctionscan.extract import Mentions
 from sanctionscan.grammar import CompiledGrammar
-from sanctionscan.lexicon import CompiledLexicon
-from sanctionscan.text import Sentence
+from sanctionscan.lexicon import CompiledLexicon, Hit
+from sanctionscan.text import Sentence, segment
 
 
 @dataclass(slots=True)
@@ -26,7 +26,17 @@ class DocumentAnalysis:
     sentences: list[Sentence] = field(default_factory=list)  # the sentences frames read
     read: list[tuple[int, int]] = field(default_factory=list)  # their stretches, merged
     mentions: Mentions = field(default_factory=Mentions)
+    # goods words of the whole text (the first automaton pass), sorted by start
+    goods_everywhere: list[Hit] = field(default_factory=list)
+    _every: list[Sentence] | None = None
 
     @property
     def grammar(self) -> CompiledGrammar:
         return self.lexicon.grammar
+
+    def every_sentence(self) -> list[Sentence]:
+        """Every analysable sentence of the text, not only those frames read: the sentences
+        an event is told in (split on first need: only documents with a finding ask)."""
+        if self._every is None:
+            self._every = segment(self.text, analysable_only=True)
+        return self._every

@@ -82,6 +82,7 @@ class Scanner:
         if not mentions.actions or not (mentions.goods or mentions.parties):
             return None
         analysis.published = doc.published or dateline(text, lexicon.grammar.months)
+        analysis.goods_everywhere = sorted(found.goods)
         return analysis
 
     def scan_all(self, items: Iterable[Document | SkippedDocument]) -> Iterator[DocumentResult]:

@@ -141,6 +141,10 @@ class CompiledLexicon:
         # transfer words that stand for their goods ("armed by Iran"): frames without goods words
         self.implies_goods = frozenset(i for i, a in enumerate(self.actions) if a.implied_goods)
         self.cue_status: list[CueStatus] = [c.status for c in actions.cues]
+        # single words that hedge a claim ("allegedly", "suspected"), to tell an event's
+        # sentences apart without a scan
+        self.hedge_words = frozenset(fold(t) for c in actions.cues if c.status == "alleged"
+                                     for t in c.terms if " " not in t)
         self.modifier_tags: list[str] = list(goods.modifiers)
         self.party_index = {p.id: i for i, p in enumerate(self.parties)}
         self.goods_terms: list[str] = [e.terms[0] for e in self.goods]

@@ -73,7 +73,10 @@ class SkippedDocument(Frozen):
     reason: str
 
 
-EvidenceRole = Literal["goods", "target", "counterparty", "action", "cue", "basis", "listed"]
+# "sentence": a whole sentence the event is told in (the transfer, the goods identified, the
+# hedge or breach wording)
+EvidenceRole = Literal["goods", "target", "counterparty", "action", "cue", "basis", "listed",
+                       "sentence"]
 
 
 class Evidence(Frozen):

@@ -20,8 +20,10 @@ from sanctionscan.frames import Frame
 from sanctionscan.lexicon import CompiledLexicon, fold
 from sanctionscan.models import Direction, Evidence, EvidenceRole, Finding, Goods, Span, Status
 from sanctionscan.rules.confidence import score
+from sanctionscan.rules.events import event_sentences, main_sentence
 from sanctionscan.rules.kinds import RULE_KINDS, GoodsRules
 from sanctionscan.ruleset import LoadedRule, RuleSet
+from sanctionscan.text import Sentence
 from sanctionscan.schema import GoodsEntry, GoodsSelector
 
 # When several frames merge, the finding keeps the strongest status in this order.
@@ -100,6 +102,8 @@ class _Draft:
     # (membership sets beside the lists: a run-on sentence merges hundreds of frames here)
     said: set[str] = field(default_factory=set)
     goods_seen: set[Mention] = field(default_factory=set)
+    sentences: dict[tuple[int, int], Sentence] = field(default_factory=dict)  # of its frames
+    listed: dict[Mention, None] = field(default_factory=dict)  # the listed parties it names
     sentence: tuple[int, int] | None = None
     hs: dict[str, None] = field(default_factory=dict)
     tags: dict[str, None] = field(default_factory=dict)
@@ -171,6 +175,7 @@ class FindingBuilder:
             # the listed entry is the group itself (the Houthis, Al-Shabaab)
             draft.listed_party = self.party_id(m)
         draft.spans[("listed", m.start, m.end)] = None
+        draft.listed[m] = None
         draft.spans.pop(("target", m.start, m.end), None)
         if why not in draft.said:
             draft.said.add(why)
@@ -195,6 +200,7 @@ class FindingBuilder:
             if confidence > draft.confidence:
                 draft.confidence = confidence
                 draft.sentence = (frame.sentence.start, frame.sentence.end)
+        draft.sentences[(frame.sentence.start, frame.sentence.end)] = frame.sentence
         entry = self.lex.goods[goods.ref]
         if goods not in draft.goods_seen:
             draft.goods_seen.add(goods)
@@ -244,10 +250,18 @@ class FindingBuilder:
             fingerprint = hashlib.sha256("\x1f".join(
                 [rule.id, self.doc_id, draft.target, draft.counterparty or "",
                  *goods_keys]).encode()).hexdigest()[:32]
+            event = event_sentences(
+                self.analysis, list(draft.sentences.values()), (g.ref for g in draft.goods),
+                [str(self.mentions.listed[m.ref].ref) for m in draft.listed])
+            spans = dict(draft.spans)
+            for sentence in event:
+                spans[("sentence", sentence.start, sentence.end)] = None
             evidence = [
                 Evidence(role=role, start=s, end=e, text=self.text[s:e])
-                for role, s, e in sorted(draft.spans, key=lambda k: (k[1], k[2], k[0]))
+                for role, s, e in sorted(spans, key=lambda k: (k[1], k[2], k[0]))
             ]
+            shown = main_sentence(self.analysis, event, draft.sentence) \
+                if draft.sentence is not None else None
             out.append(Finding(
                 rule_id=rule.id, category=rule.category, title=rule.title,
                 severity=rule.severity, confidence=draft.confidence, status=draft.status,
@@ -256,8 +270,7 @@ class FindingBuilder:
                 basis=[b.cite() for b in rule.basis], evidence=evidence,
                 explanation=draft.explanation_head + draft.explanation,
                 fingerprint=fingerprint,
-                sentence=Span(start=draft.sentence[0], end=draft.sentence[1])
-                if draft.sentence else None,
+                sentence=Span(start=shown[0], end=shown[1]) if shown else None,
             ))
         out.sort(key=lambda f: (f.evidence[0].start if f.evidence else 0, f.rule_id))
         return out
