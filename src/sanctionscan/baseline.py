@@ -27,6 +27,8 @@ BASELINE_VERSION = 1
 # How strongly a text claims the transfer happened; a move up this scale is new substance.
 STATUS_STRENGTH: dict[Status, int] = {
     Status.legal_context: 0,
+    Status.not_in_force: 0,
+    Status.hypothetical: 0,
     Status.denied: 1,
     Status.planned: 2,
     Status.attempted: 3,

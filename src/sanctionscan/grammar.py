@@ -30,6 +30,14 @@ class StatusScope:
     precedence: tuple[StatusName, ...]
     # status -> how many words before the transfer word its cues reach (absent: the sentence)
     reach: dict[StatusName, int]
+    sentence_negations: frozenset[str]
+    transparent: frozenset[str]
+    legal_after_links: frozenset[str]
+    legal_after_reach: int
+    question_marks: tuple[str, ...]
+    conditional: re.Pattern[str]
+    modals: frozenset[str]
+    modal_reach: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +78,10 @@ class CompiledGrammar:
     origin_link: re.Pattern[str]
     anaphor: re.Pattern[str]
     flag_compound: re.Pattern[str]
+    descriptor_compound: re.Pattern[str]
+    absolute_with: str | None
+    infinitive_marker: str | None
+    enemy_before: re.Pattern[str]
     pronoun_after: re.Pattern[str]
     compound_head_after: re.Pattern[str]
     particle_into: re.Pattern[str]
@@ -86,6 +98,19 @@ class CompiledGrammar:
     verb_context_before: re.Pattern[str]
     noun_determiner_before: re.Pattern[str]
     of_after: re.Pattern[str]
+
+
+def _status_scope(g: Grammar) -> StatusScope:
+    st = g.status
+    conditionals = _alternation(st.conditionals) or r"(?!)"
+    return StatusScope(
+        precedence=tuple(st.precedence), reach=dict(st.scopes),
+        sentence_negations=frozenset(st.sentence_negations),
+        transparent=frozenset(st.scope_transparent),
+        legal_after_links=frozenset(st.legal_after_links), legal_after_reach=st.legal_after_reach,
+        question_marks=tuple(st.question_marks),
+        conditional=re.compile(rf"\b(?:{conditionals})\b"), modals=frozenset(st.modals),
+        modal_reach=st.modal_reach)
 
 
 def compile_grammar(g: Grammar) -> CompiledGrammar:
@@ -116,7 +141,7 @@ def compile_grammar(g: Grammar) -> CompiledGrammar:
         conveyance_inside=frozenset(goods.conveyance_inside),
         violation_words=frozenset(g.status.violation_words),
         nominal_of=goods.nominal_of,
-        status=StatusScope(tuple(g.status.precedence), dict(g.status.scopes)),
+        status=_status_scope(g),
         months={m: i for i, m in enumerate(g.dates.months, 1)},
         not_a_recipient=re.compile(rf"\b(?:{alt(roles.not_recipient_before_to)})\s+$"),
         made_in=re.compile(
@@ -133,6 +158,12 @@ def compile_grammar(g: Grammar) -> CompiledGrammar:
         origin_link=re.compile(rf"^\s*-?\s*(?:{alt(verbs.origin_compounds)})?\s*$"),
         anaphor=re.compile(rf"\b({alt(refs.anaphors)})\b"),
         flag_compound=re.compile(rf"-(?:{alt(np.flag_compounds)})\b"),
+        descriptor_compound=re.compile(
+            rf"-(?:{alt(np.descriptor_compounds) or '(?!)'})\b"),
+        absolute_with=roles.absolute_with,
+        infinitive_marker=roles.infinitive_marker,
+        enemy_before=re.compile(
+            rf"\b(?:{alt(roles.enemy_markers) or '(?!)'})\s+(?:(?:{alt(np.filler)})\s+)*$"),
         pronoun_after=re.compile(rf"\s+(?:{alt(refs.object_pronouns)})\b"),
         compound_head_after=re.compile(rf"\s+({alt(verbs.compound_heads)})\b"),
         particle_into=re.compile(

@@ -141,6 +141,9 @@ class CompiledLexicon:
         # transfer words that stand for their goods ("armed by Iran"): frames without goods words
         self.implies_goods = frozenset(i for i, a in enumerate(self.actions) if a.implied_goods)
         self.cue_status: list[CueStatus] = [c.status for c in actions.cues]
+        # every one-word form of a transfer word, for status scopes that skip over them
+        self.transfer_words = frozenset(fold(f) for a in self.actions
+                                        for f in (*a.forms, *a.nouns) if " " not in f)
         # single words that hedge a claim ("allegedly", "suspected"), to tell an event's
         # sentences apart without a scan
         self.hedge_words = frozenset(fold(t) for c in actions.cues if c.status == "alleged"

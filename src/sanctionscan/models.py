@@ -34,7 +34,13 @@ class Status(str, Enum):
     attempted = "attempted"
     planned = "planned"
     historical = "historical"
-    legal_context = "legal_context"
+    legal_context = "legal_context"  # the text states the law: no event
+    not_in_force = "not_in_force"  # the text places the event before the measure began
+    hypothetical = "hypothetical"  # a question or a condition: no event told
+
+
+# Statuses of frames that tell no event: no finding is made of them, whatever the rule says.
+NOT_EVENTS = frozenset([Status.legal_context, Status.not_in_force, Status.hypothetical])
 
 
 class Direction(str, Enum):

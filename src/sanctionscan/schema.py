@@ -237,7 +237,7 @@ class ActionEntry(Strict):
 
 
 CueStatus = Literal["alleged", "denied", "attempted", "planned", "historical", "legal_context",
-                    "negation"]
+                    "negation", "not_in_force", "hypothetical"]
 
 
 class CueEntry(Strict):
@@ -280,6 +280,9 @@ class NounPhraseGrammar(Strict):
                                                   "decides the role")
     attribution_nouns: Words = Field(description="'a report by X' names a source, not an agent")
     flag_compounds: Words = Field(description="'-registered', '-flagged': a flag, not an actor")
+    descriptor_compounds: Words = Field(
+        default_factory=list,
+        description="'al-Qaida-linked', 'Iran-backed': the name describes another party")
     state_forces: Words = Field(description="the state's own forces ('Somalia's army')")
     state_force_ministries: Words = Field(description="ministries that stand for the state's "
                                                       "forces")
@@ -293,6 +296,12 @@ class RolesGrammar(Strict):
                                             "the party belongs to another clause")
     not_recipient_before_to: Words = Field(description="'according to', 'a visit to': no "
                                                        "recipient")
+    absolute_with: Term | None = Field(
+        default=None, description="'with Iran supplying weapons': its party is the subject")
+    infinitive_marker: Term | None = Field(
+        default=None, description="'an effort by X to buy': the agent is the subject")
+    enemy_markers: Words = Field(
+        default_factory=list, description="'the fight against X': X is no party to a dealing")
     exchange_partner_markers: Words = Field(description="'a joint venture with X'")
     place_markers: Words = Field(description="'workers remain in Russia'")
     place_quantifiers: Words = Field(description="words between a place marker and the place")
@@ -350,6 +359,30 @@ class StatusGrammar(Strict):
         description="how many words before the transfer word a cue of this status reaches")
     violation_words: Words = Field(description="a legal formula after these describes a breach")
     negation_exceptions: Words = Field(description="'not only': negates nothing")
+    sentence_negations: Words = Field(
+        default_factory=list,
+        description="a negation that opens the sentence ('No workers were found') negates its "
+                    "whole clause, however far the verb")
+    scope_transparent: Words = Field(
+        default_factory=list,
+        description="words a scope does not count between a cue and its transfer word, beside "
+                    "other transfer words ('agreed not to load, transport or deliver')")
+    legal_after_links: Words = Field(
+        default_factory=list,
+        description="a legal cue after the transfer word governs it when one of these stands "
+                    "right before the cue ('Selling coal ... is banned')")
+    legal_after_reach: Annotated[int, Field(ge=0, le=30)] = Field(
+        default=8, description="how many words after the transfer word such a cue may stand")
+    question_marks: Words = Field(
+        default_factory=list, description="a sentence ending in one of these asks, not tells")
+    conditionals: Words = Field(
+        default_factory=list, description="'if', 'unless': with a modal, a hypothetical")
+    modals: Words = Field(
+        default_factory=list,
+        description="'could', 'would': before the transfer word, with a conditional in the "
+                    "sentence, the transfer is hypothetical")
+    modal_reach: Annotated[int, Field(ge=0, le=10)] = Field(
+        default=3, description="how many words before the transfer word the modal may stand")
 
 
 class DatesGrammar(Strict):

@@ -26,6 +26,7 @@ from sanctionscan.frames.roles import (
     RoleContext,
     as_government,
     assign_roles,
+    is_bystander,
     is_dateline,
     is_lookalike,
     origins,
@@ -34,7 +35,7 @@ from sanctionscan.frames.roles import (
 from sanctionscan.frames.status import frame_status
 from sanctionscan.grammar import CompiledGrammar
 from sanctionscan.lexicon import CompiledLexicon, fold
-from sanctionscan.models import Status
+from sanctionscan.models import NOT_EVENTS
 from sanctionscan.schema import ActionEntry
 from sanctionscan.text import Sentence
 
@@ -149,7 +150,8 @@ class _SentenceFrames:
         self.modifiers = m.in_span(m.modifiers, *span)
         self.parties = [as_government(self.g, self.lex, self.folded, p) for p in parties
                         if not is_lookalike(self.lex, p)
-                        and not is_dateline(self.folded, sentence, p)]
+                        and not is_dateline(self.folded, sentence, p)
+                        and not is_bystander(self.g, self.folded, p)]
         self.raw_parties = parties  # look-alikes and datelines too
         self.actions = actions
         self._cargo: list[Mention] | None = None
@@ -265,7 +267,7 @@ class _SentenceFrames:
         if not suppliers and not recipients and not self.parties and previous and (
                 carried or self.refers_back):
             last = previous[-1]
-            if last.status is not Status.legal_context and (last.suppliers or last.recipients):
+            if last.status not in NOT_EVENTS and (last.suppliers or last.recipients):
                 suppliers, recipients = list(last.suppliers), list(last.recipients)
                 carried = True
                 notes.append("parties carried over from the previous sentence")

@@ -62,6 +62,14 @@ def is_lookalike(lex: CompiledLexicon, p: Mention) -> bool:
     return p.kind is Kind.PARTY and lex.parties[p.ref].kind == "lookalike"
 
 
+def is_bystander(g: CompiledGrammar, folded: str, p: Mention) -> bool:
+    """A name that takes no part in the dealing: a descriptor of another party ("an
+    al-Qaida-linked group") or the enemy ("the fight against ISIL")."""
+    if g.descriptor_compound.match(folded, p.end, p.end + 16):
+        return True
+    return bool(g.enemy_before.search(folded, max(0, p.start - 40), p.start))
+
+
 def origins(g: CompiledGrammar, folded: str, parties: list[Mention], goods: list[Mention]
             ) -> dict[int, Mention]:
     """goods start -> the party the goods come from ("Iranian-made drones", "garments sewn in
@@ -239,6 +247,16 @@ def _is_indirect_object(rc: RoleContext, p: Mention) -> bool:
     return all(w in rc.g.filler for w in gap) and len(gap) <= 2
 
 
+def _words_to_action(rc: RoleContext, p: Mention) -> list[str] | None:
+    """The words between party `p` and a transfer word after it (None: it is not after),
+    less adverbs and the group noun the party may qualify ("an Iranian company to buy")."""
+    if p.end > rc.action.start:
+        return None
+    g = rc.g
+    return [w for w in words(rc.folded[p.end:rc.action.start])
+            if w not in g.adverbs and w not in g.group_nouns]
+
+
 def _words_before(rc: RoleContext, start: int) -> list[str]:
     """The words just before `start` in its sentence, noun-phrase filler taken off the end."""
     near = words(rc.folded[max(rc.sentence.start, start - _MARKER_REACH):start])
@@ -306,8 +324,15 @@ def _preposition_marker(rc: RoleContext, p: Mention, before: list[str],
     last = before[-1]
     if last == g.agent_marker:
         # "a report by the Security Council's panel" attributes a source, not an agent
-        return Marker.OTHER if len(before) > 1 and before[-2] in g.attribution_nouns \
-            else Marker.AGENT
+        if len(before) > 1 and before[-2] in g.attribution_nouns:
+            return Marker.OTHER
+        # "an effort by North Korea to buy lathes": the agent does what the infinitive says
+        if _words_to_action(rc, p) == [g.infinitive_marker]:
+            return Marker.NONE
+        return Marker.AGENT
+    if last == g.absolute_with and _words_to_action(rc, p) == [] \
+            and rc.folded[rc.action.start:rc.action.end].endswith("ing"):
+        return Marker.NONE  # "with Iran supplying weapons to the Houthis"
     if last in g.group_place_links and any(w in g.group_nouns for w in before[-4:-1]):
         # "armed groups in eastern Libya sold...": the group stands for the place, unless a
         # party names the group itself ("M23 rebels in eastern Congo")

@@ -1,9 +1,11 @@
-"""The status of a frame: which status cues govern its transfer word.
+"""The status of a frame: which status cues govern its transfer word, and what the sentence
+as a whole says of it (a question, a condition).
 
 A cue's reach is grammar data (`status.scopes`: how many words before the transfer word a
-legal formula, a negation or a plan word reaches; such a cue never governs a word before it);
-statuses without a scope reach over the whole sentence. When several cues govern one word,
-the grammar's `status.precedence` decides.
+legal formula, a negation or a plan word reaches; such a cue never governs a word before it,
+and the words of `status.scope_transparent` and other transfer words do not count: "agreed
+not to load, transport or deliver"). Statuses without a scope reach over the whole sentence.
+When several cues govern one word, the grammar's `status.precedence` decides.
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ def frame_status(g: CompiledGrammar, lex: CompiledLexicon, folded: str, sentence
     found: dict[StatusName, list[Mention]] = {}
     for cue in cues:
         status = lex.cue_status[cue.ref]
-        if _governs(g, folded, sentence, action, cue, status):
+        if _governs(g, lex, folded, sentence, action, cue, status):
             found.setdefault(status, []).append(cue)
+    if _hypothetical(g, folded, sentence, action):
+        found.setdefault("hypothetical", [])
     for status in g.status.precedence:
         if status not in found:
             continue
@@ -35,18 +39,72 @@ def frame_status(g: CompiledGrammar, lex: CompiledLexicon, folded: str, sentence
     return Status.asserted, []
 
 
-def _governs(g: CompiledGrammar, folded: str, sentence: Sentence, action: Mention, cue: Mention,
-             status: StatusName) -> bool:
-    reach = g.status.reach.get(status)
-    # a scoped cue governs only a transfer word after it, within its reach
-    if reach is not None and (cue.end > action.start
-                              or len(words(folded[cue.end:action.start])) > reach):
-        return False
+def _counted(g: CompiledGrammar, lex: CompiledLexicon, stretch: str) -> int:
+    """The words of `stretch` a scope counts."""
+    skip = g.status.transparent
+    return sum(1 for w in words(stretch) if w not in skip and w not in lex.transfer_words)
+
+
+def _governs(g: CompiledGrammar, lex: CompiledLexicon, folded: str, sentence: Sentence,
+             action: Mention, cue: Mention, status: StatusName) -> bool:
+    st = g.status
     if status == "legal_context":
-        # "in violation of the resolutions banning...": the formula names a breach
-        before = words(folded[max(sentence.start, cue.start - 40):cue.start])[-4:]
-        return not any(w in g.violation_words for w in before)
+        return _states_the_law(g, lex, folded, sentence, action, cue)
+    reach = st.reach.get(status)
+    if reach is not None:
+        # a scoped cue governs only a transfer word after it, within its reach
+        if cue.end > action.start:
+            return False
+        opens = status == "negation" and _opens_sentence(folded, sentence, cue) \
+            and folded[cue.start:cue.end] in st.sentence_negations
+        if not opens and _counted(g, lex, folded[cue.end:action.start]) > reach:
+            return False
     if status == "negation":
         # "not only ... but": negates nothing
         return not g.negation_exception_after.match(folded[cue.end:cue.end + 8])
     return True
+
+
+def _opens_sentence(folded: str, sentence: Sentence, cue: Mention) -> bool:
+    return not words(folded[sentence.start:cue.start].strip(" \"'“‘(-"))
+
+
+def _states_the_law(g: CompiledGrammar, lex: CompiledLexicon, folded: str, sentence: Sentence,
+                    action: Mention, cue: Mention) -> bool:
+    """Whether a legal formula governs the transfer word: before it, within reach ("the
+    resolutions prohibit supplying"), or after it through a copula ("Selling coal is
+    banned"); never as an adjective of the goods ("UN-prohibited transfers") or after
+    breach wording ("in violation of the ban on")."""
+    st = g.status
+    if cue.start > 0 and folded[cue.start - 1] == "-":
+        return False  # "UN-prohibited", "sanctions-banned": it describes the transfer
+    if cue.end <= action.start:
+        said = folded[cue.start:cue.end]
+        if action.form == 1 and said.endswith(("ed", "en")) and not words(
+                folded[cue.end:action.start]):
+            return False  # "banned shipments of coal continued": the shipments happened
+        reach = st.reach.get("legal_context")
+        if reach is not None and _counted(g, lex, folded[cue.end:action.start]) > reach:
+            return False
+        before = words(folded[max(sentence.start, cue.start - 40):cue.start])[-4:]
+        return not any(w in g.violation_words for w in before)
+    if cue.start < action.end:
+        return False
+    between = words(folded[action.end:cue.start])
+    return bool(between) and between[-1] in st.legal_after_links \
+        and len(between) <= st.legal_after_reach and not any(
+            w in (",", ";", ":") for w in between)
+
+
+def _hypothetical(g: CompiledGrammar, folded: str, sentence: Sentence, action: Mention) -> bool:
+    """A question ("Did Russia deliver jets?") or a condition with a modal before the verb
+    ("Iran could supply drones if talks succeed") tells no event."""
+    st = g.status
+    if folded[sentence.start:sentence.end].rstrip(" \"'”’)").endswith(st.question_marks):
+        return True
+    if not st.modals:
+        return False
+    before = words(folded[max(sentence.start, action.start - 40):action.start])
+    if not any(w in st.modals for w in before[-st.modal_reach - 1:]):
+        return False
+    return bool(st.conditional.search(folded, sentence.start, sentence.end))

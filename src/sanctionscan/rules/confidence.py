@@ -18,6 +18,8 @@ BASE = 0.75
 STATUS_FACTOR = {
     Status.asserted: 1.0, Status.attempted: 0.9, Status.alleged: 0.8, Status.historical: 0.6,
     Status.planned: 0.45, Status.denied: 0.3,
+    # never a finding (models.NOT_EVENTS); here so that every status has a factor
+    Status.legal_context: 0.0, Status.not_in_force: 0.0, Status.hypothetical: 0.0,
 }
 
 

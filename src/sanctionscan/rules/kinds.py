@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from sanctionscan.extract import Kind, Mention
 from sanctionscan.frames import REACH, Frame
+from sanctionscan.frames.roles import is_bystander
 from sanctionscan.models import Direction
 from sanctionscan.ruleset import LoadedRule
 from sanctionscan.schema import Rule
@@ -107,8 +108,9 @@ class ListedPartyRules:
         # (within the frame's reach: in a run-on sentence, the names near its own clause)
         start = max(sentence.start, frame.action.start - REACH)
         end = min(sentence.end, frame.action.end + REACH)
+        g, folded = builder.analysis.grammar, builder.analysis.folded
         for m in mentions.in_span(mentions.parties, start, end):
-            if m.kind is not Kind.LISTED:
+            if m.kind is not Kind.LISTED or is_bystander(g, folded, m):
                 continue
             match = mentions.listed[m.ref]
             for loaded in rules:

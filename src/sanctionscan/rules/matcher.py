@@ -18,7 +18,16 @@ from sanctionscan.analysis import DocumentAnalysis
 from sanctionscan.extract import Kind, ListedName, Mention
 from sanctionscan.frames import Frame
 from sanctionscan.lexicon import CompiledLexicon, fold
-from sanctionscan.models import Direction, Evidence, EvidenceRole, Finding, Goods, Span, Status
+from sanctionscan.models import (
+    NOT_EVENTS,
+    Direction,
+    Evidence,
+    EvidenceRole,
+    Finding,
+    Goods,
+    Span,
+    Status,
+)
 from sanctionscan.rules.confidence import score
 from sanctionscan.rules.events import event_sentences, main_sentence
 from sanctionscan.rules.kinds import RULE_KINDS, GoodsRules
@@ -143,7 +152,7 @@ class FindingBuilder:
 
     def add_frames(self, frames: Iterable[Frame]) -> None:
         for frame in frames:
-            if frame.status is Status.legal_context:
+            if frame.status in NOT_EVENTS:
                 continue
             for name, kind in RULE_KINDS.items():
                 kind.draft(self, frame, self.index.by_kind[name])
