@@ -283,7 +283,7 @@ def test_fetch_gives_up_on_a_slow_drip() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, content=iter([b"<rss>"] * 50))
 
-    policy = FetchPolicy(retries=0, total_timeout=25)
+    policy = FetchPolicy(retries=0, timeout=25)
     transport = httpx.MockTransport(handler)
     with (
         Fetcher(policy, transport=transport, clock=lambda: float(next(clock))) as fetcher,
@@ -558,7 +558,7 @@ def run_once(
     sources: list[str], state_path: Path, policy: FetchPolicy | None = None, **options: object
 ) -> tuple[FeedRun, WordScanner]:
     scanner = WordScanner()
-    policy = policy or FetchPolicy(retries=0)
+    policy = policy or FetchPolicy(retries=0, allow_private_addresses=True)
     with State.open(state_path) as state, Fetcher(policy) as fetcher:
         run = run_feed(sources, scanner, state, fetcher, FeedOptions(**options))  # type: ignore[arg-type]
         commit(state, run)

@@ -18,6 +18,7 @@ from datetime import date
 from sanctionscan import __version__
 from sanctionscan.extract import find_mentions_folded
 from sanctionscan.frames import assemble
+from sanctionscan.guard import scan_guarded
 from sanctionscan.lexicon import Transfers, fold
 from sanctionscan.models import (
     Document,
@@ -164,9 +165,11 @@ def _frame_sentences(analysable: list[Sentence], found: Transfers,
 class Scanner:
     """Runs the whole pipeline for one compiled rule set. Cheap per document; build once."""
 
-    def __init__(self, ruleset: RuleSet, min_confidence: float = 0.0) -> None:
+    def __init__(self, ruleset: RuleSet, min_confidence: float = 0.0,
+                 doc_timeout: float | None = None) -> None:
         self.ruleset = ruleset
         self.min_confidence = min_confidence
+        self.doc_timeout = doc_timeout  # seconds per document in scan_all (guard.py)
         self.index = RuleIndex(ruleset)
 
     def scan_document(self, doc: Document) -> DocumentResult:
@@ -209,8 +212,8 @@ class Scanner:
         for item in items:
             if isinstance(item, SkippedDocument):
                 yield DocumentResult(id=item.id, source=item.source, skipped=item.reason)
-            else:
-                yield self.scan_document(item)
+            else:  # an error or an overrun becomes this document's skipped result
+                yield scan_guarded(self.scan_document, item, self.doc_timeout)
 
     def report(self, results: Iterable[DocumentResult], manifest: Manifest | None = None
                ) -> Report:

@@ -20,6 +20,7 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2  # also rule-file errors
 EXIT_INPUT = 3
+EXIT_INTERNAL = 70  # a bug of ours (EX_SOFTWARE), never confused with "findings"
 
 T = TypeVar("T")
 
@@ -42,6 +43,15 @@ def min_confidence_option(func: F) -> F:
     return click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.3,
                         show_default=True,
                         help="Report only findings at or above this confidence.")(func)
+
+
+def doc_timeout_option(func: F) -> F:
+    from sanctionscan.guard import DEFAULT_DOC_TIMEOUT
+
+    return click.option("--doc-timeout", type=click.FloatRange(min=0), default=DEFAULT_DOC_TIMEOUT,
+                        show_default=True, metavar="SECONDS",
+                        help="Time budget of one document's scan; a document over it is "
+                        "reported as skipped (0: no budget).")(func)
 
 
 def quiet_option(func: F) -> F:
