@@ -46,7 +46,7 @@ class _BoundedLoader(yaml.SafeLoader):
         self.aliases = 0
         self.nodes = 0
 
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         event = self.peek_event()
         line = event.start_mark.line + 1
         if self.check_event(yaml.AliasEvent):
@@ -54,7 +54,7 @@ class _BoundedLoader(yaml.SafeLoader):
             if self.aliases > MAX_ALIASES:
                 raise _Refused(line, f"more than {MAX_ALIASES} aliases (*name) in one file: "
                                "refused (an alias bomb?)")
-            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+            return super().compose_node(parent, index)
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise _Refused(line, f"nested more than {MAX_DEPTH} levels deep: refused")
@@ -63,7 +63,7 @@ class _BoundedLoader(yaml.SafeLoader):
         finally:
             self.depth -= 1
         self.nodes += 1
-        return node  # type: ignore[no-any-return]
+        return node
 
 
 @dataclass
