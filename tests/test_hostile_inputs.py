@@ -207,6 +207,28 @@ def test_time_limit_stops_a_runaway_and_restores_the_outer_one() -> None:
     assert time.monotonic() - started < 1
 
 
+def _spin(doc: Document) -> DocumentResult:
+    while True:
+        pass
+
+
+def _spin_guarded(budget: float) -> str | None:
+    return scan_guarded(_spin, Document(id="slow", text="x"), budget).skipped
+
+
+@pytest.mark.skipif(not can_time_limit(), reason="needs setitimer in the main thread")
+def test_a_forked_worker_gets_its_own_timer() -> None:
+    import multiprocessing
+
+    # a budget here leaves this process's timer pending (for 1 s from now); a forked child has
+    # no timer, and one of its documents with a later deadline must still arm one
+    assert scan_guarded(lambda d: DocumentResult(id=d.id), Document(id="a", text="x"),
+                        1.0).skipped is None
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        reason = pool.apply_async(_spin_guarded, (1.2,)).get(timeout=10)
+    assert reason is not None and "took longer than 1.2 s" in reason
+
+
 def test_without_the_main_thread_the_scan_runs_unlimited_but_isolated() -> None:
     out: list[DocumentResult] = []
 

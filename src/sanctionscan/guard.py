@@ -5,15 +5,17 @@ exception becomes a skipped result naming the error, and a scan that runs past i
 stopped and reported as skipped with the budget it exceeded. The budgets of the analysis stages
 themselves (linear work per sentence) live in those stages; this only catches what they miss.
 
-The clock is `signal.setitimer` (SIGALRM), which interrupts pure-Python work between bytecodes
-and a blocking system call alike. Signals reach only the main thread of a process, so off the
-main thread (a dask worker's thread pool, an embedding application's thread) the work runs
+The clock is `signal.setitimer` (SIGALRM, the real-time timer of the process), which interrupts
+pure-Python work between bytecodes and a blocking system call alike. Signals reach only the main
+thread of a process, so off the main thread (a dask worker's thread pool, an embedding
+application's thread), or where someone else's SIGALRM handler is installed, the work runs
 without a time limit, still isolated. Worker processes of `parallel` run their tasks in their
 main thread, so they do get the limit.
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 import time
@@ -23,6 +25,11 @@ from types import FrameType
 
 from sanctionscan.models import Document, DocumentResult
 
+try:  # the C function: signal.getsignal converts to an enum on every call, 0.6 us a document
+    from _signal import getsignal as _getsignal  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - not CPython
+    _getsignal = signal.getsignal
+
 DEFAULT_DOC_TIMEOUT = 30.0  # seconds per document; ordinary articles take milliseconds
 _MAX_REASON = 300  # characters of an error message kept in a skipped result
 
@@ -30,14 +37,85 @@ _MAX_REASON = 300  # characters of an error message kept in a skipped result
 class TimeLimitExceeded(Exception):
     """Raised inside a `time_limit` block when its budget runs out."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, limit: object = None) -> None:
         super().__init__(f"took longer than {seconds:g} s")
         self.seconds = seconds
+        self.limit = limit  # which limit ran out, when several are nested
 
 
 def can_time_limit() -> bool:
     """True where `time_limit` can interrupt work: the main thread, on a platform with timers."""
-    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    return _HAS_TIMER and threading.current_thread() is threading.main_thread()
+
+
+_HAS_TIMER = hasattr(signal, "setitimer")
+
+
+class _Limit:
+    __slots__ = ("seconds", "deadline")
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.deadline = time.monotonic() + seconds
+
+
+# The limits now running in this process's main thread, outermost first, and when the pending
+# timer fires (0: none pending). The timer is not disarmed when a document finishes: arming and
+# disarming it for each document cost more than many a document's scan. When it fires it
+# raises for a limit that ran out and otherwise re-arms for the nearest deadline, or does
+# nothing when no limit is running. A SIGALRM handler installed by someone else is left alone,
+# and the work then runs without a limit.
+_active: list[_Limit] = []
+_pending = {"until": 0.0}
+
+
+def _forget_timer() -> None:
+    _active.clear()
+    _pending["until"] = 0.0
+
+
+if hasattr(os, "register_at_fork"):  # a forked worker starts without its parent's timer
+    os.register_at_fork(after_in_child=_forget_timer)
+
+
+def _on_alarm(signum: int, frame: FrameType | None) -> None:
+    _pending["until"] = 0.0
+    now = time.monotonic()
+    for limit in _active:
+        if now >= limit.deadline - 0.001:
+            _active.remove(limit)  # it is over, whether or not its block sees the exception
+            _rearm(now)
+            raise TimeLimitExceeded(limit.seconds, limit)
+    _rearm(now)
+
+
+def _rearm(now: float) -> None:
+    if _active:
+        first = min(limit.deadline for limit in _active)
+        signal.setitimer(signal.ITIMER_REAL, max(first - now, 0.0001))
+        _pending["until"] = first
+
+
+def _enter(limit: _Limit) -> None:
+    """Start `limit` (the alarm may fire before this returns: callers enter inside their try)."""
+    handler = _getsignal(signal.SIGALRM)
+    if handler is not _on_alarm:
+        if handler not in (signal.SIG_DFL, None):
+            return  # someone else's alarm: theirs to keep, and no limit
+        signal.signal(signal.SIGALRM, _on_alarm)
+    _active.append(limit)
+    pending = _pending["until"]
+    started = limit.deadline - limit.seconds
+    # (a timer that should have fired a while ago is not pending: it was cancelled, or this is
+    # a forked child, which does not inherit its parent's timer)
+    if not pending or limit.deadline < pending or pending < started - 0.5:
+        _pending["until"] = limit.deadline
+        signal.setitimer(signal.ITIMER_REAL, max(limit.deadline - time.monotonic(), 0.0001))
+
+
+def _exit(limit: _Limit | None) -> None:
+    if limit is not None and limit in _active:
+        _active.remove(limit)
 
 
 @contextmanager
@@ -45,29 +123,17 @@ def time_limit(seconds: float | None) -> Iterator[None]:
     """Raise `TimeLimitExceeded` inside the block once `seconds` have passed.
 
     No limit when `seconds` is None or not positive, or off the main thread. Nests: an outer
-    limit that runs out first still fires as the outer one, and is re-armed on the way out.
+    limit that runs out first fires as the outer one (`exc.limit` tells them apart).
     """
     if seconds is None or seconds <= 0 or not can_time_limit():
         yield
         return
-    started = time.monotonic()
-    outer_left, _ = signal.getitimer(signal.ITIMER_REAL)
-
-    def on_alarm(signum: int, frame: FrameType | None) -> None:
-        if time.monotonic() - started >= seconds * 0.999 or not callable(outer_handler):
-            raise TimeLimitExceeded(seconds)
-        outer_handler(signum, frame)  # the outer budget ran out first
-
-    outer_handler = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, min(seconds, outer_left) if outer_left else seconds)
+    limit = _Limit(seconds)
     try:
+        _enter(limit)
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, outer_handler)
-        if outer_left:
-            left = outer_left - (time.monotonic() - started)
-            signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
+        _exit(limit)
 
 
 def printable(value: str) -> str:
@@ -95,10 +161,17 @@ def skipped_result(doc: Document, reason: str) -> DocumentResult:
 def scan_guarded(scan: Callable[[Document], DocumentResult], doc: Document,
                  timeout: float | None) -> DocumentResult:
     """`scan(doc)`, or a skipped result saying why it could not finish."""
+    limit = _Limit(timeout) if timeout is not None and timeout > 0 and can_time_limit() else None
     try:
-        with time_limit(timeout):
+        try:
+            if limit is not None:
+                _enter(limit)
             return scan(doc)
+        finally:
+            _exit(limit)
     except TimeLimitExceeded as exc:
+        if limit is None or exc.limit is not limit:
+            raise  # an outer budget ran out: its owner reports it
         return skipped_result(
             doc, f"scan stopped: {exc} (the per-document budget, --doc-timeout)")
     except Exception as exc:  # one document must never take the run down
