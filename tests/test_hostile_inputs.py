@@ -406,3 +406,10 @@ def test_strict_import_checks_before_writing(tmp_path: Path) -> None:
     assert strict.exit_code == 3 and out.read_text() == "previous list\n"
     lenient = invoke("lists", "import", str(xml), "--out", str(out))
     assert lenient.exit_code == 0 and "KPi.900" in out.read_text()
+
+
+def test_an_html_page_in_utf16_with_a_bom_is_decoded() -> None:
+    from sanctionscan.htmltext import decode_html
+
+    page = f"<html><body><p>{TRUCKS}</p></body></html>".encode("utf-16")
+    assert TRUCKS in decode_html(page, "text/html; charset=utf-8")  # the mark outranks the label
