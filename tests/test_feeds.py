@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sqlite3
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -49,7 +48,7 @@ from sanctionscan.models import (
     Status,
     ToolInfo,
 )
-from sanctionscan.state import SeenEntry, State
+from sanctionscan.state import SeenEntry, State, StateError
 
 # -- feeds written for these tests --------------------------------------------------------------
 
@@ -387,7 +386,7 @@ def test_state_commit_is_all_or_nothing(tmp_path: Path) -> None:
 
     # the second row fails inside the transaction: the first must not stay behind
     poison = SeenEntry("f", "e2", "h2", (("fp2", object()),))  # type: ignore[arg-type]
-    with State.open(path) as state, pytest.raises(sqlite3.Error):
+    with State.open(path) as state, pytest.raises(StateError):  # an SQLite error, named
         state.commit([SeenEntry("f", "e1", "h1", (("fp1", "s1"),)), poison])
     with State.open(path) as state:
         assert (state.entry_count(), state.finding_count()) == (0, 0)

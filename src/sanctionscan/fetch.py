@@ -446,5 +446,11 @@ class _GuardedTransport(httpx.HTTPTransport):
         super().__init__()
         # (httpx takes no network backend; its pool is rebuilt alike, on ours. No proxy
         # here: with a proxy from the environment httpx mounts its own transport for it.)
+        limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)  # httpx's
         self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(), network_backend=_GuardedBackend())
+            ssl_context=httpx.create_ssl_context(),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=_GuardedBackend(),
+        )
