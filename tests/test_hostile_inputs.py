@@ -7,12 +7,12 @@ from __future__ import annotations
 import io
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -365,13 +365,15 @@ def test_a_run_waits_for_another_process_holding_the_state(tmp_path: Path) -> No
         holder.wait(10)
 
 
-def test_state_is_not_an_sqlite_file_exit_3(tmp_path: Path) -> None:
-    path = tmp_path / "s.sqlite"
-    path.write_bytes(b"not a database" * 100)
-    with pytest.raises(Exception, match="not a usable state database"):
-        State.open(path)
-    with pytest.raises(sqlite3.DatabaseError):
-        sqlite3.connect(path).execute("SELECT 1 FROM entries")
+def test_a_fifo_in_place_of_the_lock_or_a_local_feed_is_refused(tmp_path: Path) -> None:
+    from sanctionscan.fetch import FetchError, read_local
+
+    os.mkfifo(tmp_path / "s.sqlite.lock")
+    with pytest.raises(StateError, match="cannot open the state"):  # at once: no hang
+        State.open(tmp_path / "s.sqlite")
+    os.mkfifo(tmp_path / "feed.xml")
+    with pytest.raises(FetchError, match="not a regular file"):
+        read_local(tmp_path / "feed.xml", 1000)
 
 
 # -- lists import --------------------------------------------------------------------------------
@@ -413,3 +415,18 @@ def test_an_html_page_in_utf16_with_a_bom_is_decoded() -> None:
 
     page = f"<html><body><p>{TRUCKS}</p></body></html>".encode("utf-16")
     assert TRUCKS in decode_html(page, "text/html; charset=utf-8")  # the mark outranks the label
+
+
+def test_the_text_report_keeps_only_the_texts_it_shows() -> None:
+    from sanctionscan.cli.scan_cmd import _drop_texts_without_findings
+
+    texts = {"quiet": "nothing here", "flagged": TRUCKS}
+    results = iter([DocumentResult(id="quiet"), DocumentResult(id="flagged", findings=[
+        _a_finding()])])
+    assert [r.id for r in _drop_texts_without_findings(results, texts)] == ["quiet", "flagged"]
+    assert texts == {"flagged": TRUCKS}
+
+
+def _a_finding() -> Any:
+    (result,) = Scanner(load_ruleset()).scan_all([Document(id="flagged", text=TRUCKS)])
+    return result.findings[0]

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sqlite3
+import stat
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -53,7 +55,12 @@ def _lock(path: Path, timeout: float) -> IO[bytes] | None:
     if fcntl is None:  # pragma: no cover
         return None
     lock_path = path.with_name(path.name + ".lock")
-    handle = lock_path.open("ab")
+    # non-blocking open: a FIFO planted under the lock's name must not hang the run
+    fd = os.open(lock_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NONBLOCK, 0o644)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise StateError(f"{path}: the lock {lock_path} is not a regular file")
+    handle = os.fdopen(fd, "ab")
     deadline = time.monotonic() + timeout
     while True:
         try:
