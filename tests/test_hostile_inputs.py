@@ -430,3 +430,15 @@ def test_the_text_report_keeps_only_the_texts_it_shows() -> None:
 def _a_finding() -> Any:
     (result,) = Scanner(load_ruleset()).scan_all([Document(id="flagged", text=TRUCKS)])
     return result.findings[0]
+
+
+def test_a_file_name_that_is_not_utf8_is_scanned_and_reported(tmp_path: Path) -> None:
+    folder = os.fsencode(tmp_path)
+    for suffix in (b".txt", b".jsonl"):
+        with open(os.path.join(folder, b"caf\xe9" + suffix), "w") as handle:
+            handle.write(TRUCKS if suffix == b".txt" else json.dumps({"text": TRUCKS}) + "\n")
+    result = invoke("scan", str(tmp_path), "-f", "json", "--jobs", "1", "-q")
+    assert result.exit_code == 0
+    docs = json.loads(result.stdout)["documents"]
+    assert [d["id"] for d in docs] == [f"{tmp_path}/caf\\udce9.jsonl:1", f"{tmp_path}/caf\\udce9.txt"]
+    assert all(d["skipped"] is None and d["findings"] for d in docs)

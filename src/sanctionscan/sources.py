@@ -65,6 +65,12 @@ def decode(data: bytes) -> tuple[str | None, str | None]:
         return None, f"not UTF-8 or Windows-1252 text ({exc.reason} at byte {exc.start})"
 
 
+def _name(path: Path) -> str:
+    """A path as a document id: a file name that is not valid UTF-8 reaches Python with lone
+    surrogates in it, which no report can write; they are shown as escapes instead."""
+    return printable(str(path))
+
+
 def _not_regular(mode: int) -> str | None:
     """Why a file of this mode is not read, or None for a regular file."""
     if stat.S_ISREG(mode):
@@ -98,7 +104,7 @@ def _read_text(path: Path) -> str | SkippedDocument:
         text, reason = decode(data)
         if text is not None:
             return text
-    return SkippedDocument(id=str(path), source=str(path), reason=reason or "unreadable")
+    return SkippedDocument(id=_name(path), source=_name(path), reason=reason or "unreadable")
 
 
 def read_text_file(path: Path) -> Iterator[Item]:
@@ -106,7 +112,7 @@ def read_text_file(path: Path) -> Iterator[Item]:
     if isinstance(text, SkippedDocument):
         yield text
         return
-    yield Document(id=str(path), text=text, source=str(path))
+    yield Document(id=_name(path), text=text, source=_name(path))
 
 
 def read_html_file(path: Path) -> Iterator[Item]:
@@ -117,31 +123,31 @@ def read_html_file(path: Path) -> Iterator[Item]:
     try:
         from sanctionscan.htmltext import extract_main_text
     except ImportError:
-        yield SkippedDocument(id=str(path), source=str(path),
+        yield SkippedDocument(id=_name(path), source=_name(path),
                               reason="HTML input is not supported in this build")
         return
     try:
         body, title = extract_main_text(text)
     except Exception as exc:
-        yield SkippedDocument(id=str(path), source=str(path),
+        yield SkippedDocument(id=_name(path), source=_name(path),
                               reason=f"cannot extract text from HTML: {exc}")
         return
-    yield Document(id=str(path), text=body, title=title, source=str(path))
+    yield Document(id=_name(path), text=body, title=title, source=_name(path))
 
 
 def read_jsonl(path: Path) -> Iterator[Item]:
     try:
         refused = _not_regular(path.stat().st_mode)
         if refused:
-            yield SkippedDocument(id=str(path), source=str(path), reason=refused)
+            yield SkippedDocument(id=_name(path), source=_name(path), reason=refused)
             return
         handle: IO[bytes] = path.open("rb")
     except OSError as exc:
-        yield SkippedDocument(id=str(path), source=str(path),
+        yield SkippedDocument(id=_name(path), source=_name(path),
                               reason=f"cannot read: {exc.strerror or exc}")
         return
     with handle:
-        yield from read_jsonl_stream(handle, str(path))
+        yield from read_jsonl_stream(handle, _name(path))
 
 
 def _bounded_lines(handle: Iterable[bytes], limit: int) -> Iterator[bytes | int]:
@@ -173,6 +179,7 @@ def _bounded_lines(handle: Iterable[bytes], limit: int) -> Iterator[bytes | int]
 
 
 def read_jsonl_stream(handle: Iterable[bytes], source: str) -> Iterator[Item]:
+    source = printable(source)
     for number, raw in enumerate(_bounded_lines(handle, MAX_RECORD_BYTES), 1):
         where = f"{source}:{number}"
         if isinstance(raw, int):
@@ -268,7 +275,8 @@ def iter_documents(inputs: list[str], stdin: IO[bytes] | None = None) -> Iterato
         elif path.exists():
             yield from READERS.get(path.suffix.lower(), read_text_file)(path)
         else:
-            yield SkippedDocument(id=raw, source=raw, reason="no such file or folder")
+            yield SkippedDocument(id=printable(raw), source=printable(raw),
+                                  reason="no such file or folder")
 
 
 def _read_folder(raw: str, path: Path) -> Iterator[Item]:
@@ -282,11 +290,12 @@ def _read_folder(raw: str, path: Path) -> Iterator[Item]:
                      if (p := Path(folder, name)).suffix.lower() in _DIRECTORY_SUFFIXES
                      and p.is_file())
     for error in unreadable:
-        where = str(error.filename or raw)
+        where = printable(str(error.filename or raw))
         yield SkippedDocument(id=where, source=where,
                               reason=f"cannot read folder: {error.strerror or error}")
     if not files and not unreadable:
-        yield SkippedDocument(id=raw, source=raw, reason="folder holds no readable files")
+        yield SkippedDocument(id=printable(raw), source=printable(raw),
+                              reason="folder holds no readable files")
     for file in sorted(files):
         yield from READERS.get(file.suffix.lower(), read_text_file)(file)
 
