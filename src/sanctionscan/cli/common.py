@@ -13,6 +13,7 @@ import click
 
 from sanctionscan.cache import load_ruleset_cached
 from sanctionscan.errors import RuleSetError
+from sanctionscan.guard import DEFAULT_DOC_TIMEOUT
 from sanctionscan.models import Report, Severity
 from sanctionscan.ruleset import RuleSet, default_rules_dir
 
@@ -46,8 +47,6 @@ def min_confidence_option(func: F) -> F:
 
 
 def doc_timeout_option(func: F) -> F:
-    from sanctionscan.guard import DEFAULT_DOC_TIMEOUT
-
     return click.option("--doc-timeout", type=click.FloatRange(min=0), default=DEFAULT_DOC_TIMEOUT,
                         show_default=True, metavar="SECONDS",
                         help="Time budget of one document's scan; a document over it is "
