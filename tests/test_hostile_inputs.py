@@ -61,6 +61,21 @@ def test_hostile_json_lines_records_are_skipped_and_the_good_ones_read() -> None
     assert [i.id for i in items[1:4]] == ["in.jsonl:2", "in.jsonl:3", "in.jsonl:4"]
 
 
+def test_scan_of_hostile_json_lines_reports_every_record(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(json.dumps({"id": "ok", "text": TRUCKS}).encode() + b"\n"
+                     + b'{"id": "n", "text": "x", "count": ' + b"7" * 5000 + b"}\n"
+                     + b'{"id": "s\\ud800", "text": "Trucks \\udfff."}\n')
+    for fmt in ("json", "text", "jsonl", "markdown"):
+        result = invoke("scan", str(path), "-f", fmt, "--jobs", "1")
+        assert result.exit_code == 0, fmt  # the run finished (it used to crash with exit 1)
+        assert "1 document(s) scanned, 1 finding(s), 2 skipped" in result.stderr
+    report = json.loads(invoke("scan", str(path), "-f", "json", "-q").stdout)
+    assert [(d["id"], d["skipped"] is None) for d in report["documents"]] == [
+        ("ok", True), (f"{path}:2", False), ("s\\ud800", False)]
+    assert invoke("scan", str(path), "--strict", "-q").exit_code == 3
+
+
 @pytest.mark.parametrize("key", ["text", "id", "title", "url"])
 def test_a_lone_surrogate_skips_the_record_and_the_report_still_writes(key: str) -> None:
     record = {"id": "s1", "text": TRUCKS, "title": "Title", "url": "https://a.example/1"}
