@@ -457,3 +457,13 @@ def test_a_file_name_that_is_not_utf8_is_scanned_and_reported(tmp_path: Path) ->
     docs = json.loads(result.stdout)["documents"]
     assert [d["id"] for d in docs] == [f"{tmp_path}/caf\\udce9.jsonl:1", f"{tmp_path}/caf\\udce9.txt"]
     assert all(d["skipped"] is None and d["findings"] for d in docs)
+
+
+def test_scan_clears_temporary_reports_a_killed_scan_left(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(TRUCKS)
+    stale = tmp_path / ".r.json.x1.tmp"
+    stale.write_text("{half")
+    os.utime(stale, (time.time() - 600, time.time() - 600))
+    assert invoke("scan", str(tmp_path / "a.txt"), "-f", "json", "-o", str(tmp_path / "r.json"),
+                  "-q", "--jobs", "1").exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "r.json"]

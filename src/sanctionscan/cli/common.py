@@ -1,4 +1,5 @@
-"""What every command shares: exit codes, loading rules with readable errors, progress."""
+"""What every command shares: exit codes, loading rules with readable errors, progress, and
+clearing away the temporary report files a killed run left."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ EXIT_FINDINGS = 1
 EXIT_USAGE = 2  # also rule-file errors
 EXIT_INPUT = 3
 EXIT_INTERNAL = 70  # a bug of ours (EX_SOFTWARE), never confused with "findings"
+# a temporary report file untouched this long is left by a killed run, not one writing now
+STALE_TEMPORARY_SECONDS = 60.0
 
 T = TypeVar("T")
 
@@ -95,3 +98,25 @@ def progress(items: Iterable[T], quiet: bool, every: float = 2.0) -> Iterator[T]
         if not quiet and time.monotonic() - last > every:
             last = time.monotonic()
             click.echo(f"sanctionscan: {count} document(s) read...", err=True)
+
+
+def remove_stale_temporaries(outputs: Iterable[Path]) -> list[Path]:
+    """Remove the temporary files a killed run left beside these reports (the atomic writer
+    names them `.<report name>.<random>.tmp`); a file still being written is left alone."""
+    removed: list[Path] = []
+    now = time.time()
+    for output in outputs:
+        try:
+            leftovers = list(output.parent.glob(f".{output.name}.*.tmp"))
+        except OSError:
+            continue
+        for leftover in leftovers:
+            try:
+                if not leftover.is_file() or leftover.is_symlink():
+                    continue
+                if now - leftover.stat().st_mtime >= STALE_TEMPORARY_SECONDS:
+                    leftover.unlink()
+                    removed.append(leftover)
+            except OSError:
+                continue  # not ours to fight over: the run goes on
+    return removed

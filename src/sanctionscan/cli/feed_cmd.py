@@ -12,8 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-import time
-from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -29,6 +27,7 @@ from sanctionscan.cli.common import (
     load_rules_or_exit,
     min_confidence_option,
     quiet_option,
+    remove_stale_temporaries,
     rule_options,
 )
 from sanctionscan.cli.output import output_options, pair_outputs, write_outputs
@@ -51,8 +50,6 @@ except ModuleNotFoundError as exc:  # pragma: no cover - exercised only without 
 
 DEFAULT_STATE = Path(".sanctionscan/state.sqlite")
 FAIL_ON_CHOICES = ("high", "medium", "low", "none")
-# a temporary report file untouched this long is left by a killed run, not one writing now
-STALE_TEMPORARY_SECONDS = 60.0
 
 
 def feed_exit_code(run: FeedRun, fail_on: str, strict: bool) -> int:
@@ -237,28 +234,6 @@ def feed(
             sys.exit(EXIT_INPUT)
     _summary(run, fail_on, say)
     sys.exit(feed_exit_code(run, fail_on, strict))
-
-
-def remove_stale_temporaries(outputs: Iterable[Path]) -> list[Path]:
-    """Remove the temporary files a killed run left beside these reports (the atomic writer
-    names them `.<report name>.<random>.tmp`); a file still being written is left alone."""
-    removed: list[Path] = []
-    now = time.time()
-    for output in outputs:
-        try:
-            leftovers = list(output.parent.glob(f".{output.name}.*.tmp"))
-        except OSError:
-            continue
-        for leftover in leftovers:
-            try:
-                if not leftover.is_file() or leftover.is_symlink():
-                    continue
-                if now - leftover.stat().st_mtime >= STALE_TEMPORARY_SECONDS:
-                    leftover.unlink()
-                    removed.append(leftover)
-            except OSError:
-                continue  # not ours to fight over: the run goes on
-    return removed
 
 
 def _file_sha256(path: Path) -> str:

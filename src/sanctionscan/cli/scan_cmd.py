@@ -23,6 +23,7 @@ from sanctionscan.cli.common import (
     min_confidence_option,
     progress,
     quiet_option,
+    remove_stale_temporaries,
     rule_options,
 )
 from sanctionscan.cli.output import OutputPair, output_options, pair_outputs, write_outputs
@@ -64,6 +65,7 @@ def scan(inputs: tuple[str, ...], rules_dirs: tuple[Path, ...], no_default_rules
     if scheduler and executor != "dask":
         raise click.UsageError("--scheduler needs --executor dask")
     ruleset = load_rules_or_exit(rules_dirs, no_default_rules)
+    remove_stale_temporaries(path for _, path in pairs if path is not None)
     scanner = Scanner(ruleset, min_confidence=min_confidence, doc_timeout=doc_timeout or None)
     keep_texts = any(name in {"html", "markdown", "text", "sarif"} for name, _ in pairs)
     texts: dict[str, str] = {}
