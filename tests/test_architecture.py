@@ -19,7 +19,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "sanctionscan"
 
 LAYERS: list[tuple[str, ...]] = [
-    ("__init__", "errors", "categories", "atomic", "yamlfile", "models"),
+    ("__init__", "errors", "categories", "atomic", "yamlfile", "models", "guard"),
     ("schema",),
     ("text", "dates"),
     ("grammar", "lexicon"),

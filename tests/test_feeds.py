@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sqlite3
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -49,7 +48,7 @@ from sanctionscan.models import (
     Status,
     ToolInfo,
 )
-from sanctionscan.state import SeenEntry, State
+from sanctionscan.state import SeenEntry, State, StateError
 
 # -- feeds written for these tests --------------------------------------------------------------
 
@@ -283,7 +282,7 @@ def test_fetch_gives_up_on_a_slow_drip() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, content=iter([b"<rss>"] * 50))
 
-    policy = FetchPolicy(retries=0, total_timeout=25)
+    policy = FetchPolicy(retries=0, timeout=25)
     transport = httpx.MockTransport(handler)
     with (
         Fetcher(policy, transport=transport, clock=lambda: float(next(clock))) as fetcher,
@@ -387,7 +386,7 @@ def test_state_commit_is_all_or_nothing(tmp_path: Path) -> None:
 
     # the second row fails inside the transaction: the first must not stay behind
     poison = SeenEntry("f", "e2", "h2", (("fp2", object()),))  # type: ignore[arg-type]
-    with State.open(path) as state, pytest.raises(sqlite3.Error):
+    with State.open(path) as state, pytest.raises(StateError):  # an SQLite error, named
         state.commit([SeenEntry("f", "e1", "h1", (("fp1", "s1"),)), poison])
     with State.open(path) as state:
         assert (state.entry_count(), state.finding_count()) == (0, 0)
@@ -558,7 +557,7 @@ def run_once(
     sources: list[str], state_path: Path, policy: FetchPolicy | None = None, **options: object
 ) -> tuple[FeedRun, WordScanner]:
     scanner = WordScanner()
-    policy = policy or FetchPolicy(retries=0)
+    policy = policy or FetchPolicy(retries=0, allow_private_addresses=True)
     with State.open(state_path) as state, Fetcher(policy) as fetcher:
         run = run_feed(sources, scanner, state, fetcher, FeedOptions(**options))  # type: ignore[arg-type]
         commit(state, run)

@@ -17,6 +17,7 @@ from sanctionscan.analysis import DocumentAnalysis
 from sanctionscan.dates import dateline
 from sanctionscan.extract import find_mentions_folded
 from sanctionscan.frames import assemble, frame_sentences
+from sanctionscan.guard import scan_guarded
 from sanctionscan.lexicon import fold
 from sanctionscan.models import (
     Document,
@@ -35,9 +36,11 @@ from sanctionscan.text import segment
 class Scanner:
     """Runs the whole pipeline for one compiled rule set. Cheap per document; build once."""
 
-    def __init__(self, ruleset: RuleSet, min_confidence: float = 0.0) -> None:
+    def __init__(self, ruleset: RuleSet, min_confidence: float = 0.0,
+                 doc_timeout: float | None = None) -> None:
         self.ruleset = ruleset
         self.min_confidence = min_confidence
+        self.doc_timeout = doc_timeout  # seconds per document in scan_all (guard.py)
         self.index = RuleIndex(ruleset)
 
     def scan_document(self, doc: Document) -> DocumentResult:
@@ -89,8 +92,8 @@ class Scanner:
         for item in items:
             if isinstance(item, SkippedDocument):
                 yield DocumentResult(id=item.id, source=item.source, skipped=item.reason)
-            else:
-                yield self.scan_document(item)
+            else:  # an error or an overrun becomes this document's skipped result
+                yield scan_guarded(self.scan_document, item, self.doc_timeout)
 
     def report(self, results: Iterable[DocumentResult], manifest: Manifest | None = None
                ) -> Report:

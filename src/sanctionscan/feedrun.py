@@ -37,6 +37,7 @@ from sanctionscan.feeds import (
     parse_feed,
 )
 from sanctionscan.fetch import Fetcher, FetchError, is_url, read_local
+from sanctionscan.guard import error_reason, scan_guarded, skipped_result
 from sanctionscan.htmltext import decode_html, extract_main_text
 from sanctionscan.models import (
     Document,
@@ -64,6 +65,7 @@ class FeedOptions:
     dedupe_threshold: float = DEFAULT_THRESHOLD
     baseline: Baseline | None = None
     today: date | None = None  # for baseline expiry; tests pin it
+    doc_timeout: float | None = None  # seconds per entry's scan (guard.py); None: no limit
     options: dict[str, str] = field(default_factory=dict)  # recorded in the manifest
 
 
@@ -242,6 +244,11 @@ def run_feed(
             outcomes.append(SourceOutcome(feed.source, error=str(exc)))
             results.append(DocumentResult(id=feed.source, source=feed.source, skipped=str(exc)))
             continue
+        except Exception as exc:  # one feed never takes the others down with it
+            reason = f"{feed.source}: internal error reading the feed: {error_reason(exc)}"
+            outcomes.append(SourceOutcome(feed.source, error=reason))
+            results.append(DocumentResult(id=feed.source, source=feed.source, skipped=reason))
+            continue
         scanned = 0
         complete = True
         for entry in parsed.entries:
@@ -258,16 +265,17 @@ def run_feed(
                     complete = False
                 continue
             scanned_ids.add(entry.entry_id)
-            result, doc = _scan_entry(entry, scanner, fetcher, options.fetch_articles)
+            result, doc = _scan_entry(entry, scanner, fetcher, options)
             results.append(result)
             if doc is not None:
                 texts[doc.id] = doc.text
                 inputs.append(InputRecord(id=doc.id, sha256=_sha256(doc.text.encode("utf-8"))))
-            if result.skipped is None or not entry.link_only or not options.fetch_articles:
+            if result.skipped is None or (entry.link_only and not options.fetch_articles):
                 pending_keys[result.id] = (entry.feed, entry.entry_id, key)
             else:
-                # a page that failed to download is tried again next run, so neither it nor
-                # the feed's ETag (which would answer 304 next time) is recorded
+                # a page that failed to download, or a scan that failed or ran out of time, is
+                # tried again next run, so neither it nor the feed's ETag (which would answer
+                # 304 next time) is recorded
                 complete = False
             scanned += 1
             if scanned % 50 == 0:  # long feeds (or page fetches) show they are moving
@@ -400,7 +408,22 @@ def _is_new(finding: Finding, recorded: set[str] | None) -> bool:
 
 
 def _scan_entry(
-    entry: FeedEntry, scanner: ScannerLike, fetcher: Fetcher, fetch_articles: bool
+    entry: FeedEntry, scanner: ScannerLike, fetcher: Fetcher, options: FeedOptions
+) -> tuple[DocumentResult, Document | None]:
+    """One entry's result (and the document scanned); whatever goes wrong in it, including an
+    error of our own, is this entry's skipped result and never the run's end."""
+    try:
+        result, doc = _read_and_scan(entry, scanner, fetcher, options)
+    except Exception as exc:
+        reason = f"internal error: {error_reason(exc)}"
+        return skipped_result(entry_document(entry), reason), None
+    if doc is not None and result.skipped is not None:
+        return result, None  # the scan did not finish: no text to keep for this entry
+    return result, doc
+
+
+def _read_and_scan(
+    entry: FeedEntry, scanner: ScannerLike, fetcher: Fetcher, options: FeedOptions
 ) -> tuple[DocumentResult, Document | None]:
     def skipped(reason: str) -> tuple[DocumentResult, None]:
         result = DocumentResult(
@@ -408,12 +431,15 @@ def _scan_entry(
         )
         return result, None
 
+    fetch_articles = options.fetch_articles
     if entry.link_only:
         if not fetch_articles:
             return skipped("entry has only a link; use --fetch-articles to scan the article page")
         assert entry.link is not None  # link_only implies a link
         try:
-            page = fetcher.get(entry.link, accept="text/html, application/xhtml+xml")
+            # an entry's link is the feed's word, not the user's: only public addresses
+            page = fetcher.get(entry.link, accept="text/html, application/xhtml+xml",
+                               public_only=True)
         except FetchError as exc:
             return skipped(f"article page: {exc}")
         text, page_title = extract_main_text(decode_html(page.content, page.content_type))
@@ -422,7 +448,7 @@ def _scan_entry(
         doc = entry_document(entry, text=text, title=page_title)
     else:
         doc = entry_document(entry)
-    return scanner.scan_document(doc), doc
+    return scan_guarded(scanner.scan_document, doc, options.doc_timeout), doc
 
 
 def _manifest(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -30,6 +31,7 @@ from sanctionscan.htmltext import html_to_text
 from sanctionscan.models import Document
 
 FEED_ROOTS = frozenset({"rss", "feed", "rdf", "RDF"})
+_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
 
 
 class FeedError(SanctionscanError):
@@ -85,6 +87,7 @@ def check_safe_xml(data: bytes, source: str) -> str:
 def parse_feed(data: bytes, source: str) -> ParsedFeed:
     """Parse RSS/Atom bytes into entries; raise `FeedError` for anything that is not a feed."""
     warning = None
+    data = _valid_char_refs(data)
     try:
         root = check_safe_xml(data, source)
     except MalformedFeed as exc:
@@ -97,7 +100,11 @@ def parse_feed(data: bytes, source: str) -> ParsedFeed:
     if warning is None and root not in FEED_ROOTS:
         raise FeedError(f"{source}: not an RSS or Atom feed (root element <{root}>)")
     # Bytes only: feedparser never opens URLs or files we did not hand it.
-    parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
+    try:
+        parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
+    except Exception as exc:  # its lenient parser has crashed on odd input before
+        raise FeedError(f"{source}: the feed parser failed on this feed "
+                        f"({type(exc).__name__}: {exc})") from exc
     entries: list[FeedEntry] = []
     seen: set[str] = set()
     for raw in parsed.entries:
@@ -110,6 +117,23 @@ def parse_feed(data: bytes, source: str) -> ParsedFeed:
         raise MalformedFeed(warning.removesuffix("; read leniently"))
     feed_title = parsed.feed.get("title") if parsed.get("feed") else None
     return ParsedFeed(source=source, title=_clean(feed_title), entries=entries, warning=warning)
+
+
+def _valid_char_refs(data: bytes) -> bytes:
+    """Numeric character references to code points that are no characters (a lone surrogate,
+    NUL, beyond U+10FFFF) written as U+FFFD, as HTML decoding does: feedparser's lenient
+    parser raised on `&#xD800;`, on every run until the feed changed."""
+    if b"&#" not in data:
+        return data
+
+    def fix(match: re.Match[bytes]) -> bytes:
+        hexa, decimal = match.groups()
+        point = int(hexa, 16) if hexa is not None else int(decimal)
+        if point == 0 or 0xD800 <= point <= 0xDFFF or point > 0x10FFFF:
+            return b"&#xFFFD;"
+        return match.group()
+
+    return _CHAR_REF.sub(fix, data)
 
 
 def _lenient_is_safe(data: bytes) -> bool:

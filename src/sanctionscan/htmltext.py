@@ -210,6 +210,8 @@ def decode_html(data: bytes, content_type: str | None = None) -> str:
             charset = meta.group(1).decode("ascii", "replace")
     if data.startswith(b"\xef\xbb\xbf"):
         charset = "utf-8-sig"
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        charset = "utf-16"  # the byte-order mark outranks any label: it is what the bytes are
     try:
         return data.decode(charset or "utf-8", errors="replace")
     except LookupError:  # a charset name Python does not know

@@ -52,8 +52,8 @@ def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
 
 
 def scan_documents(items: Iterable[Item], ruleset: RuleSet, *, jobs: int | None = None,
-                   min_confidence: float = 0.0, chunk_size: int = CHUNK_SIZE
-                   ) -> Iterator[DocumentResult]:
+                   min_confidence: float = 0.0, chunk_size: int = CHUNK_SIZE,
+                   doc_timeout: float | None = None) -> Iterator[DocumentResult]:
     """Scan `items` with `jobs` processes (None: all cores); results come in input order.
 
     Identical to `Scanner(ruleset, min_confidence).scan_all(items)`, only faster. An input too
@@ -61,7 +61,7 @@ def scan_documents(items: Iterable[Item], ruleset: RuleSet, *, jobs: int | None 
     more than it saves.
     """
     jobs = default_jobs() if jobs is None else jobs
-    scanner_args = (ruleset, min_confidence)
+    scanner_args = (ruleset, min_confidence, doc_timeout)
     if jobs <= 1:
         yield from Scanner(*scanner_args).scan_all(items)
         return
@@ -104,9 +104,10 @@ def _context() -> multiprocessing.context.BaseContext:
 _worker_scanner: Scanner | None = None
 
 
-def _init_worker(ruleset: RuleSet, min_confidence: float) -> None:
+def _init_worker(ruleset: RuleSet, min_confidence: float, doc_timeout: float | None = None
+                 ) -> None:
     global _worker_scanner
-    _worker_scanner = Scanner(ruleset, min_confidence=min_confidence)
+    _worker_scanner = Scanner(ruleset, min_confidence=min_confidence, doc_timeout=doc_timeout)
 
 
 def _scan_chunk(chunk: list[Item]) -> list[DocumentResult]:

@@ -7,22 +7,73 @@ costs a 304). Reading is free; writing happens only in
 written. So a run that dies between scanning and committing leaves the state as it was: the
 entries are scanned again next time and their findings reported again (never lost), and the
 primary keys make a repeated commit idempotent (never duplicated).
+
+One run at a time: `open` takes an exclusive lock on a file beside the database (waiting up to
+a timeout), so two runs on one state cannot both report the same entries as new. A write that
+fails (a full disk) raises `StateError` naming the cause.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sqlite3
+import stat
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import IO, Self
 
 from sanctionscan.errors import InputError
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on POSIX: no lock, as before
+    fcntl = None  # type: ignore[assignment]
+
 SCHEMA_VERSION = 1
+DEFAULT_LOCK_TIMEOUT = 60.0  # seconds to wait for another run on the same state to finish
+
+
+class StateError(InputError):
+    """The state could not be read, locked or written; the message says why."""
+
+
+def _cause(exc: sqlite3.Error) -> str:
+    full = getattr(sqlite3, "SQLITE_FULL", 13)
+    if getattr(exc, "sqlite_errorcode", None) == full or "disk is full" in str(exc):
+        return f"the disk is full ({exc})"
+    return str(exc)
+
+
+def _lock(path: Path, timeout: float) -> IO[bytes] | None:
+    """An exclusive lock on `<state>.lock`, held while the returned handle is open."""
+    if fcntl is None:  # pragma: no cover
+        return None
+    lock_path = path.with_name(path.name + ".lock")
+    # non-blocking open: a FIFO planted under the lock's name must not hang the run
+    fd = os.open(lock_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NONBLOCK, 0o644)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise StateError(f"{path}: the lock {lock_path} is not a regular file")
+    handle = os.fdopen(fd, "ab")
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return handle
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                handle.close()
+                raise StateError(
+                    f"{path}: in use by another sanctionscan feed run (waited {timeout:g} s "
+                    f"for the lock {lock_path}); run again when it has finished"
+                ) from None
+            time.sleep(0.05)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -92,18 +143,28 @@ def _now() -> str:
 class State:
     """The state database of one run. Open with `State.open(path)`; use as a context manager."""
 
-    def __init__(self, connection: sqlite3.Connection, path: Path | None) -> None:
+    def __init__(self, connection: sqlite3.Connection, path: Path | None,
+                 lock: IO[bytes] | None = None) -> None:
         self._db = connection
         self.path = path
+        self._lock = lock
 
     @classmethod
-    def open(cls, path: Path | None) -> State:
-        """Open (creating if needed) the state at `path`; `None` gives a throwaway in-memory one."""
+    def open(cls, path: Path | None, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> State:
+        """Open (creating if needed) the state at `path`; `None` gives a throwaway in-memory one.
+
+        Waits up to `lock_timeout` seconds while another run holds the state."""
+        lock = None
         try:
             if path is None:
                 connection = sqlite3.connect(":memory:", isolation_level=None)
             else:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    lock = _lock(path, lock_timeout)
+                except OSError as exc:
+                    raise StateError(f"{path}: cannot open the state: {exc.strerror or exc}"
+                                     ) from exc
                 connection = sqlite3.connect(str(path), isolation_level=None, timeout=30)
             # WAL keeps readers unblocked and a crash mid-commit rolls back cleanly.
             connection.execute("PRAGMA journal_mode=WAL")
@@ -119,9 +180,19 @@ class State:
                 raise InputError(
                     f"{path}: state schema {row[0]} is not the supported {SCHEMA_VERSION}"
                 )
+        except sqlite3.OperationalError as exc:
+            if lock is not None:
+                lock.close()
+            raise StateError(f"{path}: cannot open the state: {_cause(exc)}") from exc
         except sqlite3.DatabaseError as exc:
+            if lock is not None:
+                lock.close()
             raise InputError(f"{path}: not a usable state database ({exc})") from exc
-        return cls(connection, path)
+        except BaseException:
+            if lock is not None:
+                lock.close()
+            raise
+        return cls(connection, path, lock)
 
     def __enter__(self) -> Self:
         return self
@@ -136,6 +207,9 @@ class State:
 
     def close(self) -> None:
         self._db.close()
+        if self._lock is not None:
+            self._lock.close()  # releases the lock
+            self._lock = None
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -244,6 +318,10 @@ class State:
                 [(feed, etag, mode, now) for feed, (etag, mode) in feeds.items()],
             )
             cursor.execute("COMMIT")
-        except BaseException:
-            cursor.execute("ROLLBACK")
+        except BaseException as exc:
+            with contextlib.suppress(sqlite3.Error):  # SQLite may have rolled back already
+                cursor.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise StateError(
+                    f"{self.path or 'state'}: cannot record this run: {_cause(exc)}") from exc
             raise

@@ -7,6 +7,8 @@ Each command group lives in its own module and is registered here by name.
 from __future__ import annotations
 
 import importlib
+import traceback
+from typing import Any
 
 import click
 
@@ -39,6 +41,22 @@ class LazyGroup(click.Group):
             raise
         command: click.Command = getattr(module, target[1])
         return command
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit,
+                click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            # A bug of ours: say so, with the traceback to report, under its own exit code
+            # (1 means "findings", 3 bad input).
+            from sanctionscan.cli.common import EXIT_INTERNAL
+
+            click.echo(traceback.format_exc().rstrip(), err=True)
+            click.echo(f"sanctionscan: internal error ({type(exc).__name__}: {exc}); please "
+                       "report it with the traceback above", err=True)
+            ctx.exit(EXIT_INTERNAL)
 
 
 @click.group(cls=LazyGroup)

@@ -1,4 +1,5 @@
-"""What every command shares: exit codes, loading rules with readable errors, progress."""
+"""What every command shares: exit codes, loading rules with readable errors, progress, and
+clearing away the temporary report files a killed run left."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import click
 
 from sanctionscan.cache import load_ruleset_cached
 from sanctionscan.errors import RuleSetError
+from sanctionscan.guard import DEFAULT_DOC_TIMEOUT
 from sanctionscan.models import Report, Severity
 from sanctionscan.ruleset import RuleSet, default_rules_dir
 
@@ -20,6 +22,9 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2  # also rule-file errors
 EXIT_INPUT = 3
+EXIT_INTERNAL = 70  # a bug of ours (EX_SOFTWARE), never confused with "findings"
+# a temporary report file untouched this long is left by a killed run, not one writing now
+STALE_TEMPORARY_SECONDS = 60.0
 
 T = TypeVar("T")
 
@@ -42,6 +47,13 @@ def min_confidence_option(func: F) -> F:
     return click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.3,
                         show_default=True,
                         help="Report only findings at or above this confidence.")(func)
+
+
+def doc_timeout_option(func: F) -> F:
+    return click.option("--doc-timeout", type=click.FloatRange(min=0), default=DEFAULT_DOC_TIMEOUT,
+                        show_default=True, metavar="SECONDS",
+                        help="Time budget of one document's scan; a document over it is "
+                        "reported as skipped (0: no budget).")(func)
 
 
 def quiet_option(func: F) -> F:
@@ -86,3 +98,25 @@ def progress(items: Iterable[T], quiet: bool, every: float = 2.0) -> Iterator[T]
         if not quiet and time.monotonic() - last > every:
             last = time.monotonic()
             click.echo(f"sanctionscan: {count} document(s) read...", err=True)
+
+
+def remove_stale_temporaries(outputs: Iterable[Path]) -> list[Path]:
+    """Remove the temporary files a killed run left beside these reports (the atomic writer
+    names them `.<report name>.<random>.tmp`); a file still being written is left alone."""
+    removed: list[Path] = []
+    now = time.time()
+    for output in outputs:
+        try:
+            leftovers = list(output.parent.glob(f".{output.name}.*.tmp"))
+        except OSError:
+            continue
+        for leftover in leftovers:
+            try:
+                if not leftover.is_file() or leftover.is_symlink():
+                    continue
+                if now - leftover.stat().st_mtime >= STALE_TEMPORARY_SECONDS:
+                    leftover.unlink()
+                    removed.append(leftover)
+            except OSError:
+                continue  # not ours to fight over: the run goes on
+    return removed

@@ -3,7 +3,8 @@
 Thin: options are parsed here, the run is `feedrun.run_feed`, reports are written with
 `cli.output`, and only after every report is on disk is the state committed. Exit codes as in
 DESIGN §6: 0 nothing new at or above --fail-on, 1 new findings at or above it, 2 usage or
-rule-file error, 3 every source failed (or, with --strict, any source or entry failed).
+rule-file error, 3 every source failed (or, with --strict, any source or entry failed), or the
+state could not be locked, read or written.
 """
 
 from __future__ import annotations
@@ -22,16 +23,18 @@ from sanctionscan.cli.common import (
     EXIT_INPUT,
     EXIT_OK,
     EXIT_USAGE,
+    doc_timeout_option,
     load_rules_or_exit,
     min_confidence_option,
     quiet_option,
+    remove_stale_temporaries,
     rule_options,
 )
 from sanctionscan.cli.output import output_options, pair_outputs, write_outputs
 from sanctionscan.engine import Scanner
 from sanctionscan.errors import InputError, UsageError
 from sanctionscan.models import Report
-from sanctionscan.state import State
+from sanctionscan.state import DEFAULT_LOCK_TIMEOUT, State, StateError
 
 # httpx and feedparser come with the 'feeds' extra. Without them `feed` says so, while `--help`,
 # `scan` and `baseline` keep working (the command registry imports this module for all of them).
@@ -95,6 +98,12 @@ def feed_exit_code(run: FeedRun, fail_on: str, strict: bool) -> int:
     is_flag=True,
     help="For entries with only a link, download the page and scan its main text.",
 )
+@click.option(
+    "--allow-private-addresses",
+    is_flag=True,
+    help="Let --fetch-articles follow links to loopback, private-network and link-local "
+    "addresses (refused by default: a feed must not make us read the local network).",
+)
 @output_options("text")
 @rule_options
 @min_confidence_option
@@ -103,7 +112,7 @@ def feed_exit_code(run: FeedRun, fail_on: str, strict: bool) -> int:
     type=click.FloatRange(0.1, 600),
     default=20.0,
     show_default=True,
-    help="Seconds allowed for each connect/read.",
+    help="Seconds allowed for each request as a whole: connect, headers and body.",
 )
 @click.option(
     "--max-bytes",
@@ -126,6 +135,15 @@ def feed_exit_code(run: FeedRun, fail_on: str, strict: bool) -> int:
     show_default=True,
     help="Shingle similarity at which two articles count as copies of one story.",
 )
+@doc_timeout_option
+@click.option(
+    "--lock-timeout",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_LOCK_TIMEOUT,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to wait while another run uses the same --state.",
+)
 @quiet_option
 def feed(
     sources: tuple[str, ...],
@@ -144,6 +162,9 @@ def feed(
     max_bytes: int,
     retries: int,
     dedupe_threshold: float,
+    allow_private_addresses: bool,
+    doc_timeout: float,
+    lock_timeout: float,
     quiet: bool,
 ) -> None:
     """Scan new entries of RSS/Atom feeds (URLs, files, or files listing feeds one a line)."""
@@ -166,11 +187,13 @@ def feed(
         raise click.UsageError(str(exc)) from exc
     ruleset = load_rules_or_exit(rules_dirs, no_default_rules)
     scanner = Scanner(ruleset, min_confidence=min_confidence)
-    policy = FetchPolicy(timeout=timeout, max_bytes=max_bytes, retries=retries)
+    policy = FetchPolicy(timeout=timeout, max_bytes=max_bytes, retries=retries,
+                         allow_private_addresses=allow_private_addresses)
     options = FeedOptions(
         fetch_articles=fetch_articles,
         dedupe_threshold=dedupe_threshold,
         baseline=baseline,
+        doc_timeout=doc_timeout or None,
         options={
             "command": "feed",
             "sources": " ".join(sources),
@@ -183,13 +206,16 @@ def feed(
             "state": "" if no_state else str(state_path),
             "rules": " ".join(str(p) for p in rules_dirs),
             "dedupe_threshold": str(dedupe_threshold),
+            "allow_private_addresses": str(allow_private_addresses).lower(),
+            "doc_timeout": str(doc_timeout),
         },
     )
     try:
-        state = State.open(None if no_state else state_path)
+        state = State.open(None if no_state else state_path, lock_timeout=lock_timeout)
     except InputError as exc:
         click.echo(f"sanctionscan: {exc}", err=True)
         sys.exit(EXIT_INPUT)
+    remove_stale_temporaries(path for _, path in pairs if path is not None)
     with state, Fetcher(policy) as fetcher:
         run = run_feed(list(sources), scanner, state, fetcher, options, progress=say)
         try:
@@ -200,7 +226,12 @@ def feed(
             click.echo(f"sanctionscan: cannot write report{where}: {exc.strerror or exc}", err=True)
             sys.exit(EXIT_USAGE)
         # Only now, with every report on disk, do these entries count as seen.
-        commit(state, run)
+        try:
+            commit(state, run)
+        except StateError as exc:
+            click.echo(f"sanctionscan: {exc}; the reports are written, and these entries "
+                       "will be scanned and reported again next run", err=True)
+            sys.exit(EXIT_INPUT)
     _summary(run, fail_on, say)
     sys.exit(feed_exit_code(run, fail_on, strict))
 

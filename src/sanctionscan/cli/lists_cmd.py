@@ -33,6 +33,15 @@ def import_cmd(xml_file: Path, out: Path | None, strict: bool) -> None:
         sys.exit(EXIT_INPUT)
     for problem in result.problems:
         click.echo(f"sanctionscan: {problem}", err=True)
+    # Checked before writing: a failed import never replaces a good list with a worse one.
+    if not result.list.entries:
+        click.echo(f"sanctionscan: no record of {xml_file} could be read; {target} is left "
+                   "as it was", err=True)
+        sys.exit(EXIT_INPUT)
+    if strict and result.problems:
+        click.echo(f"sanctionscan: {len(result.problems)} problem(s) and --strict: {target} is "
+                   "left as it was", err=True)
+        sys.exit(EXIT_INPUT)
     write_list_file(result.list, target)
     counts: dict[str, int] = {}
     for entry in result.list.entries:
@@ -41,5 +50,3 @@ def import_cmd(xml_file: Path, out: Path | None, strict: bool) -> None:
     summary = ", ".join(f"{n} {plural.get(kind, kind)}" for kind, n in sorted(counts.items()))
     click.echo(f"wrote {target}: {len(result.list.entries)} entries ({summary}), version "
                f"{result.list.version}, {len(result.problems)} problem(s)")
-    if strict and result.problems:
-        sys.exit(EXIT_INPUT)

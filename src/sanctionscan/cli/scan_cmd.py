@@ -17,11 +17,13 @@ from sanctionscan.cli.common import (
     EXIT_INPUT,
     EXIT_OK,
     EXIT_USAGE,
+    doc_timeout_option,
     exit_code_for,
     load_rules_or_exit,
     min_confidence_option,
     progress,
     quiet_option,
+    remove_stale_temporaries,
     rule_options,
 )
 from sanctionscan.cli.output import OutputPair, output_options, pair_outputs, write_outputs
@@ -41,6 +43,7 @@ from sanctionscan.sources import iter_documents
 @click.option("--fail-on", type=click.Choice(["high", "medium", "low", "none"]), default="none",
               show_default=True, help="Exit 1 when a finding at or above this severity is found.")
 @click.option("--strict", is_flag=True, help="Exit 3 when any input had to be skipped.")
+@doc_timeout_option
 @quiet_option
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes [default: all cores]. Output is the same for any number.")
@@ -52,8 +55,8 @@ from sanctionscan.sources import iter_documents
               help="dask scheduler address (tcp://host:8786); without it a local dask cluster.")
 def scan(inputs: tuple[str, ...], rules_dirs: tuple[Path, ...], no_default_rules: bool,
          formats: tuple[str, ...], outputs: tuple[Path, ...], min_confidence: float,
-         fail_on: str, strict: bool, quiet: bool, jobs: int | None, executor: str,
-         scheduler: str | None) -> None:
+         fail_on: str, strict: bool, doc_timeout: float, quiet: bool, jobs: int | None,
+         executor: str, scheduler: str | None) -> None:
     """Scan INPUTS (text, HTML or JSON Lines files, folders, or - for stdin)."""
     try:
         pairs = pair_outputs(formats, outputs)
@@ -62,7 +65,8 @@ def scan(inputs: tuple[str, ...], rules_dirs: tuple[Path, ...], no_default_rules
     if scheduler and executor != "dask":
         raise click.UsageError("--scheduler needs --executor dask")
     ruleset = load_rules_or_exit(rules_dirs, no_default_rules)
-    scanner = Scanner(ruleset, min_confidence=min_confidence)
+    remove_stale_temporaries(path for _, path in pairs if path is not None)
+    scanner = Scanner(ruleset, min_confidence=min_confidence, doc_timeout=doc_timeout or None)
     keep_texts = any(name in {"html", "markdown", "text", "sarif"} for name, _ in pairs)
     texts: dict[str, str] = {}
     documents = 0
@@ -89,7 +93,10 @@ def scan(inputs: tuple[str, ...], rules_dirs: tuple[Path, ...], no_default_rules
             click.echo(f"sanctionscan: cannot use dask scheduler {scheduler}: {exc}", err=True)
             sys.exit(EXIT_USAGE)
     else:
-        results = scan_documents(read(), ruleset, jobs=jobs, min_confidence=min_confidence)
+        results = scan_documents(read(), ruleset, jobs=jobs, min_confidence=min_confidence,
+                                 doc_timeout=doc_timeout or None)
+    if keep_texts:
+        results = _drop_texts_without_findings(results, texts)
     if all(name == "jsonl" for name, _ in pairs):
         # JSON Lines only: nothing needs the whole report, so results are not kept
         stream = _JsonlStream(scanner.report([]), pairs)
@@ -111,6 +118,17 @@ def scan(inputs: tuple[str, ...], rules_dirs: tuple[Path, ...], no_default_rules
     if documents == 0 or (strict and skipped):
         sys.exit(EXIT_INPUT)
     sys.exit(code)
+
+
+def _drop_texts_without_findings(results: Iterator[DocumentResult], texts: dict[str, str]
+                                 ) -> Iterator[DocumentResult]:
+    """Formatters read a document's text only to show its findings' evidence: the text of a
+    document without findings is let go as soon as its result is in, so a large input held
+    for a text or HTML report costs the documents with findings, not all of them."""
+    for result in results:
+        if not result.findings:
+            texts.pop(result.id, None)
+        yield result
 
 
 class _JsonlStream:
