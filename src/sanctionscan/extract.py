@@ -215,7 +215,8 @@ def _add_entities(mentions: Mentions, final_entities: list[Hit], entities: list[
             same = lexicon_parties.first_overlapping(hit.start, hit.end)
             parties_out.append(Mention(Kind.LISTED, hit.start, hit.end, hit.ref, -1, same))
         elif hit.layer is Layer.GOODS:
-            if not goods_table[hit.ref].ignore:
+            if not goods_table[hit.ref].ignore and not _not_goods(hit, text, folded,
+                                                                   lexicon.grammar):
                 goods_out.append(_new(Mention, (Kind.GOODS, hit.start, hit.end, hit.ref, 0, -1)))
         else:
             if hit.form == PartyForm.SHORT:
@@ -231,6 +232,21 @@ def _add_entities(mentions: Mentions, final_entities: list[Hit], entities: list[
                     continue
             parties_out.append(
                 _new(Mention, (Kind.PARTY, hit.start, hit.end, hit.ref, hit.form, -1)))
+
+
+def _not_goods(hit: Hit, text: str, folded: str, grammar: CompiledGrammar) -> bool:
+    """A goods word that names no goods here: after a negating prefix ("anti-aircraft"), or
+    capitalised inside an organisation's name ("Hyundai Motor Company")."""
+    start = hit.start
+    if start > 1 and folded[start - 1] == "-" and grammar.negating_prefix_before.search(
+            folded, max(0, start - 12), start):
+        return True
+    if not text[start:start + 1].isupper():
+        return False
+    name_tail = grammar.organisation_after.match(folded, hit.end, hit.end + 40)
+    # every word of the tail capitalised ("Motor Company"), as in a name
+    return name_tail is not None and all(
+        w[:1].isupper() or not w[:1].isalpha() for w in text[hit.end:name_tail.end()].split())
 
 
 class _PartyIndex:

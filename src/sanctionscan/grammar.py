@@ -98,6 +98,8 @@ class CompiledGrammar:
     verb_context_before: re.Pattern[str]
     noun_determiner_before: re.Pattern[str]
     of_after: re.Pattern[str]
+    negating_prefix_before: re.Pattern[str]
+    organisation_after: re.Pattern[str]
 
 
 def _status_scope(g: Grammar) -> StatusScope:
@@ -189,4 +191,8 @@ def compile_grammar(g: Grammar) -> CompiledGrammar:
         verb_context_before=re.compile(rf"(?:\b(?:{alt(verbs.verb_context)})\s+)$"),
         noun_determiner_before=re.compile(rf"(?:\b(?:{alt(np.noun_determiners)})|'s?)\s+$"),
         of_after=re.compile(rf"\s+{re.escape(goods.nominal_of)}\b"),
+        negating_prefix_before=re.compile(
+            rf"\b(?:{alt(goods.negating_prefixes) or '(?!)'})-$"),
+        organisation_after=re.compile(
+            rf"(?:\s+[\w&'-]+)?\s+(?:{alt(goods.organisation_suffixes) or '(?!)'})\b\.?"),
     )

@@ -335,6 +335,10 @@ class GoodsGrammar(Strict):
     carrier_determiners: Words
     cargo_links: Words = Field(description="'a tanker carrying oil': the cargo is the goods")
     nominal_of: Term = Field(description="'deliveries of munitions'")
+    negating_prefixes: Words = Field(
+        default_factory=list, description="'anti-aircraft': the word after is no goods")
+    organisation_suffixes: Words = Field(
+        default_factory=list, description="'Hyundai Motor Company': a goods word in a name")
 
 
 class ReferencesGrammar(Strict):

@@ -32,8 +32,8 @@ from sanctionscan.rules.confidence import score
 from sanctionscan.rules.events import event_sentences, main_sentence
 from sanctionscan.rules.kinds import RULE_KINDS, GoodsRules
 from sanctionscan.ruleset import LoadedRule, RuleSet
-from sanctionscan.text import Sentence
 from sanctionscan.schema import GoodsEntry, GoodsSelector
+from sanctionscan.text import Sentence
 
 # When several frames merge, the finding keeps the strongest status in this order.
 _STATUS_ORDER = [Status.asserted, Status.attempted, Status.alleged, Status.historical,
