@@ -238,7 +238,29 @@ def _line_spans(text: str, ls: int, le: int, stripped_end: int) -> list[tuple[in
         start = nxt
     if start < le:  # `start` is past any whitespace, so the rest holds some text
         spans.append((start, stripped_end))
-    return spans
+    if _GLUED_END.search(text, ls, le) is None:
+        return spans
+    return [piece for span in spans for piece in _unglued(text, *span)]
+
+
+# "...arms shipments.Two truckloads...": a sentence end with no space after it, as scraped
+# pages glue them (a word of two or more lower-case letters, then . ! ?, then a capitalised
+# word)
+_GLUED_END = re.compile(r"(?<=[a-z][a-z][.!?])[\"'”’)]*(?=[A-Z][a-z])")
+
+
+def _unglued(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The span text[start:end] cut at each glued sentence end that closes no abbreviation."""
+    pieces = []
+    for match in _GLUED_END.finditer(text, start, end):
+        cut = match.end()
+        dot = match.start() - 1
+        if text[dot] == "." and _is_abbreviation_tail(text[max(start, dot - 7):dot]):
+            continue
+        pieces.append((start, cut))
+        start = cut
+    pieces.append((start, end))
+    return pieces
 
 
 def _is_abbreviation_tail(tail: str) -> bool:
