@@ -24,7 +24,13 @@ from sanctionscan.cli.common import (
     quiet_option,
     rule_options,
 )
-from sanctionscan.cli.output import OutputPair, output_options, pair_outputs, write_outputs
+from sanctionscan.cli.output import (
+    OutputPair,
+    output_options,
+    pair_outputs,
+    write_error_message,
+    write_outputs_or_exit,
+)
 from sanctionscan.engine import Scanner
 from sanctionscan.errors import UsageError
 from sanctionscan.formatters import jsonl
@@ -95,11 +101,15 @@ def scan(inputs: tuple[str, ...], rules_dirs: tuple[Path, ...], no_default_rules
         stream = _JsonlStream(scanner.report([]), pairs)
         for result in results:
             stream.add(result)
-        stream.finish()
+        try:
+            stream.finish()
+        except OSError as exc:
+            click.echo(write_error_message(exc), err=True)
+            sys.exit(EXIT_USAGE)
         found, skipped, code = stream.findings, stream.skipped, stream.exit_code(fail_on)
     else:
         report = scanner.report(results)
-        write_outputs(report, pairs, texts, color=sys.stdout.isatty())
+        write_outputs_or_exit(report, pairs, texts, color=sys.stdout.isatty())
         found = sum(len(d.findings) for d in report.documents)
         skipped = [(d.id, d.skipped) for d in report.documents if d.skipped]
         code = exit_code_for(report, fail_on)
