@@ -19,7 +19,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Protocol
 
-from sanctionscan import __version__
 from sanctionscan.baseline import Baseline, Substance, apply_baseline
 from sanctionscan.dedupe import (
     DEFAULT_THRESHOLD,
@@ -38,6 +37,7 @@ from sanctionscan.feeds import (
 )
 from sanctionscan.fetch import Fetcher, FetchError, is_url, read_local
 from sanctionscan.htmltext import decode_html, extract_main_text
+from sanctionscan.manifest import build_manifest
 from sanctionscan.models import (
     Document,
     DocumentResult,
@@ -428,15 +428,7 @@ def _scan_entry(
 def _manifest(
     report: Report, options: dict[str, str], inputs: list[InputRecord], started: str
 ) -> Manifest:
-    earlier = report.manifest
-    return Manifest(
-        tool_version=earlier.tool_version if earlier else __version__,
-        ruleset_digest=earlier.ruleset_digest if earlier else report.ruleset.digest,
-        lists=earlier.lists if earlier else report.ruleset.lists,
-        options={**(earlier.options if earlier else {}), **options},
-        inputs=inputs,
-        started=started,
-    )
+    return build_manifest(report, options, inputs, started)  # shared with `scan`
 
 
 def commit(state: State, run: FeedRun) -> None:
