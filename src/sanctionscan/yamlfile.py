@@ -140,3 +140,6 @@ def _scalar(node: yaml.Node, doc: YamlDoc) -> Any:
         return constructor.construct_object(node, deep=True)
     except yaml.YAMLError as exc:
         raise RuleFileError(str(doc.path), node.start_mark.line + 1, str(exc)) from exc
+    except ValueError as exc:  # a date-shaped scalar that is no date: 2017-13-40
+        raise RuleFileError(str(doc.path), node.start_mark.line + 1,
+                            f"{node.value} is not a date ({exc}); write YYYY-MM-DD") from exc

@@ -17,6 +17,7 @@ from typing import Literal
 
 from sanctionscan.categories import CATEGORIES
 from sanctionscan.errors import RuleFileError
+from sanctionscan.hints import unknown
 from sanctionscan.rules.schema import Example, GoodsLexicon, PartiesLexicon, RegimeFile, Rule
 from sanctionscan.ruleset import RuleSet
 from sanctionscan.yamlfile import YamlDoc, load_yaml
@@ -148,7 +149,7 @@ def _check_party(pid: str, loc: tuple[int | str, ...], lex: _Lexicon,
     if pid in lex.lookalike_ids:
         yield err(loc, f"party {pid!r} is a look-alike entry and can never be a target")
     elif pid not in lex.party_ids:
-        yield err(loc, f"unknown party id {pid!r} (not in lexicon/parties.yaml)")
+        yield err(loc, unknown("party id", pid, lex.party_ids) + " (lexicon/parties.yaml)")
 
 
 def _check_goods(rule: Rule, loc: tuple[int | str, ...], lex: _Lexicon,
@@ -165,7 +166,7 @@ def _check_goods(rule: Rule, loc: tuple[int | str, ...], lex: _Lexicon,
         for j, tag in enumerate(getattr(goods, key)):
             if tag not in lex.tags:
                 yield err(loc + (key, j),
-                          f"tag {tag!r} is on no word of lexicon/goods.yaml")
+                          unknown("tag", tag, lex.tags) + ": on no word of lexicon/goods.yaml")
     for key in ("terms", "exclude_terms"):
         for j, term in enumerate(getattr(goods, key)):
             if _fold(term) not in lex.terms:
