@@ -27,7 +27,7 @@ from sanctionscan.cli.common import (
     quiet_option,
     rule_options,
 )
-from sanctionscan.cli.output import output_options, pair_outputs, write_outputs
+from sanctionscan.cli.output import output_options, pair_outputs, use_color, write_outputs
 from sanctionscan.engine import Scanner
 from sanctionscan.errors import InputError, UsageError
 from sanctionscan.models import Report
@@ -137,6 +137,7 @@ def feed(
     fetch_articles: bool,
     formats: tuple[str, ...],
     outputs: tuple[Path, ...],
+    color: str,
     rules_dirs: tuple[Path, ...],
     no_default_rules: bool,
     min_confidence: float,
@@ -193,7 +194,7 @@ def feed(
     with state, Fetcher(policy) as fetcher:
         run = run_feed(list(sources), scanner, state, fetcher, options, progress=say)
         try:
-            write_outputs(run.report, pairs, run.texts, color=sys.stdout.isatty())
+            write_outputs(run.report, pairs, run.texts, color=use_color(color))
         except OSError as exc:
             # No report, no commit: the next run scans these entries again.
             where = f" {exc.filename}" if exc.filename else ""

@@ -9,6 +9,7 @@ of one, and the feed state is committed only after all are written.
 from __future__ import annotations
 
 import errno
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -43,6 +44,15 @@ def output_options(default_format: str = "text") -> Callable[[F], F]:
     """Add repeatable `--format` and `--output` options to a click command."""
 
     def decorate(func: F) -> F:
+        func = click.option(
+            "--color",
+            "color",
+            type=click.Choice(["auto", "always", "never"]),
+            default="auto",
+            show_default=True,
+            help="Colour in the text report on stdout: auto = only on a terminal and when "
+            "NO_COLOR is not set.",
+        )(func)
         func = click.option(
             "--output",
             "-o",
@@ -118,8 +128,7 @@ def pair_outputs(
                 f"(known: {', '.join(sorted(EXTENSION_FORMATS))})"
             )
         pairs.append((picked, path))
-    if left:
-        pairs.append((left[0], None))
+    pairs.extend((name, None) for name in left)
     if not pairs:
         pairs.append((default_format, None))
     # `-o -` is stdout, as for every other Unix tool (not a file named "-")
@@ -130,6 +139,18 @@ def pair_outputs(
         raise UsageError(f"formats {', '.join(to_stdout)} would all go to stdout; "
                          "give each an --output")
     return pairs
+
+
+def use_color(choice: str, stream: object = None) -> bool:
+    """Whether the text report on stdout is coloured: `always`, `never`, or (auto) only on a
+    terminal, with NO_COLOR (https://no-color.org) unset or empty and TERM not `dumb`."""
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    out = stream if stream is not None else sys.stdout
+    isatty = getattr(out, "isatty", None)
+    return bool(isatty and isatty())
 
 
 def write_outputs(

@@ -31,6 +31,7 @@ from sanctionscan.cli.output import (
     OutputPair,
     output_options,
     pair_outputs,
+    use_color,
     write_error_message,
     write_outputs_or_exit,
 )
@@ -69,7 +70,7 @@ from sanctionscan.sources import iter_documents
 @click.option("--scheduler", metavar="ADDRESS",
               help="dask scheduler address (tcp://host:8786); without it a local dask cluster.")
 def scan(inputs: tuple[str, ...], rules_dirs: tuple[Path, ...], no_default_rules: bool,
-         formats: tuple[str, ...], outputs: tuple[Path, ...], min_confidence: float,
+         formats: tuple[str, ...], outputs: tuple[Path, ...], color: str, min_confidence: float,
          fail_on: str, strict: bool, quiet: bool, verbose: bool, jobs: int | None, executor: str,
          scheduler: str | None) -> None:
     """Scan INPUTS (text, HTML or JSON Lines files, folders, or - for stdin)."""
@@ -135,7 +136,7 @@ def scan(inputs: tuple[str, ...], rules_dirs: tuple[Path, ...], no_default_rules
         report = scanner.report(results)
         report = report.model_copy(update={"manifest": build_manifest(
             report, run_options, scanned_inputs(report.documents), started)})
-        write_outputs_or_exit(report, pairs, texts, color=sys.stdout.isatty())
+        write_outputs_or_exit(report, pairs, texts, color=use_color(color))
         found = sum(len(d.findings) for d in report.documents)
         skipped = [(d.id, d.skipped) for d in report.documents if d.skipped]
         code = exit_code_for(report, fail_on)
