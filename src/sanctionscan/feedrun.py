@@ -50,6 +50,7 @@ from sanctionscan.models import (
 from sanctionscan.state import RememberedDocument, SeenEntry, State
 
 Progress = Callable[[str], None]
+ScanMany = Callable[[list[Document]], Iterable[DocumentResult]]
 
 
 class ScannerLike(Protocol):
@@ -206,8 +207,17 @@ def run_feed(
     fetcher: Fetcher,
     options: FeedOptions | None = None,
     progress: Progress | None = None,
+    scan_many: ScanMany | None = None,
 ) -> FeedRun:
+    """Read every feed, scan its new or changed entries, and prepare (not commit) the state.
+
+    Entries are gathered first and scanned together by `scan_many` (documents in, results in
+    the same order: `parallel.scan_documents` for `--jobs`), one by one with `scanner` when
+    it is not given.
+    """
     options = options or FeedOptions()
+    scan_many = scan_many or (lambda docs: map(scanner.scan_document, docs))
+    to_scan: list[tuple[int, Document]] = []  # (index in results, document)
     say = progress or (lambda _msg: None)
     started = datetime.now(UTC).replace(microsecond=0).isoformat()
     results: list[DocumentResult] = []
@@ -258,7 +268,9 @@ def run_feed(
                     complete = False
                 continue
             scanned_ids.add(entry.entry_id)
-            result, doc = _scan_entry(entry, scanner, fetcher, options.fetch_articles)
+            result, doc = _entry_document(entry, fetcher, options.fetch_articles)
+            if doc is not None:
+                to_scan.append((len(results), doc))
             results.append(result)
             if doc is not None:
                 texts[doc.id] = doc.text
@@ -283,6 +295,9 @@ def run_feed(
         )
         say(f"  {len(parsed.entries)} entries, {scanned} new or changed")
 
+    for (index, _doc), scanned_result in zip(
+            to_scan, scan_many([doc for _, doc in to_scan]), strict=True):
+        results[index] = scanned_result
     report = scanner.report(results)
     # The state remembers what each document's own scan found, before copies are merged.
     own_findings = {
@@ -399,9 +414,11 @@ def _is_new(finding: Finding, recorded: set[str] | None) -> bool:
     return True
 
 
-def _scan_entry(
-    entry: FeedEntry, scanner: ScannerLike, fetcher: Fetcher, fetch_articles: bool
+def _entry_document(
+    entry: FeedEntry, fetcher: Fetcher, fetch_articles: bool
 ) -> tuple[DocumentResult, Document | None]:
+    """The entry's document to scan (with a placeholder result of the same id, replaced by the
+    scan's), or a skipped result and None."""
     def skipped(reason: str) -> tuple[DocumentResult, None]:
         result = DocumentResult(
             id=entry.entry_id, source=entry.feed, title=entry.title, url=entry.link, skipped=reason
@@ -422,7 +439,7 @@ def _scan_entry(
         doc = entry_document(entry, text=text, title=page_title)
     else:
         doc = entry_document(entry)
-    return scanner.scan_document(doc), doc
+    return DocumentResult(id=doc.id, source=doc.source, title=doc.title, url=doc.url), doc
 
 
 def _manifest(

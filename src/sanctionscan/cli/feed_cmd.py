@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -22,15 +23,19 @@ from sanctionscan.cli.common import (
     EXIT_INPUT,
     EXIT_OK,
     EXIT_USAGE,
+    check_inputs_exist,
     load_rules_or_exit,
     min_confidence_option,
+    progress,
     quiet_option,
     rule_options,
+    verbose_option,
 )
 from sanctionscan.cli.output import output_options, pair_outputs, use_color, write_outputs
 from sanctionscan.engine import Scanner
 from sanctionscan.errors import InputError, UsageError
-from sanctionscan.models import Report
+from sanctionscan.models import Document, DocumentResult, Report
+from sanctionscan.parallel import scan_documents
 from sanctionscan.state import State
 
 # httpx and feedparser come with the 'feeds' extra. Without them `feed` says so, while `--help`,
@@ -127,6 +132,9 @@ def feed_exit_code(run: FeedRun, fail_on: str, strict: bool) -> int:
     help="Shingle similarity at which two articles count as copies of one story.",
 )
 @quiet_option
+@verbose_option
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for the scan [default: all cores], as for scan.")
 def feed(
     sources: tuple[str, ...],
     state_path: Path,
@@ -146,6 +154,8 @@ def feed(
     retries: int,
     dedupe_threshold: float,
     quiet: bool,
+    verbose: bool,
+    jobs: int | None,
 ) -> None:
     """Scan new entries of RSS/Atom feeds (URLs, files, or files listing feeds one a line)."""
 
@@ -160,13 +170,27 @@ def feed(
             err=True,
         )
         sys.exit(EXIT_USAGE)
+    check_inputs_exist(sources, "SOURCES", allow_urls=True)
     try:
         pairs = pair_outputs(formats, outputs)
-        baseline = load_baseline(baseline_path) if baseline_path is not None else None
+        baseline = None
+        if baseline_path is not None:
+            baseline = load_baseline(baseline_path, missing_ok=True)
+            if not baseline_path.exists():
+                # a first CI run has no reviewed findings yet: say so, and go on without
+                say(f"baseline {baseline_path} not found: starting from an empty baseline "
+                    "(write one with: sanctionscan baseline create REPORT.json -o "
+                    f"{baseline_path} --reason ...)")
     except UsageError as exc:
         raise click.UsageError(str(exc)) from exc
     ruleset = load_rules_or_exit(rules_dirs, no_default_rules)
     scanner = Scanner(ruleset, min_confidence=min_confidence)
+
+    def scan_many(docs: list[Document]) -> Iterable[DocumentResult]:
+        # the same process pool as `scan --jobs` (small runs stay in this process)
+        return progress(scan_documents(docs, ruleset, jobs=jobs, min_confidence=min_confidence),
+                        quiet, len(docs), verbose)
+
     policy = FetchPolicy(timeout=timeout, max_bytes=max_bytes, retries=retries)
     options = FeedOptions(
         fetch_articles=fetch_articles,
@@ -180,7 +204,8 @@ def feed(
             "fetch_articles": str(fetch_articles).lower(),
             "min_confidence": str(min_confidence),
             "baseline": str(baseline_path) if baseline_path else "",
-            "baseline_sha256": _file_sha256(baseline_path) if baseline_path else "",
+            "baseline_sha256": _file_sha256(baseline_path)
+            if baseline_path and baseline_path.exists() else "",
             "state": "" if no_state else str(state_path),
             "rules": " ".join(str(p) for p in rules_dirs),
             "dedupe_threshold": str(dedupe_threshold),
@@ -192,7 +217,8 @@ def feed(
         click.echo(f"sanctionscan: {exc}", err=True)
         sys.exit(EXIT_INPUT)
     with state, Fetcher(policy) as fetcher:
-        run = run_feed(list(sources), scanner, state, fetcher, options, progress=say)
+        run = run_feed(list(sources), scanner, state, fetcher, options, progress=say,
+                       scan_many=scan_many)
         try:
             write_outputs(run.report, pairs, run.texts, color=use_color(color))
         except OSError as exc:
