@@ -51,8 +51,8 @@ def atomic_writer(path: Path, *, binary: bool = False) -> Iterator[IO[Any]]:
     else relies on them.
     """
     if not replaces_atomically(path):
-        with _open(path, "w", binary) as handle:
-            yield handle
+        with _open(path, "w", binary) as in_place:
+            yield in_place
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     try:

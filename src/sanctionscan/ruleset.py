@@ -123,7 +123,8 @@ def collect_rule_files(dirs: list[Path]) -> dict[str, Path]:
 
 
 class _Doc(Protocol):
-    data: Any
+    @property
+    def data(self) -> Any: ...
 
     def validation_errors(self, exc: ValidationError) -> list[RuleFileError]: ...
 

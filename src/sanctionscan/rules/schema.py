@@ -296,7 +296,7 @@ def _enumerate(node: object, values: list[str]) -> None:
 def _rename_defs(node: object) -> object:
     # draft-07 keeps shared definitions under "definitions", not 2020-12's "$defs"
     if isinstance(node, dict):
-        out = {}
+        out: dict[str, object] = {}
         for key, value in node.items():
             if key == "$ref" and isinstance(value, str):
                 out[key] = value.replace("#/$defs/", "#/definitions/")
