@@ -329,6 +329,13 @@ def editor_schema(
         prop = holder.get("properties", {}).get(field_name)
         if prop is not None:
             _enumerate(prop, known[kind])
+    if model.__name__ != "RegimeFile":
+        # a lexicon file in a user's folder adds to the shipped one: every top-level key is
+        # optional there, and `replace: true` asks for a full replacement instead
+        schema.pop("required", None)
+        schema.setdefault("properties", {})["replace"] = {
+            "type": "boolean", "default": False,
+            "description": "true: replace the shipped file of this name instead of adding to it"}
     out = _rename_defs(schema)
     assert isinstance(out, dict)
     return {
