@@ -54,6 +54,8 @@ class Engine:
                  min_confidence: float = DEFAULT_MIN_CONFIDENCE,
                  ruleset: RuleSet | None = None) -> None:
         self.rule_dirs = _rule_dirs(rules, default_rules)
+        self._given = _rule_dirs(rules, False)  # as the manifest names them (like --rules)
+        self.default_rules = default_rules
         self.ruleset = ruleset if ruleset is not None else load_ruleset_cached(
             list(self.rule_dirs))
         self.min_confidence = min_confidence
@@ -86,7 +88,8 @@ class Engine:
         report = self.scanner.report(results)
         options = {"command": "api", "inputs": " ".join(paths),
                    "min_confidence": str(self.min_confidence),
-                   "rules": " ".join(str(p) for p in self.rule_dirs)}
+                   "rules": " ".join(str(p) for p in self._given),
+                   "default_rules": str(self.default_rules).lower()}
         return report.model_copy(update={"manifest": build_manifest(
             report, options, scanned_inputs(results), started)})
 
