@@ -78,7 +78,7 @@ def test_scan_reports_carry_the_run_manifest(tmp_path: Path) -> None:
     assert invoke("scan", str(article), "-q", "-o", str(out), "--fail-on", "high").exit_code == 1
     manifest = json.loads(out.read_text())["manifest"]
     assert manifest["options"]["command"] == "scan" and manifest["options"]["fail_on"] == "high"
-    assert manifest["ruleset_digest"].startswith("sha256:") and manifest["started"]
+    assert manifest["ruleset_digest"].startswith("sha256:") and manifest["started"] is None
     (record,) = manifest["inputs"]
     assert record["id"] == str(article) and record["sha256"].startswith("sha256:")
     assert invoke("scan", str(article), "-q", "-o", str(lines)).exit_code == 0

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sanctionscan.cache import load_ruleset_cached
 from sanctionscan.engine import Scanner
-from sanctionscan.manifest import build_manifest, scanned_inputs, started_now
+from sanctionscan.manifest import build_manifest, scanned_inputs
 from sanctionscan.models import Document, DocumentResult, Report, SkippedDocument
 from sanctionscan.ruleset import RuleSet, default_rules_dir
 
@@ -76,7 +76,7 @@ class Engine:
         carrying the run manifest."""
         from sanctionscan.sources import iter_documents
 
-        started = started_now()
+        started = None  # the same report for the same inputs, as `scan` writes it
         items: list[Document | SkippedDocument] = []
         paths: list[str] = []
         for item in inputs:

@@ -1,8 +1,9 @@
 """The run manifest every report carries (`scan` and `feed` alike): enough to reproduce it.
 
 Tool version, rule-set digest, list versions, the options of the run, a hash of every input
-and when the run started. `feed` hashes the feed bytes and each entry's text; `scan` each
-document's text (the digest the scan already computed).
+and, for `feed`, when the run started. `feed` hashes the feed bytes and each entry's text;
+`scan` each document's text (the digest the scan already computed) and records no start time,
+so that the same inputs give the same report, byte for byte.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ def started_now() -> str:
 
 
 def build_manifest(
-    report: Report, options: dict[str, str], inputs: list[InputRecord], started: str
+    report: Report, options: dict[str, str], inputs: list[InputRecord], started: str | None
 ) -> Manifest:
     """The report's manifest: an earlier one on the report (a merged or re-rendered report)
     keeps its tool, rules and lists, and its options are extended by these."""

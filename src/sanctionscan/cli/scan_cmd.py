@@ -38,7 +38,7 @@ from sanctionscan.cli.output import (
 from sanctionscan.engine import Scanner
 from sanctionscan.errors import UsageError
 from sanctionscan.formatters import jsonl
-from sanctionscan.manifest import build_manifest, scanned_inputs, started_now
+from sanctionscan.manifest import build_manifest, scanned_inputs
 from sanctionscan.models import (
     Document,
     DocumentResult,
@@ -83,7 +83,8 @@ def scan(inputs: tuple[str, ...], rules_dirs: tuple[Path, ...], no_default_rules
         raise click.UsageError("--scheduler needs --executor dask")
     ruleset = load_rules_or_exit(rules_dirs, no_default_rules)
     scanner = Scanner(ruleset, min_confidence=min_confidence)
-    started = started_now()
+    # no start time: a scan's report is the same bytes for the same inputs (and any --jobs)
+    started = None
     run_options = {
         "command": "scan", "inputs": " ".join(inputs), "fail_on": fail_on,
         "strict": str(strict).lower(), "min_confidence": str(min_confidence),
