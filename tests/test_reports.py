@@ -161,3 +161,11 @@ def test_progress_goes_to_stderr_only_with_verbose_off_a_terminal(
     ticks = iter(range(0, 100, 3))
     list(progress(range(4), quiet=True, total=4, verbose=True, clock=clock))
     assert capsys.readouterr().err == ""
+
+
+def test_skipped_names_on_stderr_are_escaped(tmp_path: Path) -> None:
+    corpus = tmp_path / "in.jsonl"
+    corpus.write_text('{"id": "ok", "text": "Russia delivered 40 trucks to North Korea."}\n'
+                      '{"id": "bad\\u001b]0;owned\\u0007", "text": 5}\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["scan", str(corpus)])
+    assert "skipped bad\\x1b]0;owned\\x07: " in result.stderr and "\x1b" not in result.stderr

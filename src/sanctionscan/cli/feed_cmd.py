@@ -34,6 +34,7 @@ from sanctionscan.cli.common import (
 from sanctionscan.cli.output import output_options, pair_outputs, use_color, write_outputs
 from sanctionscan.engine import Scanner
 from sanctionscan.errors import InputError, UsageError
+from sanctionscan.formatters._evidence import printable
 from sanctionscan.models import Document, DocumentResult, Report
 from sanctionscan.parallel import scan_documents
 from sanctionscan.state import State
@@ -161,7 +162,8 @@ def feed(
 
     def say(message: str) -> None:
         if not quiet:
-            click.echo(f"sanctionscan: {message}", err=True)
+            # feed names, entry ids and errors come from outside: control characters escaped
+            click.echo(f"sanctionscan: {printable(message)}", err=True)
 
     if MISSING_DEPENDENCY is not None:
         click.echo(

@@ -38,6 +38,7 @@ from sanctionscan.cli.output import (
 from sanctionscan.engine import Scanner
 from sanctionscan.errors import UsageError
 from sanctionscan.formatters import jsonl
+from sanctionscan.formatters._evidence import printable
 from sanctionscan.manifest import build_manifest, scanned_inputs
 from sanctionscan.models import (
     Document,
@@ -145,7 +146,9 @@ def scan(inputs: tuple[str, ...], rules_dirs: tuple[Path, ...], no_default_rules
         click.echo(f"sanctionscan: {documents} document(s) scanned, {found} finding(s), "
                    f"{len(skipped)} skipped", err=True)
         for doc_id, reason in skipped:
-            click.echo(f"sanctionscan: skipped {doc_id}: {reason}", err=True)
+            # a file name or JSON id can carry escape sequences: shown, never sent to the terminal
+            click.echo(f"sanctionscan: skipped {printable(doc_id)}: {printable(reason)}",
+                       err=True)
     if documents == 0 or (strict and skipped):
         sys.exit(EXIT_INPUT)
     sys.exit(code)
