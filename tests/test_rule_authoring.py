@@ -170,3 +170,18 @@ def test_pytest_plugin_runs_a_users_rule_examples(pytester: pytest.Pytester) -> 
     result.assert_outcomes(passed=3, failed=1)
     result.stdout.fnmatch_lines(["*regimes/test.yaml:*: A firm shipped dump trucks to North Korea*",
                                  "expected no finding*"])
+
+
+def test_misspelt_keys_inside_examples_and_enum_values_get_suggestions(tmp_path: Path) -> None:
+    body = RULE.replace("severity: high", "severity: hgh").replace(
+        '{text: "Russia delivered trucks to Pyongyang in 2024.", published: 2024-05-01}',
+        '{text: "Russia delivered trucks to Pyongyang in 2024.", publshed: 2024-05-01}')
+    root = user_folder(tmp_path, {"regimes/test.yaml": body})
+    errors = errors_of(root)
+    path = root / "regimes" / "test.yaml"
+    assert f"{path}:8: rules.0.severity: 'hgh' is not one of low, medium, high; did you " \
+           "mean 'high'?" in errors
+    (example,) = [e for e in errors if "publshed" in e]
+    assert example.startswith(f"{path}:15: rules.0.examples.flag.0.publshed: unknown key")
+    assert "did you mean 'published'?" in example
+    assert len(errors) == 2  # no second, confusing error from the plain-string form

@@ -13,6 +13,7 @@ Every error in every file is collected and reported together as `file:line: mess
 from __future__ import annotations
 
 import hashlib
+import re
 import types
 import typing
 from dataclasses import dataclass, field
@@ -134,9 +135,25 @@ def _validate(doc: _Doc, model: type[M], errors: list[RuleFileError]) -> M | Non
         return model.model_validate(doc.data)
     except ValidationError as exc:
         found = doc.validation_errors(exc)
+        details = exc.errors()
         errors.extend(_in_words(model, err, found_error)
-                      for err, found_error in zip(exc.errors(), found, strict=False))
+                      for err, found_error in zip(details, found, strict=False)
+                      if not _other_branch(err, details))
         return None
+
+
+def _other_branch(err: Any, details: list[Any]) -> bool:
+    """The string branch of a `model | str` item (an example given as a mapping) that failed
+    only because the mapping branch failed too: that error says what is wrong, this one not."""
+    if err["type"] != "string_type" or not isinstance(err.get("input"), dict):
+        return False
+    loc = _real(err)
+    return any(other is not err and _real(other)[:len(loc)] == loc and len(_real(other)) > len(loc)
+               for other in details)
+
+
+def _real(err: Any) -> tuple[int | str, ...]:
+    return tuple(p for p in err["loc"] if isinstance(p, int) or p in location_keys(err))
 
 
 def _keys_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str] | None:
@@ -146,8 +163,9 @@ def _keys_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str] | 
         current = _unwrap(current, part)
         if current is None:
             return None
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return [f.alias or name for name, f in current.model_fields.items()]
+    for candidate in (current, *typing.get_args(current)):  # a `model | str` item: the model
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return [f.alias or name for name, f in candidate.model_fields.items()]
     return None
 
 
@@ -189,8 +207,8 @@ _PATTERN_WORDS: dict[str, str] = {
 def _in_words(model: type[BaseModel], err: Any, found: RuleFileError) -> RuleFileError:
     """Say schema errors the way a rule author thinks: the keys allowed with a "did you mean"
     for an unknown key, and patterns in words."""
-    loc = tuple(p for p in err["loc"] if isinstance(p, int) or p in location_keys(err))
-    where = found.message.split(": ", 1)[0]
+    loc = _real(err)
+    where = ".".join(str(p) for p in loc) or "(top level)"
     if err["type"] == "extra_forbidden" and loc:
         allowed = _keys_at(model, loc[:-1])
         if allowed:
@@ -198,6 +216,12 @@ def _in_words(model: type[BaseModel], err: Any, found: RuleFileError) -> RuleFil
             return RuleFileError(found.file, found.line,
                                  f"{where}: unknown key {key!r}{did_you_mean(key, allowed)} "
                                  f"(allowed here: {', '.join(allowed)})")
+    if err["type"] in ("enum", "literal_error") and isinstance(err.get("input"), str):
+        allowed = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
+        if allowed:
+            return RuleFileError(found.file, found.line,
+                                 f"{where}: {err['input']!r} is not one of "
+                                 f"{', '.join(allowed)}{did_you_mean(err['input'], allowed)}")
     if err["type"] == "string_pattern_mismatch":
         words = _PATTERN_WORDS.get(err.get("ctx", {}).get("pattern", ""))
         if words:
