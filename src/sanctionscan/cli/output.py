@@ -2,8 +2,9 @@
 
 Formats and files are paired by what the file names say (`-o report.sarif -o report.html` needs
 no `--format` at all), then in order; one format without a file goes to stdout (see
-`pair_outputs`). Files are written atomically, so a CI step that reads a report never sees half
-of one, and the feed state is committed only after all are written.
+`pair_outputs`); `-o -` is stdout. Regular files are replaced atomically, so a CI step that
+reads a report never sees half of one; a device, FIFO or symlink is written in place (see
+`atomic`). The feed state is committed only after all are written.
 """
 
 from __future__ import annotations
