@@ -80,7 +80,12 @@ def test_exit_codes(tmp_path: Path) -> None:
     calm = tmp_path / "calm.txt"
     calm.write_text("The weather in Seoul was mild.\n")
     assert run("scan", str(calm), "-q", "--fail-on", "low").exit_code == 0
-    assert run("scan", str(tmp_path / "missing.txt"), "-q").exit_code == 3
+    # a missing input is a usage error (2), as in ruff and Semgrep; no document at all is 3
+    missing = run("scan", str(tmp_path / "missing.txt"), "-q")
+    assert missing.exit_code == 2 and "no such file" in missing.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert run("scan", str(empty), "-q").exit_code == 3
     assert run("scan", str(art), "--format", "nope").exit_code == 2
 
 

@@ -71,7 +71,11 @@ def test_sarif_results_carry_basis_offsets_and_suppressions() -> None:
     assert "UNSCR 2397" in rules["dprk-vehicles-01"]["help"]["text"]
     first, second = run["results"]
     location = first["locations"][0]["physicalLocation"]
-    assert location["artifactLocation"]["uri"] == "https://example.org/a"
+    # code scanning rejects locations whose scheme is not the checkout's (file:): the article's
+    # address is a relative path there, the full URL beside it
+    assert location["artifactLocation"] == {"uri": "example.org/a",
+                                            "properties": {"url": "https://example.org/a"}}
+    assert "(https://example.org/a)" in first["message"]["text"]
     region = location["region"]
     snippet = TEXT_A[region["charOffset"] : region["charOffset"] + region["charLength"]]
     assert snippet == region["snippet"]["text"]
@@ -79,8 +83,12 @@ def test_sarif_results_carry_basis_offsets_and_suppressions() -> None:
     assert run["columnKind"] == "unicodeCodePoints"
     assert "suppressions" not in first
     assert first["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"] == (
-        "https://example.org/copy-of-a"
+        "example.org/copy-of-a"
     )
+    uris = [loc["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]
+            for loc in r["locations"] + r.get("relatedLocations", [])]
+    uris += [a["location"]["uri"] for a in run.get("artifacts", [])]
+    assert all(":" not in uri for uri in uris), uris  # no scheme anywhere (tag: ids too)
     assert second["suppressions"] == [
         {
             "kind": "external",

@@ -131,3 +131,13 @@ def test_filter_script_runs_and_preset_filters_apply(tmp_path: Path) -> None:
     # the hidden finding's card is hidden and its evidence no longer highlighted
     assert re.search(r'class="finding sev-high open hidden"', filtered)
     assert re.search(r'<mark class="goods dim" data-f="f1"', filtered)
+
+
+@needs_browser
+def test_search_and_confidence_presets_filter_cards_and_rows(tmp_path: Path) -> None:
+    page = write_report(tmp_path)
+    searched = browser("--dump-dom", page.as_uri() + "#q=rifles").stdout
+    assert re.search(r'<b id="shown">1</b>', searched), searched[-2000:]
+    assert re.search(r'<tr data-for="f1" class="hidden">', searched)
+    none = browser("--dump-dom", page.as_uri() + "#confidence=1").stdout
+    assert re.search(r'<b id="shown">0</b>', none)

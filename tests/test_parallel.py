@@ -131,7 +131,10 @@ def test_streamed_jsonl_is_byte_identical_to_the_formatter(tmp_path: Path) -> No
     piped = _run("scan", str(corpus), "-f", "jsonl", "-q", "--jobs", "1").splitlines(True)
     batch_lines = batch.read_text(encoding="utf-8").splitlines(True)
     assert piped[1:] == batch_lines[1:]
-    assert json.loads(piped[0]) == {**lines[0], "summary": None}
+    # nor the hashes of inputs not read yet: the manifest there lists none
+    manifest = {**lines[0]["manifest"], "inputs": []}
+    assert json.loads(piped[0]) == {**lines[0], "summary": None, "manifest": manifest}
+    assert len(lines[0]["manifest"]["inputs"]) == 150
 
 
 def test_jsonl_reaches_stdout_before_the_run_ends(tmp_path: Path) -> None:

@@ -100,9 +100,15 @@ class Baseline(BaseModel):
 # -- reading and writing -----------------------------------------------------------------------
 
 
-def load_baseline(path: Path) -> Baseline:
+def load_baseline(path: Path, *, missing_ok: bool = False) -> Baseline:
+    """Read a baseline file; with `missing_ok`, a file that does not exist is an empty
+    baseline (a first CI run, before anything was reviewed) and the caller says so."""
     try:
         raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        if missing_ok:
+            return Baseline()
+        raise UsageError(f"{path}: cannot read baseline ({exc.strerror or exc})") from exc
     except OSError as exc:
         # a baseline named on the command line that is not there is a configuration mistake
         raise UsageError(f"{path}: cannot read baseline ({exc.strerror or exc})") from exc

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from sanctionscan.models import Document, Report
 
@@ -33,13 +33,32 @@ class LabelledDocument(BaseModel):
     expect_flag: bool
     labels: list[Label] = Field(default_factory=list)
     published: str | None = None
+    line: int = Field(default=0, exclude=True)  # where it is in the corpus file (1-based)
+
+
+class CorpusError(ValueError):
+    """A corpus line that is not a labelled document; names the file and the line."""
+
+    def __init__(self, path: Path, line: int, message: str) -> None:
+        super().__init__(f"{path}:{line}: {message}")
+        self.path, self.line = path, line
 
 
 def read_corpus(path: Path) -> Iterator[LabelledDocument]:
+    """Labelled documents, each stamped with its line in the file (`LabelledDocument.line`);
+    a bad line raises `CorpusError` naming `file:line` and what is wrong with it."""
     with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                yield LabelledDocument.model_validate_json(line)
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                item = LabelledDocument.model_validate_json(line)
+            except ValidationError as exc:
+                problems = "; ".join(
+                    f"{'.'.join(str(p) for p in e['loc']) or 'line'}: {e['msg']}"
+                    for e in exc.errors())
+                raise CorpusError(path, number, problems) from exc
+            yield item.model_copy(update={"line": number})
 
 
 def as_document(item: LabelledDocument) -> Document:
@@ -61,6 +80,7 @@ class ErrorCase:
     document: str
     category: str | None
     sentence: str
+    line: int = 0  # the document's line in the corpus file
 
 
 @dataclass
@@ -145,22 +165,56 @@ def score(corpus: list[LabelledDocument], report: Report) -> Score:
                 else:
                     result.errors.append(ErrorCase(
                         "evidence elsewhere", item.id, category,
-                        _sentence_at(item.text, predicted[category][0][0])))
+                        _sentence_at(item.text, predicted[category][0][0]), item.line))
             elif category in predicted:
                 result.pair_fp += 1
                 result.per_category[category][1] += 1
                 result.errors.append(ErrorCase(
                     "false alarm", item.id, category,
-                    _sentence_at(item.text, predicted[category][0][0])))
+                    _sentence_at(item.text, predicted[category][0][0]), item.line))
             else:
                 result.pair_fn += 1
                 result.per_category[category][2] += 1
                 start = gold[category][0][0]
                 result.errors.append(ErrorCase(
                     "miss", item.id, category,
-                    _sentence_at(item.text, start) if start >= 0 else "(evidence not in text)"))
+                    _sentence_at(item.text, start) if start >= 0 else "(evidence not in text)",
+                    item.line))
     return result
 
 
 def load_report(path: Path) -> Report:
     return Report.model_validate(json.loads(path.read_text(encoding="utf-8")))
+
+
+# `--fail-under` names: the summary's headline numbers, all between 0 and 1
+METRICS: tuple[str, ...] = ("doc_precision", "doc_recall", "doc_f1", "specificity",
+                            "cat_precision", "cat_recall", "cat_f1", "evidence_hit")
+
+
+def parse_threshold(text: str) -> tuple[str, float]:
+    """`METRIC=VALUE` (e.g. `cat_f1=0.8`) as a pair; ValueError in words, with a "did you
+    mean" for a misspelt metric."""
+    import difflib
+
+    name, sep, value = text.partition("=")
+    name = name.strip()
+    if not sep:
+        raise ValueError(f"{text!r} is not METRIC=VALUE (e.g. cat_f1=0.8)")
+    if name not in METRICS:
+        close = difflib.get_close_matches(name, METRICS, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise ValueError(f"no metric {name!r}{hint} (known: {', '.join(METRICS)})")
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a number (in {text!r})") from None
+    if not 0.0 <= number <= 1.0:
+        raise ValueError(f"{name} is between 0 and 1, not {number}")
+    return name, number
+
+
+def below(summary: dict[str, Any], thresholds: list[tuple[str, float]]) -> list[str]:
+    """The thresholds the summary does not reach, each as a sentence."""
+    return [f"{name} {summary[name]:.3f} is below {floor:.3f}"
+            for name, floor in thresholds if summary[name] < floor]

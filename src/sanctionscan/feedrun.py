@@ -19,7 +19,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Protocol
 
-from sanctionscan import __version__
 from sanctionscan.baseline import Baseline, Substance, apply_baseline
 from sanctionscan.dedupe import (
     DEFAULT_THRESHOLD,
@@ -39,6 +38,7 @@ from sanctionscan.feeds import (
 from sanctionscan.fetch import Fetcher, FetchError, is_url, read_local
 from sanctionscan.guard import error_reason, scan_guarded, skipped_result
 from sanctionscan.htmltext import decode_html, extract_main_text
+from sanctionscan.manifest import build_manifest
 from sanctionscan.models import (
     Document,
     DocumentResult,
@@ -51,6 +51,7 @@ from sanctionscan.models import (
 from sanctionscan.state import RememberedDocument, SeenEntry, State
 
 Progress = Callable[[str], None]
+ScanMany = Callable[[list[Document]], Iterable[DocumentResult]]
 
 
 class ScannerLike(Protocol):
@@ -208,8 +209,18 @@ def run_feed(
     fetcher: Fetcher,
     options: FeedOptions | None = None,
     progress: Progress | None = None,
+    scan_many: ScanMany | None = None,
 ) -> FeedRun:
+    """Read every feed, scan its new or changed entries, and prepare (not commit) the state.
+
+    Entries are gathered first and scanned together by `scan_many` (documents in, results in
+    the same order: `parallel.scan_documents` for `--jobs`), one by one with `scanner` when
+    it is not given.
+    """
     options = options or FeedOptions()
+    scan_many = scan_many or (lambda docs: (
+        scan_guarded(scanner.scan_document, doc, options.doc_timeout) for doc in docs))
+    to_scan: list[tuple[int, Document, str]] = []  # (index in results, document, feed)
     say = progress or (lambda _msg: None)
     started = datetime.now(UTC).replace(microsecond=0).isoformat()
     results: list[DocumentResult] = []
@@ -265,7 +276,9 @@ def run_feed(
                     complete = False
                 continue
             scanned_ids.add(entry.entry_id)
-            result, doc = _scan_entry(entry, scanner, fetcher, options)
+            result, doc = _read_entry(entry, fetcher, options)
+            if doc is not None:
+                to_scan.append((len(results), doc, feed.source))
             results.append(result)
             if doc is not None:
                 texts[doc.id] = doc.text
@@ -291,6 +304,16 @@ def run_feed(
         )
         say(f"  {len(parsed.entries)} entries, {scanned} new or changed")
 
+    for (index, doc, source), scanned_result in zip(
+            to_scan, scan_many([doc for _, doc, _ in to_scan]), strict=True):
+        results[index] = scanned_result
+        if scanned_result.skipped is not None:
+            # a scan that failed or ran out of time is tried again next run: neither the entry
+            # nor the feed's ETag (which would answer 304 next time) is recorded, and there is
+            # no text to keep for it
+            pending_keys.pop(doc.id, None)
+            etags.pop(source, None)
+            texts.pop(doc.id, None)
     report = scanner.report(results)
     # The state remembers what each document's own scan found, before copies are merged.
     own_findings = {
@@ -407,24 +430,23 @@ def _is_new(finding: Finding, recorded: set[str] | None) -> bool:
     return True
 
 
-def _scan_entry(
-    entry: FeedEntry, scanner: ScannerLike, fetcher: Fetcher, options: FeedOptions
+def _read_entry(
+    entry: FeedEntry, fetcher: Fetcher, options: FeedOptions
 ) -> tuple[DocumentResult, Document | None]:
-    """One entry's result (and the document scanned); whatever goes wrong in it, including an
-    error of our own, is this entry's skipped result and never the run's end."""
+    """`_entry_document`, where whatever goes wrong in reading the entry, including an error
+    of our own, is this entry's skipped result and never the run's end."""
     try:
-        result, doc = _read_and_scan(entry, scanner, fetcher, options)
+        return _entry_document(entry, fetcher, options)
     except Exception as exc:
         reason = f"internal error: {error_reason(exc)}"
         return skipped_result(entry_document(entry), reason), None
-    if doc is not None and result.skipped is not None:
-        return result, None  # the scan did not finish: no text to keep for this entry
-    return result, doc
 
 
-def _read_and_scan(
-    entry: FeedEntry, scanner: ScannerLike, fetcher: Fetcher, options: FeedOptions
+def _entry_document(
+    entry: FeedEntry, fetcher: Fetcher, options: FeedOptions
 ) -> tuple[DocumentResult, Document | None]:
+    """The entry's document to scan (with a placeholder result of the same id, replaced by the
+    scan's), or a skipped result and None."""
     def skipped(reason: str) -> tuple[DocumentResult, None]:
         result = DocumentResult(
             id=entry.entry_id, source=entry.feed, title=entry.title, url=entry.link, skipped=reason
@@ -448,21 +470,13 @@ def _read_and_scan(
         doc = entry_document(entry, text=text, title=page_title)
     else:
         doc = entry_document(entry)
-    return scan_guarded(scanner.scan_document, doc, options.doc_timeout), doc
+    return DocumentResult(id=doc.id, source=doc.source, title=doc.title, url=doc.url), doc
 
 
 def _manifest(
     report: Report, options: dict[str, str], inputs: list[InputRecord], started: str
 ) -> Manifest:
-    earlier = report.manifest
-    return Manifest(
-        tool_version=earlier.tool_version if earlier else __version__,
-        ruleset_digest=earlier.ruleset_digest if earlier else report.ruleset.digest,
-        lists=earlier.lists if earlier else report.ruleset.lists,
-        options={**(earlier.options if earlier else {}), **options},
-        inputs=inputs,
-        started=started,
-    )
+    return build_manifest(report, options, inputs, started)  # shared with `scan`
 
 
 def commit(state: State, run: FeedRun) -> None:

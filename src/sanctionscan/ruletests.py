@@ -196,3 +196,11 @@ def run_examples(ruleset: RuleSet, rule_ids: Iterable[str] | None = None,
     for result in iter_results(ruleset, rule_ids, scanner):
         summaries[result.case.rule_id].results.append(result)
     return list(summaries.values())
+
+
+def cases_in(cases: Iterable[ExampleCase], folders: Iterable[Path]) -> list[ExampleCase]:
+    """The cases written in files under `folders` (a user's own rule folders), so their tests
+    run the user's rules without re-running every shipped example."""
+    roots = [Path(f).resolve() for f in folders]
+    return [c for c in cases
+            if any(Path(c.file).resolve().is_relative_to(root) for root in roots)]

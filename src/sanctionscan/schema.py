@@ -17,16 +17,23 @@ from sanctionscan.models import Direction, Severity, Status
 _EntryType = Literal["individual", "entity", "vessel"]
 _ENTRY_TYPES: tuple[_EntryType, ...] = ("individual", "entity", "vessel")
 
+# the patterns are named so that loaders can say them in words
+HS_PATTERN = r"^\d{2}(\d{2}(\.?\d{2}(\d{2})?)?)?$"
+TAG_PATTERN = r"^[a-z][a-z0-9_]*$"
+PARTY_PATTERN = r"^[A-Za-z][A-Za-z0-9_.-]*$"
+RULE_ID_PATTERN = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"
+CATEGORY_PATTERN = r"^[a-z_]+\.[a-z_]+$"
+
 HsCode = Annotated[
     str,
-    StringConstraints(strict=True, pattern=r"^\d{2}(\d{2}(\.?\d{2}(\d{2})?)?)?$"),
+    StringConstraints(strict=True, pattern=HS_PATTERN),
     Field(description="HS chapter ('87'), heading ('8703') or subheading ('8703.10'); quoted"),
 ]
 Term = Annotated[str, StringConstraints(strict=True, min_length=1)]
-Tag = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z][a-z0-9_]*$")]
-PartyId = Annotated[str, StringConstraints(strict=True, pattern=r"^[A-Za-z][A-Za-z0-9_.-]*$")]
-RuleId = Annotated[str, StringConstraints(strict=True, pattern=r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")]
-Category = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z_]+\.[a-z_]+$")]
+Tag = Annotated[str, StringConstraints(strict=True, pattern=TAG_PATTERN)]
+PartyId = Annotated[str, StringConstraints(strict=True, pattern=PARTY_PATTERN)]
+RuleId = Annotated[str, StringConstraints(strict=True, pattern=RULE_ID_PATTERN)]
+Category = Annotated[str, StringConstraints(strict=True, pattern=CATEGORY_PATTERN)]
 
 
 class Strict(BaseModel):
@@ -403,3 +410,88 @@ class Grammar(Strict):
     references: ReferencesGrammar
     status: StatusGrammar
     dates: DatesGrammar
+
+
+# --------------------------------------------------------------------------- editor schema
+
+SCHEMA_ID_BASE = "urn:sanctionscan:schema:1:"  # a name, not a download location
+DRAFT_07 = "http://json-schema.org/draft-07/schema#"
+
+# Where a rule file *refers to* a known value (and so an editor can offer the list), as
+# (model, field) -> kind. Fields that *define* values (a party's own id, a goods entry's tags,
+# a regime file's extra categories) stay free.
+_REFERENCES: dict[tuple[str, str], str] = {
+    ("Rule", "category"): "category",
+    ("GoodsSelector", "tags"): "tag",
+    ("GoodsSelector", "exclude_tags"): "tag",
+    ("ActionEntry", "only_with"): "tag",
+    ("ActionEntry", "conveyance"): "tag",
+    ("Rule", "target"): "party",
+    ("RegimeFile", "target"): "party",
+    ("PartyEntry", "government"): "party",
+}
+
+
+def _enumerate(node: object, values: list[str]) -> None:
+    """Give every string leaf under a field's schema the list of known values."""
+    if isinstance(node, dict):
+        if node.get("type") == "string":
+            node["enum"] = values
+            node.pop("pattern", None)
+        for key in ("items", "anyOf", "oneOf"):
+            child = node.get(key)
+            for item in child if isinstance(child, list) else [child]:
+                _enumerate(item, values)
+
+
+def _rename_defs(node: object) -> object:
+    # draft-07 keeps shared definitions under "definitions", not 2020-12's "$defs"
+    if isinstance(node, dict):
+        out: dict[str, object] = {}
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                out[key] = value.replace("#/$defs/", "#/definitions/")
+            else:
+                out["definitions" if key == "$defs" else key] = _rename_defs(value)
+        return out
+    if isinstance(node, list):
+        return [_rename_defs(item) for item in node]
+    return node
+
+
+def editor_schema(
+    model: type[BaseModel],
+    name: str,
+    *,
+    categories: list[str],
+    tags: list[str],
+    party_ids: list[str],
+) -> dict[str, object]:
+    """A draft-07 JSON Schema of one rule-file kind, with a stable `$id`, that lists the rule
+    set's categories, tags and party ids where a file refers to them (editors complete them and
+    flag a misspelling)."""
+    schema = model.model_json_schema(by_alias=True)
+    known = {"category": sorted(categories), "tag": sorted(tags), "party": sorted(party_ids)}
+    definitions = dict(schema.get("$defs", {}))
+    for (owner, field_name), kind in _REFERENCES.items():
+        holder = schema if owner == model.__name__ else definitions.get(owner)
+        if holder is None:
+            continue
+        prop = holder.get("properties", {}).get(field_name)
+        if prop is not None:
+            _enumerate(prop, known[kind])
+    if model.__name__ != "RegimeFile":
+        # a lexicon file in a user's folder adds to the shipped one: every top-level key is
+        # optional there, and `replace: true` asks for a full replacement instead
+        schema.pop("required", None)
+        schema.setdefault("properties", {})["replace"] = {
+            "type": "boolean", "default": False,
+            "description": "true: replace the shipped file of this name instead of adding to it"}
+    out = _rename_defs(schema)
+    assert isinstance(out, dict)
+    return {
+        "$schema": DRAFT_07,
+        "$id": f"{SCHEMA_ID_BASE}{name}",
+        "title": out.pop("title", model.__name__),
+        **out,
+    }

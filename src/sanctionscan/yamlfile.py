@@ -209,6 +209,9 @@ def _scalar(node: yaml.Node, doc: YamlDoc) -> Any:
         return constructor.construct_object(node, deep=True)
     except yaml.YAMLError as exc:
         raise RuleFileError(str(doc.path), node.start_mark.line + 1, str(exc)) from exc
-    except (ValueError, OverflowError) as exc:  # a 5,000-digit number, a 13th month
-        raise RuleFileError(str(doc.path), node.start_mark.line + 1,
-                            f"cannot read the value {node.value[:40]!r}: {exc}") from exc
+    except (ValueError, OverflowError) as exc:  # a 5,000-digit number, 2017-13-40
+        if node.tag.endswith(":timestamp"):
+            message = f"{node.value} is not a date ({exc}); write YYYY-MM-DD"
+        else:
+            message = f"cannot read the value {node.value[:40]!r}: {exc}"
+        raise RuleFileError(str(doc.path), node.start_mark.line + 1, message) from exc

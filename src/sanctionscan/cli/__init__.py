@@ -59,7 +59,11 @@ class LazyGroup(click.Group):
             ctx.exit(EXIT_INTERNAL)
 
 
-@click.group(cls=LazyGroup)
+# -h as well as --help, on every command (child contexts inherit the setting)
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+
+
+@click.group(cls=LazyGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, prog_name="sanctionscan")
 def cli() -> None:
     """Flag possible UN Security Council sanctions violations in news articles."""

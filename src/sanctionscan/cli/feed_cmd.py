@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -23,17 +24,22 @@ from sanctionscan.cli.common import (
     EXIT_INPUT,
     EXIT_OK,
     EXIT_USAGE,
+    check_inputs_exist,
     doc_timeout_option,
     load_rules_or_exit,
     min_confidence_option,
+    progress,
     quiet_option,
     remove_stale_temporaries,
     rule_options,
+    verbose_option,
 )
-from sanctionscan.cli.output import output_options, pair_outputs, write_outputs
+from sanctionscan.cli.output import output_options, pair_outputs, use_color, write_outputs
 from sanctionscan.engine import Scanner
 from sanctionscan.errors import InputError, UsageError
-from sanctionscan.models import Report
+from sanctionscan.formatters._evidence import printable
+from sanctionscan.models import Document, DocumentResult, Report
+from sanctionscan.parallel import scan_documents
 from sanctionscan.state import DEFAULT_LOCK_TIMEOUT, State, StateError
 
 # httpx and feedparser come with the 'feeds' extra. Without them `feed` says so, while `--help`,
@@ -145,6 +151,9 @@ def feed_exit_code(run: FeedRun, fail_on: str, strict: bool) -> int:
     help="How long to wait while another run uses the same --state.",
 )
 @quiet_option
+@verbose_option
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for the scan [default: all cores], as for scan.")
 def feed(
     sources: tuple[str, ...],
     state_path: Path,
@@ -155,6 +164,7 @@ def feed(
     fetch_articles: bool,
     formats: tuple[str, ...],
     outputs: tuple[Path, ...],
+    color: str,
     rules_dirs: tuple[Path, ...],
     no_default_rules: bool,
     min_confidence: float,
@@ -166,12 +176,15 @@ def feed(
     doc_timeout: float,
     lock_timeout: float,
     quiet: bool,
+    verbose: bool,
+    jobs: int | None,
 ) -> None:
     """Scan new entries of RSS/Atom feeds (URLs, files, or files listing feeds one a line)."""
 
     def say(message: str) -> None:
         if not quiet:
-            click.echo(f"sanctionscan: {message}", err=True)
+            # feed names, entry ids and errors come from outside: control characters escaped
+            click.echo(f"sanctionscan: {printable(message)}", err=True)
 
     if MISSING_DEPENDENCY is not None:
         click.echo(
@@ -180,13 +193,28 @@ def feed(
             err=True,
         )
         sys.exit(EXIT_USAGE)
+    check_inputs_exist(sources, "SOURCES", allow_urls=True)
     try:
         pairs = pair_outputs(formats, outputs)
-        baseline = load_baseline(baseline_path) if baseline_path is not None else None
+        baseline = None
+        if baseline_path is not None:
+            baseline = load_baseline(baseline_path, missing_ok=True)
+            if not baseline_path.exists():
+                # a first CI run has no reviewed findings yet: say so, and go on without
+                say(f"baseline {baseline_path} not found: starting from an empty baseline "
+                    "(write one with: sanctionscan baseline create REPORT.json -o "
+                    f"{baseline_path} --reason ...)")
     except UsageError as exc:
         raise click.UsageError(str(exc)) from exc
     ruleset = load_rules_or_exit(rules_dirs, no_default_rules)
     scanner = Scanner(ruleset, min_confidence=min_confidence)
+
+    def scan_many(docs: list[Document]) -> Iterable[DocumentResult]:
+        # the same process pool as `scan --jobs` (small runs stay in this process)
+        return progress(scan_documents(docs, ruleset, jobs=jobs, min_confidence=min_confidence,
+                                       doc_timeout=doc_timeout or None),
+                        quiet, len(docs), verbose)
+
     policy = FetchPolicy(timeout=timeout, max_bytes=max_bytes, retries=retries,
                          allow_private_addresses=allow_private_addresses)
     options = FeedOptions(
@@ -202,7 +230,8 @@ def feed(
             "fetch_articles": str(fetch_articles).lower(),
             "min_confidence": str(min_confidence),
             "baseline": str(baseline_path) if baseline_path else "",
-            "baseline_sha256": _file_sha256(baseline_path) if baseline_path else "",
+            "baseline_sha256": _file_sha256(baseline_path)
+            if baseline_path and baseline_path.exists() else "",
             "state": "" if no_state else str(state_path),
             "rules": " ".join(str(p) for p in rules_dirs),
             "dedupe_threshold": str(dedupe_threshold),
@@ -217,9 +246,10 @@ def feed(
         sys.exit(EXIT_INPUT)
     remove_stale_temporaries(path for _, path in pairs if path is not None)
     with state, Fetcher(policy) as fetcher:
-        run = run_feed(list(sources), scanner, state, fetcher, options, progress=say)
+        run = run_feed(list(sources), scanner, state, fetcher, options, progress=say,
+                       scan_many=scan_many)
         try:
-            write_outputs(run.report, pairs, run.texts, color=sys.stdout.isatty())
+            write_outputs(run.report, pairs, run.texts, color=use_color(color))
         except OSError as exc:
             # No report, no commit: the next run scans these entries again.
             where = f" {exc.filename}" if exc.filename else ""

@@ -19,7 +19,7 @@ def lists() -> None:
 
 @lists.command("import")
 @click.argument("xml_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--out", "-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="List file to write (default: the shipped "
               "rules/lists/un-consolidated.yaml).")
 @click.option("--strict", is_flag=True, help="Exit 3 when any record could not be read.")

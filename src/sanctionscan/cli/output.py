@@ -2,12 +2,15 @@
 
 Formats and files are paired by what the file names say (`-o report.sarif -o report.html` needs
 no `--format` at all), then in order; one format without a file goes to stdout (see
-`pair_outputs`). Files are written atomically, so a CI step that reads a report never sees half
-of one, and the feed state is committed only after all are written.
+`pair_outputs`); `-o -` is stdout. Regular files are replaced atomically, so a CI step that
+reads a report never sees half of one; a device, FIFO or symlink is written in place (see
+`atomic`). The feed state is committed only after all are written.
 """
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -16,6 +19,7 @@ from typing import TypeVar
 import click
 
 from sanctionscan.atomic import write_text_atomic
+from sanctionscan.cli.common import EXIT_USAGE
 from sanctionscan.errors import UsageError
 from sanctionscan.formatters import FORMATTERS, RenderOptions, format_names, get_formatter
 from sanctionscan.models import Report
@@ -42,14 +46,23 @@ def output_options(default_format: str = "text") -> Callable[[F], F]:
 
     def decorate(func: F) -> F:
         func = click.option(
+            "--color",
+            "color",
+            type=click.Choice(["auto", "always", "never"]),
+            default="auto",
+            show_default=True,
+            help="Colour in the text report on stdout: auto = only on a terminal and when "
+            "NO_COLOR is not set.",
+        )(func)
+        func = click.option(
             "--output",
             "-o",
             "outputs",
             multiple=True,
             type=click.Path(dir_okay=False, path_type=Path),
-            help="Write a report to FILE (repeatable). The extension picks the format (.sarif "
-            ".html .md .json .jsonl .xml=junit .txt); a --format pairs with a file whose "
-            "extension names it, else with the next .txt or extensionless file.",
+            help="Write a report to FILE, or - for stdout (repeatable). The extension picks "
+            "the format (.sarif .html .md .json .jsonl .xml=junit .txt); a --format pairs "
+            "with a file whose extension names it, else with the next .txt or extensionless file.",
         )(func)
         func = click.option(
             "--format",
@@ -116,13 +129,29 @@ def pair_outputs(
                 f"(known: {', '.join(sorted(EXTENSION_FORMATS))})"
             )
         pairs.append((picked, path))
-    if len(left) > 1:
-        raise UsageError(f"formats {', '.join(left)} would all go to stdout; give each an --output")
-    if left:
-        pairs.append((left[0], None))
+    pairs.extend((name, None) for name in left)
     if not pairs:
         pairs.append((default_format, None))
+    # `-o -` is stdout, as for every other Unix tool (not a file named "-")
+    pairs = [(name, None if path is not None and str(path) == "-" else path)
+             for name, path in pairs]
+    to_stdout = [name for name, path in pairs if path is None]
+    if len(to_stdout) > 1:
+        raise UsageError(f"formats {', '.join(to_stdout)} would all go to stdout; "
+                         "give each an --output")
     return pairs
+
+
+def use_color(choice: str, stream: object = None) -> bool:
+    """Whether the text report on stdout is coloured: `always`, `never`, or (auto) only on a
+    terminal, with NO_COLOR (https://no-color.org) unset or empty and TERM not `dumb`."""
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    out = stream if stream is not None else sys.stdout
+    isatty = getattr(out, "isatty", None)
+    return bool(isatty and isatty())
 
 
 def write_outputs(
@@ -144,5 +173,30 @@ def write_outputs(
         if path is None:
             sys.stdout.write(content)
             sys.stdout.flush()
+
+
+def write_error_message(exc: OSError) -> str:
+    """One line for a report that could not be written (full disk, no permission): the file,
+    the reason in words, and that nothing half-written was left behind."""
+    where = f" {exc.filename}" if exc.filename else ""
+    reason = exc.strerror or str(exc)
+    if exc.errno == errno.ENOSPC:
+        reason = "no space left on the device"
+    return f"sanctionscan: cannot write report{where}: {reason}"
+
+
+def write_outputs_or_exit(
+    report: Report,
+    pairs: Sequence[OutputPair],
+    texts: dict[str, str] | None = None,
+    color: bool = False,
+) -> None:
+    """`write_outputs`, ending the run with a clear message (exit 2) when a file cannot be
+    written; a regular file is then left as it was, never half-written."""
+    try:
+        write_outputs(report, pairs, texts, color)
+    except OSError as exc:
+        click.echo(write_error_message(exc), err=True)
+        sys.exit(EXIT_USAGE)
 
 

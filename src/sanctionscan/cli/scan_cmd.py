@@ -17,6 +17,8 @@ from sanctionscan.cli.common import (
     EXIT_INPUT,
     EXIT_OK,
     EXIT_USAGE,
+    check_inputs_exist,
+    count_documents,
     doc_timeout_option,
     exit_code_for,
     load_rules_or_exit,
@@ -25,12 +27,29 @@ from sanctionscan.cli.common import (
     quiet_option,
     remove_stale_temporaries,
     rule_options,
+    verbose_option,
 )
-from sanctionscan.cli.output import OutputPair, output_options, pair_outputs, write_outputs
+from sanctionscan.cli.output import (
+    OutputPair,
+    output_options,
+    pair_outputs,
+    use_color,
+    write_error_message,
+    write_outputs_or_exit,
+)
 from sanctionscan.engine import Scanner
 from sanctionscan.errors import UsageError
 from sanctionscan.formatters import jsonl
-from sanctionscan.models import Document, DocumentResult, Report, Severity, SkippedDocument
+from sanctionscan.formatters._evidence import printable
+from sanctionscan.manifest import build_manifest, scanned_inputs
+from sanctionscan.models import (
+    Document,
+    DocumentResult,
+    InputRecord,
+    Report,
+    Severity,
+    SkippedDocument,
+)
 from sanctionscan.parallel import scan_documents
 from sanctionscan.sources import iter_documents
 
@@ -45,6 +64,7 @@ from sanctionscan.sources import iter_documents
 @click.option("--strict", is_flag=True, help="Exit 3 when any input had to be skipped.")
 @doc_timeout_option
 @quiet_option
+@verbose_option
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes [default: all cores]. Output is the same for any number.")
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local",
@@ -54,10 +74,11 @@ from sanctionscan.sources import iter_documents
 @click.option("--scheduler", metavar="ADDRESS",
               help="dask scheduler address (tcp://host:8786); without it a local dask cluster.")
 def scan(inputs: tuple[str, ...], rules_dirs: tuple[Path, ...], no_default_rules: bool,
-         formats: tuple[str, ...], outputs: tuple[Path, ...], min_confidence: float,
-         fail_on: str, strict: bool, doc_timeout: float, quiet: bool, jobs: int | None,
-         executor: str, scheduler: str | None) -> None:
+         formats: tuple[str, ...], outputs: tuple[Path, ...], color: str, min_confidence: float,
+         fail_on: str, strict: bool, doc_timeout: float, quiet: bool, verbose: bool,
+         jobs: int | None, executor: str, scheduler: str | None) -> None:
     """Scan INPUTS (text, HTML or JSON Lines files, folders, or - for stdin)."""
+    check_inputs_exist(inputs)
     try:
         pairs = pair_outputs(formats, outputs)
     except UsageError as exc:
@@ -67,13 +88,21 @@ def scan(inputs: tuple[str, ...], rules_dirs: tuple[Path, ...], no_default_rules
     ruleset = load_rules_or_exit(rules_dirs, no_default_rules)
     remove_stale_temporaries(path for _, path in pairs if path is not None)
     scanner = Scanner(ruleset, min_confidence=min_confidence, doc_timeout=doc_timeout or None)
+    # no start time: a scan's report is the same bytes for the same inputs (and any --jobs)
+    started = None
+    run_options = {
+        "command": "scan", "inputs": " ".join(inputs), "fail_on": fail_on,
+        "strict": str(strict).lower(), "min_confidence": str(min_confidence),
+        "rules": " ".join(str(p) for p in rules_dirs),
+        "default_rules": str(not no_default_rules).lower(),
+    }
     keep_texts = any(name in {"html", "markdown", "text", "sarif"} for name, _ in pairs)
     texts: dict[str, str] = {}
     documents = 0
 
     def read() -> Iterator[Document | SkippedDocument]:
         nonlocal documents
-        for item in progress(iter_documents(list(inputs)), quiet):
+        for item in iter_documents(list(inputs)):
             if isinstance(item, Document):
                 documents += 1
                 if keep_texts:
@@ -97,16 +126,26 @@ def scan(inputs: tuple[str, ...], rules_dirs: tuple[Path, ...], no_default_rules
                                  doc_timeout=doc_timeout or None)
     if keep_texts:
         results = _drop_texts_without_findings(results, texts)
+    results = progress(results, quiet, count_documents(inputs), verbose)
     if all(name == "jsonl" for name, _ in pairs):
         # JSON Lines only: nothing needs the whole report, so results are not kept
-        stream = _JsonlStream(scanner.report([]), pairs)
+        header = scanner.report([])
+        header = header.model_copy(
+            update={"manifest": build_manifest(header, run_options, [], started)})
+        stream = _JsonlStream(header, pairs)
         for result in results:
             stream.add(result)
-        stream.finish()
+        try:
+            stream.finish()
+        except OSError as exc:
+            click.echo(write_error_message(exc), err=True)
+            sys.exit(EXIT_USAGE)
         found, skipped, code = stream.findings, stream.skipped, stream.exit_code(fail_on)
     else:
         report = scanner.report(results)
-        write_outputs(report, pairs, texts, color=sys.stdout.isatty())
+        report = report.model_copy(update={"manifest": build_manifest(
+            report, run_options, scanned_inputs(report.documents), started)})
+        write_outputs_or_exit(report, pairs, texts, color=use_color(color))
         found = sum(len(d.findings) for d in report.documents)
         skipped = [(d.id, d.skipped) for d in report.documents if d.skipped]
         code = exit_code_for(report, fail_on)
@@ -114,7 +153,9 @@ def scan(inputs: tuple[str, ...], rules_dirs: tuple[Path, ...], no_default_rules
         click.echo(f"sanctionscan: {documents} document(s) scanned, {found} finding(s), "
                    f"{len(skipped)} skipped", err=True)
         for doc_id, reason in skipped:
-            click.echo(f"sanctionscan: skipped {doc_id}: {reason}", err=True)
+            # a file name or JSON id can carry escape sequences: shown, never sent to the terminal
+            click.echo(f"sanctionscan: skipped {printable(doc_id)}: {printable(reason)}",
+                       err=True)
     if documents == 0 or (strict and skipped):
         sys.exit(EXIT_INPUT)
     sys.exit(code)
@@ -146,6 +187,7 @@ class _JsonlStream:
         self._spool: IO[str] | None = tempfile.TemporaryFile(  # noqa: SIM115 - closed in finish()
             "w+", encoding="utf-8") if self._files else None
         self.documents = 0
+        self.inputs: list[InputRecord] = []  # for the manifest of file outputs
         self.findings = 0
         self.suppressed = 0
         self.skipped: list[tuple[str, str]] = []
@@ -156,6 +198,7 @@ class _JsonlStream:
 
     def add(self, result: DocumentResult) -> None:
         self.documents += 1
+        self.inputs.extend(scanned_inputs([result]))
         if result.skipped is not None:
             self.skipped.append((result.id, result.skipped))
         elif not result.findings:
@@ -182,11 +225,16 @@ class _JsonlStream:
     def finish(self) -> None:
         totals = {"documents": self.documents, "skipped": len(self.skipped),
                   "findings": self.findings, "suppressed": self.suppressed}
+        # the files are written last, so their run line can carry every input's hash
+        header = self._header
+        if header.manifest is not None:
+            header = header.model_copy(update={"manifest": header.manifest.model_copy(
+                update={"inputs": self.inputs})})
         try:
             for path in self._files:
                 assert self._spool is not None
                 with atomic_writer(path) as handle:
-                    handle.write(jsonl.run_line(self._header, totals))
+                    handle.write(jsonl.run_line(header, totals))
                     self._spool.seek(0)
                     shutil.copyfileobj(self._spool, handle)
                     handle.write(jsonl.summary_line(totals))

@@ -122,3 +122,59 @@ def ordered_findings(report: Report) -> list[tuple[DocumentResult, Finding]]:
 def review_state(finding: Finding) -> str:
     """ "suppressed" when a reviewed baseline covers the finding, else "open"."""
     return "suppressed" if finding.suppression is not None else "open"
+
+
+# Characters an article, a feed or a file name may carry that a terminal or a viewer would act
+# on instead of showing: C0/C1 controls (ESC starts colour, cursor and OSC title/hyperlink
+# sequences) and the bidirectional overrides that reorder what a reader sees.
+_BIDI = frozenset(range(0x202A, 0x202F)) | frozenset(range(0x2066, 0x206A))
+
+
+def _unsafe(ch: str) -> bool:
+    code = ord(ch)
+    return code < 0x20 or 0x7F <= code < 0xA0 or code in _BIDI
+
+
+def printable(text: str, keep_newlines: bool = False) -> str:
+    """`text` with every control character shown as an escape (`\\x1b`, `\\u202e`) rather than
+    sent to the terminal; tabs (and newlines when kept) pass."""
+    if not any(_unsafe(ch) for ch in text):
+        return text
+    out = []
+    for ch in text:
+        if ch == "\t" or (keep_newlines and ch == "\n") or not _unsafe(ch):
+            out.append(ch)
+        else:
+            out.append(f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+    return "".join(out)
+
+
+def line_column(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of an offset, as editors and SARIF count."""
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    left = max(text.rfind(". ", 0, start) + 2, text.rfind("\n", 0, start) + 1, 0)
+    ends = [i for i in (text.find(". ", end), text.find("\n", end)) if i != -1]
+    right = min(ends) + 1 if ends else len(text)
+    if start - left > 400:
+        left = start
+    if right - end > 400:
+        right = end
+    return left, min(right, len(text))
+
+
+def evidence_sentences(finding: Finding, text: str) -> list[tuple[int, int]]:
+    """Every sentence that holds some of the finding's evidence, in text order: the finding's
+    own sentence and the ones its carried-in words come from."""
+    windows: list[tuple[int, int]] = []
+    own = evidence_window(finding, text)
+    if own is not None:
+        windows.append(own)
+    for e in sorted(finding.evidence, key=lambda e: e.start):
+        if any(lo <= e.start and e.end <= hi for lo, hi in windows):
+            continue
+        windows.append(_sentence_around(text, e.start, e.end))
+    return sorted(set(windows))

@@ -1,28 +1,38 @@
 """HTML: one self-contained page (no external CSS, JS or fonts) for reviewing a run.
 
-It shows the summary, a filter bar (category, status, review state, severity), and per document
-its findings as cards (rule, goods, parties, legal basis, evidence sentence) followed by the
-article text with every evidence span highlighted by role. Filtering hides cards and un-highlights
-the evidence of hidden findings; a URL fragment such as `#category=yemen.arms&review=open` presets
-the filters. All article text is escaped, and a restrictive Content Security
+It shows the summary counts, a summary table of every finding (click a column to sort), a
+filter bar (category, status, review state, severity, a confidence floor and a text search),
+and per document its findings as cards (rule, goods, parties, legal basis, evidence sentence,
+a link to the evidence's place in the article) followed by the article text with every
+evidence span highlighted by role. Filtering hides cards and rows and un-highlights the
+evidence of hidden findings; a URL fragment such as `#category=yemen.arms&review=open` (also
+`confidence=0.5`, `q=words`) presets the filters.
+
+The page is a jinja2 template (templates/report.html.j2) rendered with autoescaping, so every
+value from an article, a feed or a file is escaped by default; a restrictive Content Security
 Policy keeps a hostile article from running anything even if escaping were ever missed.
 """
 
 from __future__ import annotations
 
+import functools
 import json
-from html import escape
+from dataclasses import dataclass
 from itertools import pairwise
+from typing import Any
+
+import jinja2
 
 from sanctionscan.formatters import RenderOptions
 from sanctionscan.formatters._evidence import (
+    Segment,
     evidence_window,
     highlight_segments,
     review_state,
     summarize,
     text_is_usable,
 )
-from sanctionscan.models import DocumentResult, Finding, Report
+from sanctionscan.models import Finding, Report
 
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
@@ -73,26 +83,48 @@ mark.dim { background: transparent; }
 table { border-collapse: collapse; width: 100%; background: var(--card); }
 th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; font-size: 14px; }
 code { font-size: 12px; }
+#summary-table th { cursor: pointer; user-select: none; }
+#summary-table th.asc::after { content: " ▲"; } #summary-table th.desc::after { content: " ▼"; }
+.filters input[type=search] { font: inherit; margin-left: 4px; }
+a.place { font-size: 13px; margin-left: 6px; }
+a.anchor { scroll-margin-top: 70px; }
+:target + mark { outline: 2px solid #1558b0; }
 """
 
 SCRIPT = """
 (function () {
   var selects = document.querySelectorAll('.filters select');
+  var search = document.getElementById('search');
+  var range = document.getElementById('confidence');
+  var rangeValue = document.getElementById('confidence-value');
   function apply() {
     var want = {};
     selects.forEach(function (s) { want[s.name] = s.value; });
+    var words = search.value.toLowerCase().split(/\\s+/).filter(Boolean);
+    var floor = parseFloat(range.value) || 0;
+    rangeValue.textContent = floor.toFixed(2);
     var visible = {};
     document.querySelectorAll('.finding').forEach(function (card) {
       var ok = Object.keys(want).every(function (k) {
         return want[k] === '' || card.dataset[k] === want[k];
       });
+      ok = ok && parseFloat(card.dataset.confidence) >= floor - 1e-9;
+      if (ok && words.length) {
+        var hay = card.textContent.toLowerCase();
+        ok = words.every(function (w) { return hay.indexOf(w) !== -1; });
+      }
       card.classList.toggle('hidden', !ok);
       if (ok) { visible[card.id] = true; }
     });
+    var filtering = floor > 0 || words.length > 0 ||
+      Object.keys(want).some(function (k) { return want[k] !== ''; });
     document.querySelectorAll('.doc').forEach(function (doc) {
+      if (!doc.querySelector('.finding')) { return; }
       var any = doc.querySelector('.finding:not(.hidden)') !== null;
-      var filtering = Object.keys(want).some(function (k) { return want[k] !== ''; });
       doc.classList.toggle('hidden', filtering && !any);
+    });
+    document.querySelectorAll('#summary-table tbody tr').forEach(function (row) {
+      row.classList.toggle('hidden', !visible[row.dataset.for]);
     });
     document.querySelectorAll('.article mark').forEach(function (m) {
       var ids = (m.dataset.f || '').split(' ');
@@ -101,236 +133,150 @@ SCRIPT = """
     var shown = document.querySelectorAll('.finding:not(.hidden)').length;
     document.getElementById('shown').textContent = shown;
   }
-  // "#category=dprk.vehicles&review=open" preselects filters, so a link can share a view
+  // click a summary column to sort by it (again to reverse)
+  document.querySelectorAll('#summary-table th').forEach(function (th, col) {
+    th.addEventListener('click', function () {
+      var body = th.closest('table').tBodies[0];
+      var asc = !th.classList.contains('asc');
+      th.parentNode.querySelectorAll('th').forEach(function (h) {
+        h.classList.remove('asc', 'desc');
+      });
+      th.classList.add(asc ? 'asc' : 'desc');
+      var kind = th.dataset.sort;
+      var rows = Array.prototype.slice.call(body.rows);
+      rows.sort(function (a, b) {
+        var x = a.cells[col], y = b.cells[col];
+        var u = x.dataset.value || x.textContent, v = y.dataset.value || y.textContent;
+        var r = (kind === 'text') ? u.localeCompare(v) : parseFloat(u) - parseFloat(v);
+        return asc ? r : -r;
+      });
+      rows.forEach(function (r) { body.appendChild(r); });
+    });
+  });
+  // "#category=dprk.vehicles&review=open&confidence=0.5&q=limousine" presets the filters
   new URLSearchParams(location.hash.slice(1)).forEach(function (value, key) {
     selects.forEach(function (s) { if (s.name === key) { s.value = value; } });
+    if (key === 'confidence') { range.value = value; }
+    if (key === 'q') { search.value = value; }
   });
   selects.forEach(function (s) { s.addEventListener('change', apply); });
+  range.addEventListener('input', apply);
+  search.addEventListener('input', apply);
   apply();
 })();
 """
 
+LEGEND = ("goods", "target", "counterparty", "action", "cue")
 
-def _e(text: object) -> str:
-    return escape(str(text), quote=True)
+
+@functools.cache
+def _template() -> jinja2.Template:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("sanctionscan.formatters", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=False,
+    )
+    return env.get_template("report.html.j2")
 
 
 def _safe_href(url: str | None) -> str | None:
-    if url and url.startswith(("http://", "https://")):
-        return _e(url)
+    """Only web addresses become links (never javascript:, data: or a path)."""
+    if url and url.strip().startswith(("http://", "https://")):
+        return url.strip()
     return None
 
 
-def _link_or_text(doc: DocumentResult) -> str:
-    href = _safe_href(doc.url)
-    title = _e(doc.title or doc.id)
-    return f'<a href="{href}" rel="noopener noreferrer">{title}</a>' if href else title
+@dataclass(frozen=True)
+class _Piece:
+    text: str
+    role: str | None = None
+    ids: str = ""
+    anchors: tuple[str, ...] = ()  # "f3-at": where finding f3's evidence starts
 
 
-def _article_marks(text: str, findings: list[tuple[str, Finding]]) -> str:
-    """The article with every evidence span marked; a mark knows which findings it supports."""
+def _article_pieces(text: str, findings: list[tuple[str, Finding]]) -> list[_Piece]:
+    """The article cut at every evidence boundary; a marked piece knows which findings it
+    supports, and the piece where a finding's evidence starts carries its anchor."""
     spans = [
         (e.start, e.end, e.role, fid)
         for fid, f in findings
         for e in f.evidence
         if 0 <= e.start < e.end <= len(text)
     ]
+    first: dict[str, int] = {}
+    for start, _end, _role, fid in spans:
+        first[fid] = min(first.get(fid, start), start)
     cuts = sorted({0, len(text), *(s for s, _, _, _ in spans), *(e for _, e, _, _ in spans)})
-    parts: list[str] = []
+    pieces: list[_Piece] = []
     for a, b in pairwise(cuts):
+        anchors = tuple(f"{fid}-at" for fid, at in first.items() if at == a)
         covering = [(s, e, r, fid) for s, e, r, fid in spans if s <= a and b <= e]
-        piece = _e(text[a:b])
         if not covering:
-            parts.append(piece)
+            pieces.append(_Piece(text[a:b], anchors=anchors))
             continue
         role = min(covering, key=lambda c: (c[0], -(c[1] - c[0])))[2]
         ids = " ".join(dict.fromkeys(c[3] for c in covering))
-        parts.append(f'<mark class="{role}" data-f="{_e(ids)}" title="{_e(role)}">{piece}</mark>')
-    return "".join(parts)
+        pieces.append(_Piece(text[a:b], role, ids, anchors))
+    return pieces
 
 
-def _sentence(finding: Finding, text: str | None) -> str:
+def _sentence(finding: Finding, text: str | None) -> list[Segment]:
     if not text_is_usable(finding, text):
-        return " … ".join(f'<mark class="{e.role}">{_e(e.text)}</mark>' for e in finding.evidence)
+        out: list[Segment] = []
+        for i, e in enumerate(finding.evidence):
+            if i:
+                out.append((" … ", None))
+            out.append((e.text, e.role))
+        return out
     assert text is not None
     window = evidence_window(finding, text)
-    if window is None:
-        return ""
-    return "".join(
-        _e(seg) if role is None else f'<mark class="{role}">{_e(seg)}</mark>'
-        for seg, role in highlight_segments(text, finding.evidence, *window)
-    )
+    return [] if window is None else highlight_segments(text, finding.evidence, *window)
 
 
 def _parties(finding: Finding) -> str:
-    other = _e(finding.counterparty or "?")
-    target = _e(finding.target)
+    other = finding.counterparty or "?"
     if finding.direction.value == "to_target":
-        return f"{other} → {target}"
+        return f"{other} → {finding.target}"
     if finding.direction.value == "from_target":
-        return f"{target} → {other}"
-    return f"{target} ↔ {other}"
-
-
-def _card(fid: str, doc: DocumentResult, finding: Finding, text: str | None) -> str:
-    review = review_state(finding)
-    badges = [
-        f'<span class="badge {finding.severity.value}">{finding.severity.value}</span>',
-        f'<span class="badge">{_e(finding.status.value)}</span>',
-        f'<span class="badge">{_e(finding.category)}</span>',
-    ]
-    if finding.suppression is not None:
-        badges.append('<span class="badge suppressed">suppressed</span>')
-    goods = _e(finding.goods.text) + (
-        f" <span class='muted'>(HS {_e(', '.join(finding.goods.hs))})</span>"
-        if finding.goods.hs
-        else ""
-    )
-    parties = _parties(finding)
-    rows = [
-        ("Rule", f"<code>{_e(finding.rule_id)}</code>"),
-        ("Goods", goods),
-        ("Parties", f"{parties} <span class='muted'>({_e(finding.direction.value)})</span>"),
-        ("Legal basis", _e("; ".join(finding.basis) or "not stated")),
-        ("Confidence", f"{finding.confidence:.2f}"),
-        ("Articles", str(1 + len(finding.also_in))
-         + (f" <span class='muted'>(also in {_e(', '.join(finding.also_in))})</span>"
-            if finding.also_in else "")),
-    ]  # fmt: skip
-    if finding.suppression is not None:
-        s = finding.suppression
-        extra = (f" — {_e(s.reviewer)}" if s.reviewer else "") + (
-            f", until {s.expires.isoformat()}" if s.expires else ""
-        )
-        rows.append(("Suppressed", _e(s.justification) + extra))
-    rows.append(("Fingerprint", f"<code>{_e(finding.fingerprint)}</code>"))
-    dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
-    why = ""
-    if finding.explanation:
-        items = "".join(f"<li>{_e(x)}</li>" for x in finding.explanation)
-        why = f"<details><summary>Why</summary><ul>{items}</ul></details>"
-    return (
-        f'<article class="finding sev-{finding.severity.value} {review}" id="{fid}" '
-        f'data-category="{_e(finding.category)}" data-status="{_e(finding.status.value)}" '
-        f'data-review="{review}" data-severity="{finding.severity.value}">'
-        f"<div>{''.join(badges)} <strong>{_e(finding.title or finding.rule_id)}</strong></div>"
-        f"<dl>{dl}</dl><blockquote class='evidence'>{_sentence(finding, text)}</blockquote>{why}"
-        "</article>"
-    )
-
-
-def _select(name: str, label: str, values: list[str]) -> str:
-    options = '<option value="">all</option>' + "".join(
-        f'<option value="{_e(v)}">{_e(v)}</option>' for v in values
-    )
-    return f'<label>{label}<select name="{name}">{options}</select></label>'
+        return f"{finding.target} → {other}"
+    return f"{finding.target} ↔ {other}"
 
 
 def render(report: Report, options: RenderOptions) -> str:
     summary = summarize(report)
     findings = report.findings
-    categories = sorted({f.category for f in findings})
-    statuses = sorted({f.status.value for f in findings})
-    body: list[str] = [
-        "<header><h1>Sanctions screening report</h1>",
-        f'<div class="muted">{_e(report.tool.name)} {_e(report.tool.version)} · rule set '
-        f"<code>{_e(report.ruleset.digest)}</code> ({report.ruleset.rules} rules)"
-        + (
-            f" · started {_e(report.manifest.started)}"
-            if report.manifest and report.manifest.started
-            else ""
-        )
-        + "</div></header>",
-        '<section class="summary">',
-        f'<div class="stat"><b>{summary.active}</b>open findings</div>',
-        f'<div class="stat"><b>{summary.suppressed}</b>suppressed</div>',
-        f'<div class="stat"><b>{summary.by_severity["high"]}</b>high (open)</div>',
-        f'<div class="stat"><b>{summary.scanned}</b>documents scanned</div>',
-        f'<div class="stat"><b>{summary.skipped}</b>skipped</div>',
-        f'<div class="stat"><b>{summary.articles}</b>supporting articles</div>',
-        "</section>",
-        '<nav class="filters">',
-        _select("category", "Category", categories),
-        _select("status", "Status", statuses),
-        _select("review", "Review", ["open", "suppressed"]),
-        _select("severity", "Severity", ["high", "medium", "low"]),
-        '<span class="muted">showing <b id="shown">0</b> finding(s)</span>',
-        '<span class="legend">'
-        + "".join(
-            f'<mark class="{r}">{r}</mark>'
-            for r in ("goods", "target", "counterparty", "action", "cue")
-        )
-        + "</span></nav>",
-    ]
-    n = 0
+    cards: list[dict[str, Any]] = []
+    docs: list[dict[str, Any]] = []
     for doc in report.documents:
         if doc.skipped is not None or not doc.findings:
             continue
         text = options.texts.get(doc.id)
+        usable = text is not None and all(text_is_usable(f, text) for f in doc.findings)
         ids: list[tuple[str, Finding]] = []
-        cards: list[str] = []
+        doc_cards = []
         for finding in doc.findings:
-            n += 1
-            fid = f"f{n}"
+            fid = f"f{len(cards) + 1}"
             ids.append((fid, finding))
-            cards.append(_card(fid, doc, finding, text))
-        href = _safe_href(doc.url)
-        title = _e(doc.title or doc.id)
-        heading = f'<a href="{href}" rel="noopener noreferrer">{title}</a>' if href else title
-        usable = text is not None and all(text_is_usable(f, text) for _, f in ids)
-        article = (
-            f'<details open><summary>Article text</summary><div class="article">'
-            f"{_article_marks(text, ids)}</div></details>"
-            if usable and text is not None
-            else ""
-        )
-        body.append(
-            f'<section class="doc"><h2>{heading}</h2>'
-            f'<div class="muted"><code>{_e(doc.id)}</code> · {_e(doc.source)}</div>'
-            f"{''.join(cards)}{article}</section>"
-        )
-    if n == 0:
-        body.append('<section class="doc"><p>No findings.</p></section>')
-    clean = [d for d in report.documents if d.skipped is None and not d.findings]
-    if clean:
-        items = "".join(
-            f"<li>{_link_or_text(d)} <code class='muted'>{_e(d.id)}</code></li>" for d in clean
-        )
-        body.append(
-            f'<section class="doc clean"><details><summary>{len(clean)} document(s) without '
-            f"findings</summary><ul>{items}</ul></details></section>"
-        )
-    skipped = [d for d in report.documents if d.skipped is not None]
-    if skipped:
-        items = "".join(f"<li><code>{_e(d.id)}</code>: {_e(d.skipped)}</li>" for d in skipped)
-        body.append(
-            f'<section class="doc skipped"><h2>Skipped inputs</h2><ul>{items}</ul></section>'
-        )
-    if report.manifest is not None:
-        m = report.manifest
-        rows = "".join(
-            f"<tr><td>{_e(k)}</td><td>{_e(v)}</td></tr>" for k, v in sorted(m.options.items())
-        )
-        inputs = "".join(
-            f"<tr><td>{_e(i.id)}</td><td><code>{_e(i.sha256)}</code></td></tr>" for i in m.inputs
-        )
-        body.append(
-            '<section class="doc"><details><summary>Run manifest</summary>'
-            f"<p>tool {_e(m.tool_version)}, rule set <code>{_e(m.ruleset_digest)}</code></p>"
-            f"<table><tr><th>option</th><th>value</th></tr>{rows}</table>"
-            f"<table><tr><th>input</th><th>sha256</th></tr>{inputs}</table>"
-            "</details></section>"
-        )
+            card = {"fid": fid, "doc": doc, "finding": finding, "review": review_state(finding),
+                    "severity_rank": finding.severity.rank, "parties": _parties(finding),
+                    "sentence": _sentence(finding, text),
+                    "in_article": usable and bool(finding.evidence)}
+            cards.append(card)
+            doc_cards.append(card)
+        docs.append({"doc": doc, "href": _safe_href(doc.url), "cards": doc_cards,
+                     "article": _article_pieces(text, ids) if usable and text else None})
     # machine-readable counts for scripts and tests; "<" escaped so no text can close the tag
     data = json.dumps({"findings": summary.findings, "suppressed": summary.suppressed})
-    data = data.replace("<", "\\u003c")
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        "<title>sanctionscan report</title>"
-        f"<style>{STYLE}</style></head><body><main>"
-        + "\n".join(body)
-        + f'</main><script type="application/json" id="summary">{data}</script>'
-        + f"<script>{SCRIPT}</script></body></html>\n"
-    )
+    return _template().render(
+        csp=CSP, style=STYLE, script=SCRIPT, report=report, summary=summary,
+        selects=[("category", "Category", sorted({f.category for f in findings})),
+                 ("status", "Status", sorted({f.status.value for f in findings})),
+                 ("review", "Review", ["open", "suppressed"]),
+                 ("severity", "Severity", ["high", "medium", "low"])],
+        legend=LEGEND, cards=cards, docs=docs,
+        clean=[{"doc": d, "href": _safe_href(d.url)} for d in report.documents
+               if d.skipped is None and not d.findings],
+        skipped=[d for d in report.documents if d.skipped is not None],
+        data=data.replace("<", "\\u003c"),
+    ) + "\n"

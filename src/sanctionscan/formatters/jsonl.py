@@ -5,7 +5,8 @@ line per finding, carrying its document's id, source, title and url so each line
 one line for a skipped document or feed; the last line is the summary again. Field names inside a
 finding are those of the JSON report (DESIGN §5). Output streamed to a pipe while the run goes on
 (`sanctionscan scan -f jsonl` to stdout) cannot know the totals at its first line: there the run
-line's summary is null and the closing summary line carries them.
+line's summary is null and the closing summary line carries them, and its manifest lists no
+input hashes (a file output, written at the end, has them).
 """
 
 from __future__ import annotations

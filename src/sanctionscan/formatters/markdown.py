@@ -9,12 +9,14 @@ reviewer's justification; skipped inputs with their reason; the run manifest clo
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from sanctionscan.formatters import RenderOptions
 from sanctionscan.formatters._evidence import (
     evidence_window,
     highlight_segments,
     ordered_findings,
+    printable,
     review_state,
     summarize,
     text_is_usable,
@@ -22,22 +24,29 @@ from sanctionscan.formatters._evidence import (
 from sanctionscan.models import DocumentResult, Finding, Report
 
 _WS = re.compile(r"\s+")
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#!])")
+# what a link destination may keep; everything else (spaces, newlines, tabs, quotes, <, >,
+# parentheses, controls) is percent-encoded, so a url cannot end the link or open raw HTML
+_URL_SAFE = ":/?#[]@!$&'*+,;=%-._~"
 
 
 def md(text: str) -> str:
     """Escape text so Markdown shows it literally (and an article cannot inject links/HTML)."""
-    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    return _SPECIAL.sub(r"\\\1", printable(" ".join(text.split())))
 
 
 def md_inline(text: str) -> str:
     """Like `md` but keeps edge spaces: for pieces of a sentence joined back together."""
-    return _SPECIAL.sub(r"\\\1", _WS.sub(" ", text))
+    return _SPECIAL.sub(r"\\\1", printable(_WS.sub(" ", text)))
 
 
 def code(text: str) -> str:
     """Inline code; backticks inside would end it early, and newlines would break the line."""
-    return "`" + " ".join(text.split()).replace("`", "'") + "`"
+    return "`" + printable(" ".join(text.split())).replace("`", "'") + "`"
+
+
+def safe_url(url: str) -> str:
+    return quote(url.strip(), safe=_URL_SAFE)
 
 
 def cell(text: str) -> str:
@@ -45,9 +54,10 @@ def cell(text: str) -> str:
 
 
 def _link(title: str, url: str | None) -> str:
-    if url and re.match(r"https?://", url):
-        safe_url = url.replace(" ", "%20").replace(")", "%29").replace("(", "%28")
-        return f"[{md(title)}]({safe_url})"
+    if url and re.match(r"https?://", url.strip()):
+        return f"[{md(title)}]({safe_url(url)})"
+    if url:  # not a web address (javascript:, data:, a path): shown, never linked
+        return f"{md(title)} ({code(url)})"
     return md(title)
 
 
@@ -79,12 +89,12 @@ def _finding_section(n: int, doc: DocumentResult, finding: Finding, text: str | 
         f"- **Article:** {_link(title, doc.url)}",
         f"- **Document:** {code(doc.id)} ({md(doc.source or '-')})",
         (
-            f"- **Rule:** `{finding.rule_id}` ({md(finding.category)}), "
+            f"- **Rule:** {code(finding.rule_id)} ({md(finding.category)}), "
             f"severity **{finding.severity.value}**, status **{finding.status.value}**, "
             f"confidence {finding.confidence:.2f}"
         ),
         f"- **Goods:** {md(finding.goods.text)}"
-        + (f" (HS {', '.join(finding.goods.hs)})" if finding.goods.hs else ""),
+        + (f" (HS {md(', '.join(finding.goods.hs))})" if finding.goods.hs else ""),
         f"- **Parties:** target {md(finding.target)}"
         + (f", counterparty {md(finding.counterparty)}" if finding.counterparty else "")
         + f" ({finding.direction.value.replace('_', ' ')})",
@@ -97,7 +107,7 @@ def _finding_section(n: int, doc: DocumentResult, finding: Finding, text: str | 
         who = f" by {md(s.reviewer)}" if s.reviewer else ""
         until = f", until {s.expires.isoformat()}" if s.expires else ""
         lines.append(f"- **Suppressed**{who}{until}: {md(s.justification)}")
-    lines.append(f"- **Fingerprint:** `{finding.fingerprint}`")
+    lines.append(f"- **Fingerprint:** {code(finding.fingerprint)}")
     sentence = _evidence_sentence(finding, text)
     if sentence:
         lines += ["", f"> {sentence}"]
@@ -149,17 +159,17 @@ def render(report: Report, options: RenderOptions) -> str:
         out += [f"- {code(d.id)}: {md(d.skipped or '')}" for d in skipped]
     out += ["", "## Run", ""]
     out.append(f"- Tool: {md(report.tool.name)} {md(report.tool.version)}")
-    out.append(f"- Rule set: `{report.ruleset.digest}` ({report.ruleset.rules} rules)")
+    out.append(f"- Rule set: {code(report.ruleset.digest)} ({report.ruleset.rules} rules)")
     for lst in report.ruleset.lists:
         out.append(f"- List: {md(lst.name)} {md(lst.version)} ({lst.entries} entries)")
     if report.manifest is not None:
         m = report.manifest
         if m.started:
-            out.append(f"- Started: {m.started}")
+            out.append(f"- Started: {md(m.started)}")
         for key, value in sorted(m.options.items()):
             out.append(f"- Option {md(key)}: {md(value)}")
         if m.inputs:
             out += ["", "<details><summary>Input hashes</summary>", ""]
-            out += [f"- `{i.sha256}` {md(i.id)}" for i in m.inputs]
+            out += [f"- {code(i.sha256)} {md(i.id)}" for i in m.inputs]
             out += ["", "</details>"]
     return "\n".join(out).rstrip() + "\n"

@@ -12,7 +12,7 @@ run manifest become `artifacts`.
 from __future__ import annotations
 
 import json
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from sanctionscan.formatters import RenderOptions
 from sanctionscan.models import DocumentResult, Finding, Report
@@ -25,10 +25,30 @@ INFO_URI = "https://github.com/sanctionscan/sanctionscan"
 
 
 def document_uri(doc_id: str, url: str | None) -> str:
+    """A location GitHub code scanning accepts: a relative reference, never an absolute URI.
+
+    Code scanning rejects the whole upload when a location's scheme (https:, tag:) differs from
+    the checkout's (file:), so an article's web address becomes the relative path
+    `<host>/<path>` (port as `_<port>`, query and fragment dropped; the full address is in the
+    location's `properties.url` and in the message), and a bare id ("feed.xml#item-3",
+    "tag:example.org,2024:1") is percent-encoded with its colons, so it cannot read as a scheme.
+    A file scanned from the checkout keeps its path and opens in the code view."""
     if url and url.startswith(("http://", "https://")):
-        return url
-    # a bare id like "feed.xml#item-3" or "tag:example.org,2024:1" becomes a relative reference
-    return quote(doc_id, safe="/:@-._~!$&'()*+,;=")
+        parts = urlsplit(url)
+        host = (parts.hostname or "article") + (f"_{parts.port}" if parts.port else "")
+        path = parts.path.strip("/") or "index"
+        return quote(f"{host}/{path}", safe=_PATH_SAFE)
+    return quote(doc_id, safe=_PATH_SAFE)
+
+
+_PATH_SAFE = "/-._~!$&'()*+,;=@"
+
+
+def _location(uri_id: str, url: str | None) -> dict[str, object]:
+    location: dict[str, object] = {"uri": document_uri(uri_id, url)}
+    if url and url.startswith(("http://", "https://")):
+        location["properties"] = {"url": url}
+    return location
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:
@@ -89,10 +109,16 @@ def _message(doc: DocumentResult, finding: Finding) -> str:
     parties = finding.target + (f" / {finding.counterparty}" if finding.counterparty else "")
     hs = f" (HS {', '.join(finding.goods.hs)})" if finding.goods.hs else ""
     support = f"; {1 + len(finding.also_in)} articles" if finding.also_in else ""
+    # code scanning shows a location only as a path; the article's address is said here
+    where = f" ({doc.url})" if doc.url and doc.url != (doc.title or doc.id) else ""
     return (
         f"{finding.title or finding.rule_id}: {finding.status.value} transfer of "
-        f'{finding.goods.text}{hs}, {parties}, in "{doc.title or doc.id}"{support}.'
+        f'{finding.goods.text}{hs}, {parties}, in "{doc.title or doc.id}"{where}{support}.'
     )
+
+
+def _as_url(doc_id: str) -> str | None:
+    return doc_id if doc_id.startswith(("http://", "https://")) else None
 
 
 def render(report: Report, options: RenderOptions) -> str:
@@ -102,7 +128,7 @@ def render(report: Report, options: RenderOptions) -> str:
     results: list[dict[str, object]] = []
     for doc in report.documents:
         text = options.texts.get(doc.id)
-        uri = document_uri(doc.id, doc.url)
+        location = _location(doc.id, doc.url)
         for finding in doc.findings:
             if finding.rule_id not in rules:
                 rule_index[finding.rule_id] = len(rules)
@@ -115,7 +141,7 @@ def render(report: Report, options: RenderOptions) -> str:
                 "locations": [
                     {
                         "physicalLocation": {
-                            "artifactLocation": {"uri": uri},
+                            "artifactLocation": location,
                             "region": _region(finding, text),
                         },
                         "message": {"text": doc.title or doc.id},
@@ -134,6 +160,7 @@ def render(report: Report, options: RenderOptions) -> str:
                     "articles": 1 + len(finding.also_in),
                     "evidence": [e.model_dump(mode="json") for e in finding.evidence],
                     "documentId": doc.id,
+                    "articleUrl": doc.url,
                 },
             }
             if finding.also_in:
@@ -141,11 +168,8 @@ def render(report: Report, options: RenderOptions) -> str:
                     {
                         "id": n,
                         "physicalLocation": {
-                            "artifactLocation": {
-                                "uri": document_uri(
-                                    other, by_id[other].url if other in by_id else None
-                                )
-                            }
+                            "artifactLocation": _location(
+                                other, by_id[other].url if other in by_id else _as_url(other))
                         },
                         "message": {"text": "same finding in a syndicated copy"},
                     }
@@ -173,7 +197,7 @@ def render(report: Report, options: RenderOptions) -> str:
             "level": "error",
             "message": {"text": f"skipped {doc.id}: {doc.skipped}"},
             "locations": [
-                {"physicalLocation": {"artifactLocation": {"uri": document_uri(doc.id, doc.url)}}}
+                {"physicalLocation": {"artifactLocation": _location(doc.id, doc.url)}}
             ],
         }
         for doc in report.documents
@@ -203,7 +227,7 @@ def render(report: Report, options: RenderOptions) -> str:
             invocation["startTimeUtc"] = m.started.replace("+00:00", "Z")
         run["artifacts"] = [
             {
-                "location": {"uri": document_uri(i.id, i.id)},
+                "location": _location(i.id, _as_url(i.id)),
                 "hashes": {"sha-256": i.sha256.removeprefix("sha256:")},
             }
             for i in m.inputs

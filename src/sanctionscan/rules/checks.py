@@ -17,6 +17,7 @@ from typing import Literal
 
 from sanctionscan.categories import CATEGORIES
 from sanctionscan.errors import RuleFileError
+from sanctionscan.hints import did_you_mean, valid_values
 from sanctionscan.ruleset import RuleSet
 from sanctionscan.schema import Example, GoodsLexicon, PartiesLexicon, RegimeFile, Rule
 from sanctionscan.yamlfile import YamlDoc, load_yaml
@@ -148,7 +149,8 @@ def _check_party(pid: str, loc: tuple[int | str, ...], lex: _Lexicon,
     if pid in lex.lookalike_ids:
         yield err(loc, f"party {pid!r} is a look-alike entry and can never be a target")
     elif pid not in lex.party_ids:
-        yield err(loc, f"unknown party id {pid!r} (not in lexicon/parties.yaml)")
+        yield err(loc, f"unknown party id {pid!r} (not in lexicon/parties.yaml)"
+                       f"{did_you_mean(pid, lex.party_ids)} (valid: {valid_values(lex.party_ids)})")
 
 
 def _check_goods(rule: Rule, loc: tuple[int | str, ...], lex: _Lexicon,
@@ -165,7 +167,8 @@ def _check_goods(rule: Rule, loc: tuple[int | str, ...], lex: _Lexicon,
         for j, tag in enumerate(getattr(goods, key)):
             if tag not in lex.tags:
                 yield err(loc + (key, j),
-                          f"tag {tag!r} is on no word of lexicon/goods.yaml")
+                          f"tag {tag!r} is on no word of lexicon/goods.yaml"
+                          f"{did_you_mean(tag, lex.tags)} (valid: {valid_values(lex.tags)})")
     for key in ("terms", "exclude_terms"):
         for j, term in enumerate(getattr(goods, key)):
             if _fold(term) not in lex.terms:
