@@ -115,19 +115,22 @@ def count_documents(inputs: Iterable[str]) -> int | None:
     from sanctionscan.sources import _DIRECTORY_SUFFIXES
 
     total = 0
-    for raw in inputs:
-        path = Path(raw)
-        if raw == "-" or path.suffix.lower() in _LINE_FORMATS:
-            return None
-        if path.is_dir():
-            for child in path.rglob("*"):
-                suffix = child.suffix.lower()
-                if suffix in _LINE_FORMATS:
-                    return None
-                if suffix in _DIRECTORY_SUFFIXES and child.is_file():
-                    total += 1
-        else:
-            total += 1
+    try:
+        for raw in inputs:
+            path = Path(raw)
+            if raw == "-" or path.suffix.lower() in _LINE_FORMATS:
+                return None
+            if path.is_dir():
+                for child in path.rglob("*"):
+                    suffix = child.suffix.lower()
+                    if suffix in _LINE_FORMATS:
+                        return None
+                    if suffix in _DIRECTORY_SUFFIXES and child.is_file():
+                        total += 1
+            else:
+                total += 1
+    except OSError:
+        return None  # a folder that cannot be listed: the reader reports it, the total is open
     return total
 
 
