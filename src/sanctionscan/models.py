@@ -127,6 +127,17 @@ class Finding(Frozen):
     # ids of other documents (syndicated copies) that carry the same finding
     also_in: list[str] = Field(default_factory=list)
 
+    @property
+    def key_evidence(self) -> list[Evidence]:
+        """The evidence words (goods, parties, the transfer word, cues, listed names) without
+        the whole sentences the event is told in: what a report marks in its sentences."""
+        return [e for e in self.evidence if e.role != "sentence"]
+
+    @property
+    def event_sentences(self) -> list[Evidence]:
+        """The sentences the event is told in (evidence of role `sentence`)."""
+        return [e for e in self.evidence if e.role == "sentence"]
+
 
 class DocumentResult(Frozen):
     id: str

@@ -25,7 +25,8 @@ def highlight_segments(
         (
             (max(e.start, start), min(e.end, end), e.role)
             for e in evidence
-            if e.end > start and e.start < end and e.end > e.start
+            # (a whole event sentence is what is shown, not a word to mark in it)
+            if e.end > start and e.start < end and e.end > e.start and e.role != "sentence"
         ),
         key=lambda s: (s[0], -(s[1] - s[0])),
     )
@@ -50,10 +51,10 @@ def evidence_window(finding: Finding, text: str | None) -> tuple[int, int] | Non
         return None
     if finding.sentence is not None and finding.sentence.end <= len(text):
         return finding.sentence.start, finding.sentence.end
-    if not finding.evidence:
+    if not finding.key_evidence:
         return None
-    start = min(e.start for e in finding.evidence)
-    end = max(e.end for e in finding.evidence)
+    start = min(e.start for e in finding.key_evidence)
+    end = max(e.end for e in finding.key_evidence)
     # widen to the surrounding sentence-ish boundaries so the reader sees context
     left = max(text.rfind(". ", 0, start) + 2, text.rfind("\n", 0, start) + 1, 0)
     right_candidates = [i for i in (text.find(". ", end), text.find("\n", end)) if i != -1]
@@ -173,7 +174,10 @@ def evidence_sentences(finding: Finding, text: str) -> list[tuple[int, int]]:
     own = evidence_window(finding, text)
     if own is not None:
         windows.append(own)
-    for e in sorted(finding.evidence, key=lambda e: e.start):
+    for e in finding.event_sentences:  # the sentences the event is told in, as found
+        if not any(lo <= e.start and e.end <= hi for lo, hi in windows):
+            windows.append((e.start, e.end))
+    for e in sorted(finding.key_evidence, key=lambda e: e.start):
         if any(lo <= e.start and e.end <= hi for lo, hi in windows):
             continue
         windows.append(_sentence_around(text, e.start, e.end))

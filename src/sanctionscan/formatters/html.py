@@ -201,7 +201,7 @@ def _article_pieces(text: str, findings: list[tuple[str, Finding]]) -> list[_Pie
     spans = [
         (e.start, e.end, e.role, fid)
         for fid, f in findings
-        for e in f.evidence
+        for e in f.key_evidence
         if 0 <= e.start < e.end <= len(text)
     ]
     first: dict[str, int] = {}
@@ -224,7 +224,7 @@ def _article_pieces(text: str, findings: list[tuple[str, Finding]]) -> list[_Pie
 def _sentence(finding: Finding, text: str | None) -> list[Segment]:
     if not text_is_usable(finding, text):
         out: list[Segment] = []
-        for i, e in enumerate(finding.evidence):
+        for i, e in enumerate(finding.key_evidence):
             if i:
                 out.append((" … ", None))
             out.append((e.text, e.role))

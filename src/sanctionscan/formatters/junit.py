@@ -26,7 +26,7 @@ def _finding_line(doc: DocumentResult, index: int) -> str:
     f = doc.findings[index]
     hs = f" HS {', '.join(f.goods.hs)}" if f.goods.hs else ""
     parties = f.target + (f"/{f.counterparty}" if f.counterparty else "")
-    evidence = " | ".join(e.text for e in f.evidence)
+    evidence = " | ".join(e.text for e in f.key_evidence)
     basis = "; ".join(f.basis) or "-"
     return (
         f"[{f.severity.value}] {f.rule_id} {f.category} ({f.status.value}, "

@@ -63,7 +63,7 @@ def _link(title: str, url: str | None) -> str:
 
 def _evidence_sentence(finding: Finding, text: str | None) -> str:
     if not text_is_usable(finding, text):
-        return "; ".join(f"**{md(e.text)}** ({e.role})" for e in finding.evidence)
+        return "; ".join(f"**{md(e.text)}** ({e.role})" for e in finding.key_evidence)
     assert text is not None
     window = evidence_window(finding, text)
     if window is None:

@@ -108,8 +108,8 @@ def _finding(f: Finding, doc: DocumentResult, text: str | None, color: bool) -> 
     head.append(f"  {_clean(f.title)}")
     usable = text_is_usable(f, text)
     where = ""
-    if usable and f.evidence and text is not None:
-        line, column = line_column(text, min(e.start for e in f.evidence))
+    if usable and f.key_evidence and text is not None:
+        line, column = line_column(text, min(e.start for e in f.key_evidence))
         where = f"   at {line}:{column}"
     out = [
         head,
@@ -129,11 +129,11 @@ def _finding(f: Finding, doc: DocumentResult, text: str | None, color: bool) -> 
             out.append(Text(f"    > ... and {len(sentences) - _MAX_SENTENCES} more "
                             "sentence(s) with evidence", style="dim"))
         out.append(Text("    evidence: " + ", ".join(
-            f"{e.role} '{_clean(e.text)}' {_at(text, e.start)}" for e in f.evidence),
+            f"{e.role} '{_clean(e.text)}' {_at(text, e.start)}" for e in f.key_evidence),
             style="dim"))
     else:  # no text to quote (a saved report): the words and their offsets
         out.append(Text("    evidence: " + ", ".join(
-            f"{e.role} '{_clean(e.text)}' [{e.start}:{e.end}]" for e in f.evidence)))
+            f"{e.role} '{_clean(e.text)}' [{e.start}:{e.end}]" for e in f.key_evidence)))
     reasons = [e for e in f.explanation if not e.startswith(_BASELINE_NOTE)]
     if reasons:
         out.append(Text("    why:"))
