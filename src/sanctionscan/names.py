@@ -21,13 +21,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, compress, repeat
 from operator import add, attrgetter, is_, itemgetter
+from pathlib import Path
 from typing import Literal, NamedTuple, cast
 
 import ahocorasick
 import regex
+import yaml
 from anyascii import anyascii
 from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from sanctionscan.lists import AliasQuality, EntryType, ListEntry, SanctionsList
 from sanctionscan.text import starting_in
@@ -133,14 +136,73 @@ def _plain(raw: str) -> str:
     return "".join(ch for ch in ascii_text if ch.isalnum())
 
 
+# The word data (rules/names/name-words.yaml): weak words, transliteration variants and
+# abbreviations. Data, not code, so an analyst can extend it without touching the matcher.
+NAME_WORDS_FILE = Path(__file__).parent / "data" / "rules" / "names" / "name-words.yaml"
+
+
+class _NameWords(NamedTuple):
+    weak: frozenset[str]  # plain forms of common words, first names, places
+    variants: dict[str, str]  # plain spelling -> plain canonical spelling
+    abbreviations: dict[str, str]  # plain abbreviation -> plain word
+    phrases: tuple[tuple[str, str], ...]  # (long form, short form), plain words
+
+
+def _load_name_words(path: Path = NAME_WORDS_FILE) -> _NameWords:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
+    except OSError:
+        data = {}  # a build without the word file matches as before, only less carefully
+
+    def plain(word: object) -> str:
+        return "".join(ch for ch in anyascii(str(word)).casefold() if ch.isalnum())
+
+    weak = frozenset(plain(w) for key in ("common_words", "first_names", "places")
+                     for w in data.get(key) or ())
+    variants: dict[str, str] = {}
+    for group in data.get("variants") or ():
+        canonical = plain(group[0])
+        for word in group:
+            variants.setdefault(plain(word), canonical)
+    abbreviations = {plain(k): plain(v) for k, v in (data.get("abbreviations") or {}).items()}
+    phrases = tuple((" ".join(str(a).split()), " ".join(str(b).split()))
+                    for a, b in data.get("phrases") or ())
+    return _NameWords(weak, variants, abbreviations, phrases)
+
+
+_WORDS = _load_name_words()
+
+
 @lru_cache(maxsize=1 << 16)
 def _fold(raw: str) -> str:
-    """The scoring form of one token: plain, one spelling per Korean surname, and the
-    McCune-Reischauer / Revised Romanisation spellings folded together (Jong = Chong = Jeong)."""
+    """The scoring form of one token: plain, one spelling per Korean surname, abbreviations
+    read as their word ("Dept" = "department"), one spelling per transliterated name
+    (Qadhafi = Gaddafi, Mohammed = Muhammad), the McCune-Reischauer / Revised Romanisation
+    spellings folded together (Jong = Chong = Jeong), and the Arabic transliteration habits
+    that never tell two names apart: doubled letters, q/k, dh/d, ou/u, oo/u."""
     plain = _plain(raw)
     if plain in _SURNAME_FORMS:
         return _SURNAME_FORMS[plain]
-    return plain.replace("eo", "o").replace("eu", "u").replace("ch", "j")
+    plain = _WORDS.abbreviations.get(plain, plain)
+    plain = _WORDS.variants.get(plain, plain)
+    return _generic_fold(plain)
+
+
+def _generic_fold(plain: str) -> str:
+    text = plain.replace("eo", "o").replace("eu", "u").replace("ch", "j")
+    if not text.isdigit():
+        text = text.replace("dh", "d").replace("q", "k").replace("ou", "u").replace("oo", "u")
+        text = _DOUBLED.sub(r"\1", text)
+    return text
+
+
+_DOUBLED = re.compile(r"([a-z])\1+")
+
+
+def _is_weak(folded: str) -> bool:
+    """A common word, first name or place name (or the plural of one): never a reason alone."""
+    return folded in _WEAK or (len(folded) > 3 and folded[-1] == "s" and folded[:-1] in _WEAK)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -161,11 +223,13 @@ def _key(folded: str) -> str:
 
 
 _VOICING = str.maketrans({"u": "o", "g": "k", "d": "t", "b": "p", "l": "r"})
+_WEAK = frozenset(_generic_fold(_WORDS.variants.get(w, w)) for w in _WORDS.weak)
 
 
 # Words that never tell one party from another: they may be part of a match, never its reason.
 _STOP = _fold_words("""
     the of and for in on at to a an de du des la le el al ul bin ibn abu bint wa y e et von van
+    i ud ur ut
 """.split())
 _LEGAL_FORMS = _fold_words("""
     co company corp corporation inc incorporated ltd limited llc plc pte jsc ojsc cjsc sa sarl
@@ -251,7 +315,8 @@ class _Doc(NamedTuple):
 # never across clause punctuation: "Ri Won Ho; Li ..." must not yield "Won Ho; Li".
 _HARD_BREAK = set(";:!?()[]{}<>|/\\•·–—")
 _ABBREVIATIONS = frozenset({"no", "nr", "co", "corp", "inc", "ltd", "st", "mr", "mrs", "ms",
-                            "dr", "jr", "sr", "gen", "col", "lt", "capt", "bros"})
+                            "dr", "jr", "sr", "gen", "col", "lt", "capt", "bros"}
+                           | set(_WORDS.abbreviations))
 
 
 def _is_break(gap: str, previous: str, following: str) -> bool:
@@ -429,7 +494,14 @@ def _word_info(word: str) -> _Word:
 
 # --------------------------------------------------------------------------- alias forms
 
-FormKind = Literal["fuzzy", "exact", "korean", "acronym", "vessel"]
+# "typo": matched with at most one edit over the whole name (names made of ordinary words)
+FormKind = Literal["fuzzy", "exact", "korean", "acronym", "vessel", "typo"]
+_SCORED = frozenset({"fuzzy", "typo"})
+# A step that marks a match which only counts beside another name of the same entry.
+NEEDS_SUPPORT = "other-name-nearby"
+# Names whose whole folded text is at least this long tolerate one typo even when made of
+# ordinary words ("Ocean Maritime Managment").
+TYPO_MIN_CHARS = 12
 
 
 class _Form(NamedTuple):
@@ -459,6 +531,10 @@ def _name_variants(name: str) -> list[tuple[str, tuple[str, ...]]]:
     without_parens = " ".join(re.sub(r"\([^()]*\)", " ", name).split())
     if without_parens and without_parens != name:
         variants = [(without_parens, ("parenthetical-dropped",))]
+        # "LEADER (HONG KONG) INTERNATIONAL" is also written without the brackets
+        kept = " ".join(re.sub(r"[()]", " ", name).split())
+        if not _acronyms_in(name) and kept != without_parens:
+            variants.append((kept, ()))
     # "THE HOUTHIS" is named as "the Houthis" and as "Houthis"; the article proves nothing.
     text, steps = variants[0]
     article = re.match(r"(?i)the\s+(?=\S)", text)
@@ -471,6 +547,14 @@ def _name_variants(name: str) -> list[tuple[str, tuple[str, ...]]]:
             cut -= 1
         if 0 < cut < len(tokens):
             variants.append((" ".join(tokens[:cut]), steps + ("legal-form-dropped",)))
+    # "Joint Venture" is written "JV" and the other way round (rules/names/name-words.yaml)
+    for text, steps in list(variants):
+        for long, short in _WORDS.phrases:
+            for a, b in ((long, short), (short, long)):
+                pattern = r"(?i)(?<![\w])" + r"[\s/-]*".join(map(re.escape, a.split())) + r"(?![\w])"
+                changed = re.sub(pattern, b, text)
+                if changed != text:
+                    variants.append((changed, steps + ("abbreviation",)))
     return variants
 
 
@@ -518,10 +602,40 @@ def _forms_for(index: int, entry: ListEntry) -> list[_Form]:
         if entry.type == "entity":
             variants += _without_country(variants)
             variants += _core_name(variants)
+        elif entry.type == "individual" and quality != "low" and not script:
+            variants += _first_and_last(variants)
         for text, steps in variants:
             forms.extend(_forms_for_text(index, entry, alias, text, quality, base + steps,
                                          script))
     return forms
+
+
+def _first_and_last(variants: list[tuple[str, tuple[str, ...]]]
+                    ) -> list[tuple[str, tuple[str, ...]]]:
+    """News names a person by given and family name and leaves out the father's and
+    grandfather's names the list gives ("Khamis Qadhafi" for KHAMIS MUAMMAR QADHAFI). Offer
+    that form when the family name is neither a first name nor a common word; an alias made
+    only of common names is then dropped by _without_common_names."""
+    extra = []
+    for text, steps in variants[:1]:
+        tokens = [t.group() for t in _TOKEN.finditer(text)]
+        folded = [_fold(t) for t in tokens]
+        names = [i for i, f in enumerate(folded) if _token_class(f) == "name"]
+        if len(names) < 3 or all(_KOREAN_SYLLABLE.match(f) for f in folded):
+            continue
+        first, last = names[0], names[-1]
+        if _is_weak(folded[last]) or len(folded[last]) < 4:
+            continue
+        # keep a particle before the family name ("Saif al-Islam" is one given name)
+        second = names[1]
+        given = second + 1 if _token_class(folded[second - 1]) == "stop" else first + 1
+        head = tokens[:given]
+        start = last - 1 if _token_class(folded[last - 1]) == "stop" else last
+        if start <= given:
+            continue
+        tail = tokens[start:]
+        extra.append((" ".join(head + tail), steps + ("middle-names-dropped",)))
+    return extra
 
 
 _COUNTRY_PREFIXES = _fold_words(["korea", "korean", "dprk", "dprkn"])
@@ -614,8 +728,20 @@ def _forms_for_text(index: int, entry: ListEntry, alias: str, text: str,
         specific = ("number" in classes and "generic" in classes) or (
             ordinary >= 2 and non_stop >= 3) or (ordinary >= 1 and non_stop >= 4)
         if specific:
-            forms += [make("exact", toks, extra) for toks, extra in _joined_variants(raw_tokens)]
+            # one typo in a long name ("Ocean Maritime Managment"), else word for word
+            kind: FormKind = "typo" if len("".join(folded)) >= TYPO_MIN_CHARS else "exact"
+            forms += [make(kind, toks, extra, THRESHOLD_GOOD)
+                      for toks, extra in _joined_variants(raw_tokens)]
         return forms
+    distinctive = [f for f, c in zip(folded, classes) if c in ("name", "ordinary")]
+    if distinctive and all(map(_is_weak, distinctive)):
+        # Made only of common words, first names and places ("Hassan", "The Sentinels",
+        # "THE ASIAN TIGERS", "Hong Kong Electronics"): a short one counts only beside another
+        # name of the same entry, a longer one only word for word or with one typo.
+        if non_stop <= 2:
+            return forms + [make("exact", raw_tokens, (NEEDS_SUPPORT,))]
+        return forms + [make("typo", toks, extra, THRESHOLD_GOOD)
+                        for toks, extra in _joined_variants(raw_tokens)]
     if len(names) == 1 and non_stop == 1:
         # One real word plus articles ("SHABAAB", "THE HOUTHIS", "Al Qa'ida").
         if len(names[0]) < MIN_SINGLE_TOKEN_CHARS:
@@ -749,10 +875,13 @@ class ListMatcher:
         longest = 1
         for form_id, form in enumerate(forms):
             phrases[" " + " ".join(form.keys) + " "].append(form_id)
-            if form.kind != "fuzzy":
+            if form.kind not in _SCORED:
                 continue
             longest = max(longest, len(form.keys))
             positions = [i for i, f in enumerate(form.folded) if _token_class(f) == "name"]
+            if not positions:  # a name of ordinary words ("Ocean Maritime Management")
+                positions = [i for i, f in enumerate(form.folded)
+                             if _token_class(f) == "ordinary"]
             positions.sort(key=lambda i: (len(entry_df[form.keys[i]]), -len(form.keys[i])))
             # The rarest token always blocks; the next one too when it is rare itself, so a
             # misspelt rare token still leaves a way in.
@@ -829,6 +958,11 @@ class ListMatcher:
             imo = self._imo_matches(text)
             matches.extend(imo if within is None else [
                 m for m in imo if starting_in([(m.start, m.end)], within)])
+        if matches and any(NEEDS_SUPPORT in m.steps for m in matches):
+            # a weak alias ("Hassan", "The Sentinels") names the entry only beside another of
+            # its names or its IMO number in the same text
+            supported = {m.ref for m in matches if NEEDS_SUPPORT not in m.steps}
+            matches = [m for m in matches if NEEDS_SUPPORT not in m.steps or m.ref in supported]
         matches.sort(key=lambda m: (m.start, -m.end, m.ref))
         return matches
 
@@ -1047,7 +1181,7 @@ class ListMatcher:
     def _check_exact(self, form_id: int, form: _Form, tokens: list[_Word], brks: list[bool],
                      first: int, last: int) -> _Candidate | None:
         """A whole alias was found by its keys; check what the match kind demands."""
-        if form.kind == "fuzzy":
+        if form.kind in _SCORED:
             return self._score_window(form_id, form, tokens, first, last)
         window = tokens[first:last + 1]
         steps = list(form.steps)
@@ -1115,6 +1249,12 @@ class ListMatcher:
     def _similarity(self, form: _Form, window: list[_Word]) -> float | None:
         text_a = " ".join(map(_FOLDED_OF, window))
         text_b = " ".join(form.folded)
+        if form.kind == "typo":
+            # ordinary words: one edit at most, not a similar-looking other name
+            if Levenshtein.distance(text_a.replace(" ", ""), text_b.replace(" ", ""),
+                                    score_cutoff=1) > 1:
+                return None
+            return float(fuzz.ratio(text_a, text_b)) or None
         score = fuzz.ratio(text_a, text_b, score_cutoff=form.threshold)
         if self._entries[form.entry].type == "individual":
             # Names are written in either order ("KIM Yong Chol" / "Yong Chol Kim").
@@ -1136,8 +1276,10 @@ class ListMatcher:
             slot = (self._forms[cand.form].entry, cand.first, cand.last)
             if slot not in best or _rank(cand, self._forms) < _rank(best[slot], self._forms):
                 best[slot] = cand
+        # The longest name wins over a name inside it ("Abd al-Khaliq al-Houthi" is the
+        # person, not the Houthis), then the best score.
         ordered = sorted(best.values(), key=lambda c: (
-            -c.score, -(starts[c.last] + len(tokens[c.last].raw) - starts[c.first]), c.first,
+            -(starts[c.last] + len(tokens[c.last].raw) - starts[c.first]), -c.score, c.first,
             self._entries[self._forms[c.form].entry].ref))
         taken: list[_Candidate] = []
         # token index -> (first, last, score) of the match holding it; spans are a few tokens,
@@ -1228,7 +1370,7 @@ def _anchoring(forms: Iterable[_Form], entry_df: dict[str, set[int]]) -> _Anchor
                             key=lambda k: (len(entry_df.get(k, ())), -len(k)))
             if chosen:
                 break
-        if form.kind == "fuzzy":
+        if form.kind in _SCORED:
             chosen = chosen[:1] + [k for k in chosen[1:BLOCKING_TOKENS]
                                    if len(entry_df.get(k, ())) <= SECOND_BLOCK_MAX_ENTRIES]
         elif form.kind == "korean":
@@ -1241,7 +1383,7 @@ def _anchoring(forms: Iterable[_Form], entry_df: dict[str, set[int]]) -> _Anchor
             others = {k for k, c in zip(form.keys, classes) if k != key and c != "stop"}
             (needs[key].update(others) if others else free.add(key))
             reach[key] = max(reach.get(key, 0), size)
-            if form.kind == "fuzzy" and len(key) >= BLOCK_PREFIX_MIN_CHARS:
+            if form.kind in _SCORED and len(key) >= BLOCK_PREFIX_MIN_CHARS:
                 prefix = key[:BLOCK_PREFIX_CHARS]
                 names = {k for k, c in zip(form.keys, classes)
                          if k != key and c in ("name", "ordinary")}
