@@ -18,6 +18,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from itertools import accumulate, compress, repeat
 from operator import add, attrgetter, is_, itemgetter
@@ -81,6 +82,11 @@ class ListedMatch(BaseModel):
     score: float
     threshold: float
     steps: list[MatchStep] = Field(default_factory=list)
+    listed_on: date | None = Field(default=None, description="when the entry was listed")
+    details: list[str] = Field(
+        default_factory=list,
+        description="what tells the listed party from a namesake: dates and places of birth, "
+                    "nationality, documents, titles, designations, IMO numbers, addresses")
 
 
 # --------------------------------------------------------------------------- Korean names
@@ -570,6 +576,7 @@ def _is_acronym(alias: str) -> bool:
 TokenClass = Literal["stop", "legal", "generic", "ordinary", "number", "name"]
 
 
+@lru_cache(maxsize=1 << 16)
 def _token_class(folded: str) -> TokenClass:
     if folded.isdigit():
         return "number"
@@ -743,10 +750,12 @@ def _forms_for_text(index: int, entry: ListEntry, alias: str, text: str,
         return forms + [make("typo", toks, extra, THRESHOLD_GOOD)
                         for toks, extra in _joined_variants(raw_tokens)]
     if len(names) == 1 and non_stop == 1:
-        # One real word plus articles ("SHABAAB", "THE HOUTHIS", "Al Qa'ida").
-        if len(names[0]) < MIN_SINGLE_TOKEN_CHARS:
+        # One real word plus articles ("SHABAAB", "THE HOUTHIS", "Al Qa'ida"), measured as
+        # written (folding shortens "SHABAAB" to "shabab").
+        size = len(_plain(raw_tokens[classes.index("name")]))
+        if size < MIN_SINGLE_TOKEN_CHARS:
             return forms
-        if len(names[0]) < 7:
+        if size < 7:
             return forms + [make("exact", raw_tokens)]
     if quality == "low":
         threshold = THRESHOLD_LOW
@@ -1312,7 +1321,8 @@ class ListMatcher:
                 primary_name=entry.name, regime=entry.regime, type=entry.type,
                 list_name=self._list_names[form.entry], alias=form.alias,
                 alias_quality=form.quality, score=round(cand.score, 1),
-                threshold=form.threshold, steps=_describe(text[start:end], form, steps)))
+                threshold=form.threshold, steps=_describe(text[start:end], form, steps),
+                listed_on=entry.listed_on, details=_details(entry)))
         return matches
 
     def _imo_matches(self, text: str) -> list[ListedMatch]:
@@ -1333,7 +1343,11 @@ class ListMatcher:
             start=start, end=end, text=text[start:end], ref=entry.ref, primary_name=entry.name,
             regime=entry.regime, type=entry.type, list_name=self._list_names[index],
             alias=f"IMO {found.group(1)}", alias_quality="good", score=100.0, threshold=100.0,
-            steps=[step])
+            steps=[step], listed_on=entry.listed_on, details=_details(entry))
+
+
+def _details(entry: ListEntry) -> list[str]:
+    return entry.details()
 
 
 _Needs = dict[str, frozenset[str]]

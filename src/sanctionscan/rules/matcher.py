@@ -149,6 +149,9 @@ class FindingBuilder:
                     continue
                 if frame.when is not None and not rule.in_force.covers(frame.when):
                     continue
+                listed_on = getattr(match, "listed_on", None)
+                if frame.when is not None and listed_on is not None and frame.when < listed_on:
+                    continue  # a dealing before the listing breaks no listing
                 others = [p for p in frame.suppliers + frame.recipients if p is not m]
                 counter = others[0] if others else None
                 goods = frame.goods[0]
@@ -160,7 +163,8 @@ class FindingBuilder:
                        f"({match.regime}) matched as '{match.text}' via alias "  # type: ignore[attr-defined]
                        f"'{match.alias}' ({match.alias_quality}), similarity "  # type: ignore[attr-defined]
                        f"{match.score:.0f} >= {match.threshold:.0f}"  # type: ignore[attr-defined]
-                       + (f"; steps: {', '.join(match.steps)}" if match.steps else ""))  # type: ignore[attr-defined]
+                       + (f"; steps: {', '.join(match.steps)}" if match.steps else "")  # type: ignore[attr-defined]
+                       + "".join(f"; {d}" for d in getattr(match, "details", ())))
                 draft = self.drafts[key]
                 if m.party >= 0 and self.lex.parties[m.party].kind == "group":
                     # the listed entry is the group itself (the Houthis, Al-Shabaab)
