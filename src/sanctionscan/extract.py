@@ -147,7 +147,22 @@ def find_mentions_folded(text: str, folded: str, lexicon: CompiledLexicon,
     full_names: dict[int, set[str]] | None = None
     lexicon_parties: list[Hit] | None = None
     goods_table, parties_out, goods_out = lexicon.goods, mentions.parties, mentions.goods
+    # A lexicon party that holds a listed name ("Houthi rebels" around "Houthi") is that one
+    # listed party: it keeps the lexicon's span and party and carries the list reference.
+    listed_inside: dict[tuple[int, int], int] = {}
+    if listed_hits:
+        kept_spans = {(h.start, h.end) for h in final_entities if h.form == -1}
+        for h in listed_hits:
+            if (h.start, h.end) not in kept_spans:
+                for p in final_entities:
+                    if (p.layer is Layer.PARTY and p.form != -1 and p.start <= h.start
+                            and h.end <= p.end and lexicon.parties[p.ref].kind != "lookalike"):
+                        listed_inside.setdefault((p.start, p.end), h.ref)
     for hit in final_entities:
+        if listed_inside and hit.form != -1 and (hit.start, hit.end) in listed_inside:
+            parties_out.append(Mention(Kind.LISTED, hit.start, hit.end,
+                                       listed_inside[(hit.start, hit.end)], -1, hit.ref))
+            continue
         if hit.form == -1:
             if lexicon_parties is None:
                 lexicon_parties = [h for h in entities if h.layer is Layer.PARTY

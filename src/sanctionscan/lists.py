@@ -682,7 +682,7 @@ def _load_list_file_fast(path: Path) -> SanctionsList | None:
     if loader is None:
         return None
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 (safe)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
         parsed = _ListFile.model_validate(data)
     except (OSError, UnicodeDecodeError, yaml.YAMLError, ValidationError):
         return None

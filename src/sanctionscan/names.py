@@ -555,13 +555,20 @@ def _name_variants(name: str) -> list[tuple[str, tuple[str, ...]]]:
             variants.append((" ".join(tokens[:cut]), steps + ("legal-form-dropped",)))
     # "Joint Venture" is written "JV" and the other way round (rules/names/name-words.yaml)
     for text, steps in list(variants):
-        for long, short in _WORDS.phrases:
-            for a, b in ((long, short), (short, long)):
-                pattern = r"(?i)(?<![\w])" + r"[\s/-]*".join(map(re.escape, a.split())) + r"(?![\w])"
-                changed = re.sub(pattern, b, text)
-                if changed != text:
-                    variants.append((changed, steps + ("abbreviation",)))
+        for pattern, replacement in _PHRASE_PATTERNS:
+            changed = pattern.sub(replacement, text)
+            if changed != text:
+                variants.append((changed, steps + ("abbreviation",)))
     return variants
+
+
+def _phrase_pattern(words: str) -> re.Pattern[str]:
+    # the words of a phrase with spaces, a slash or a hyphen between them ("J/V", "Joint-Venture")
+    return re.compile(r"(?i)(?<!\w)" + r"[\s/-]*".join(map(re.escape, words.split())) + r"(?!\w)")
+
+
+_PHRASE_PATTERNS = [(_phrase_pattern(a), b) for long, short in _WORDS.phrases
+                    for a, b in ((long, short), (short, long))]
 
 
 def _acronyms_in(name: str) -> list[str]:

@@ -267,6 +267,14 @@ class FindingBuilder:
             why += f"; {note}"
         if why not in draft.explanation:
             draft.explanation.append(why)
+        for m in (target_m, counter_m):
+            # a lexicon party that is also a listed entry ("the Houthis"): name the entry
+            if m is not None and m.kind is Kind.LISTED:
+                match = self.mentions.listed[m.ref]
+                note = (f"{self._t(m)!r} is listed {match.type} {match.ref} "  # type: ignore[attr-defined]
+                        f"'{match.primary_name}' ({match.regime})")  # type: ignore[attr-defined]
+                if note not in draft.explanation:
+                    draft.explanation.append(note)
 
     def _has_context(self, loaded: LoadedRule, frame: Frame) -> bool:
         pattern = self.index.context_pattern(loaded)
