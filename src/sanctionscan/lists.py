@@ -599,8 +599,11 @@ class _ListFile(BaseModel):
 
 
 def write_list_file(lst: SanctionsList, path: Path | str) -> None:
-    """Write a versioned YAML list file atomically: readers never see half a file."""
+    """Write a versioned YAML list file atomically: readers never see half a file. Only a
+    regular file is replaced, never a symlink, device or FIFO (ListImportError)."""
     path = Path(path)
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise ListImportError(f"{path}: not a regular file; not replacing it")
     header = (
         f"# sanctionscan list file (format {LIST_FORMAT_VERSION}). Generated; do not edit by\n"
         "# hand: the digest covers every entry and is checked on load.\n"
@@ -719,3 +722,116 @@ def load_lists(directory: Path | str) -> list[SanctionsList]:
     if errors:
         raise RuleSetError(errors)
     return lists
+
+
+# --------------------------------------------------------------------------- diff and update
+
+
+class EntryChange(_Frozen):
+    """One entry in both lists whose content differs, with the fields that changed."""
+
+    ref: str
+    name: str
+    fields: builtins.list[str]
+
+
+class ListDiff(_Frozen):
+    """What changed from one version of a list to the next, by reference number."""
+
+    old_version: str
+    new_version: str
+    added: builtins.list[ListEntry] = Field(default_factory=builtins.list)
+    removed: builtins.list[ListEntry] = Field(default_factory=builtins.list)
+    changed: builtins.list[EntryChange] = Field(default_factory=builtins.list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+
+def diff_lists(old: SanctionsList, new: SanctionsList) -> ListDiff:
+    """Added, removed and changed entries between two versions of a list (matched by ref)."""
+    before = {e.ref: e for e in old.entries}
+    after = {e.ref: e for e in new.entries}
+    changed = []
+    for ref in sorted(before.keys() & after.keys()):
+        a, b = before[ref].model_dump(), after[ref].model_dump()
+        fields = [k for k in a if a[k] != b[k]]
+        if fields:
+            changed.append(EntryChange(ref=ref, name=after[ref].name, fields=fields))
+    return ListDiff(
+        old_version=old.version, new_version=new.version,
+        added=[after[r] for r in sorted(after.keys() - before.keys())],
+        removed=[before[r] for r in sorted(before.keys() - after.keys())],
+        changed=changed)
+
+
+def read_list(path: Path | str) -> SanctionsList:
+    """A list from a list file (.yaml) or from the UN XML (.xml), for `lists diff`."""
+    path = Path(path)
+    if path.suffix.lower() == ".xml":
+        return import_consolidated_xml(path).list
+    return load_list_file(path)
+
+
+PREVIOUS_SUFFIX = ".previous"
+# An update that loses this share of the entries is far more likely a broken or partial file
+# than the Council delisting half the list in a day: refused unless forced.
+MAX_SHRINK = 0.5
+
+
+class UpdateResult(_Frozen):
+    """What `update_list` did: the new list, what changed, where the old one was kept."""
+
+    target: str
+    previous: str | None
+    diff: ListDiff
+    problems: builtins.list[str] = Field(default_factory=builtins.list)
+
+
+def update_list(url: str, target: Path | str, *, policy: Any = None, transport: Any = None,
+                force: bool = False) -> UpdateResult:
+    """Fetch the UN XML from `url`, validate it and replace the list file `target` with it,
+    keeping the file it replaces beside it as `<target>.previous`.
+
+    Raises ListImportError (the download failed, the file is not the UN list, no record can be
+    read, or the list shrank by more than half without `force`) and then changes nothing: the
+    list in use stays as it was, which is what an offline run relies on."""
+    from sanctionscan.fetch import Fetcher, FetchError, FetchPolicy
+
+    target = Path(target)
+    policy = policy or FetchPolicy(max_bytes=MAX_XML_BYTES, total_timeout=300.0)
+    try:
+        with Fetcher(policy, transport=transport) as fetcher:
+            fetched = fetcher.get(url, accept="application/xml, text/xml")
+    except FetchError as exc:
+        raise ListImportError(f"cannot fetch the list: {exc}") from exc
+    target.parent.mkdir(parents=True, exist_ok=True)
+    download = target.with_name(f".{target.name}.download.xml")
+    try:
+        download.write_bytes(fetched.content)
+        result = import_consolidated_xml(download, name="un-consolidated", source=url)
+    finally:
+        download.unlink(missing_ok=True)
+    new = result.list
+    old: SanctionsList | None = None
+    if target.is_file():
+        try:
+            old = load_list_file(target)
+        except RuleSetError:
+            old = None  # a broken file in use is replaced, and kept beside it
+    if old is not None and not force and len(new.entries) < len(old.entries) * MAX_SHRINK:
+        raise ListImportError(
+            f"{url}: {len(new.entries)} entries where the list in use has "
+            f"{len(old.entries)}: refusing an update that loses more than half of the list "
+            "(use --force if this is right)")
+    previous: Path | None = None
+    if target.is_file():
+        previous = target.with_name(target.name + PREVIOUS_SUFFIX)
+        if previous.is_symlink() or (previous.exists() and not previous.is_file()):
+            raise ListImportError(f"{previous}: not a regular file; not replacing it")
+        write_text_atomic(previous, target.read_text(encoding="utf-8"))
+    write_list_file(new, target)
+    empty = SanctionsList(name=new.name)
+    return UpdateResult(target=str(target), previous=str(previous) if previous else None,
+                        diff=diff_lists(old or empty, new), problems=result.problems)
