@@ -164,8 +164,9 @@ def _load_name_words(path: Path = NAME_WORDS_FILE) -> _NameWords:
     def plain(word: object) -> str:
         return "".join(ch for ch in anyascii(str(word)).casefold() if ch.isalnum())
 
-    weak = frozenset(plain(w) for key in ("common_words", "first_names", "places")
-                     for w in data.get(key) or ())
+    weak = set(plain(w) for key in ("common_words", "first_names", "places")
+               for w in data.get(key) or ())
+    weak.update(plain(w) for w in _lexicon_places(path.parents[1] / "lexicon" / "parties.yaml"))
     variants: dict[str, str] = {}
     for group in data.get("variants") or ():
         canonical = plain(group[0])
@@ -174,7 +175,25 @@ def _load_name_words(path: Path = NAME_WORDS_FILE) -> _NameWords:
     abbreviations = {plain(k): plain(v) for k, v in (data.get("abbreviations") or {}).items()}
     phrases = tuple((" ".join(str(a).split()), " ".join(str(b).split()))
                     for a, b in data.get("phrases") or ())
-    return _NameWords(weak, variants, abbreviations, phrases)
+    return _NameWords(frozenset(weak), variants, abbreviations, phrases)
+
+
+def _lexicon_places(path: Path) -> list[str]:
+    """The one-word names and demonyms of the states in the shipped party lexicon ("Choson",
+    "Libyan", "Somaliland"): place names, so weak alone. (Not the metonyms: those hold leaders
+    as well as capitals, and a family name such as "Qadhafi" is what tells a listed person.)"""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
+    except (OSError, yaml.YAMLError):
+        return []
+    words = []
+    for party in data.get("parties") or ():
+        if not re.fullmatch(r"[A-Z]{2}", str(party.get("id", ""))) or party.get("kind"):
+            continue  # states only: a group's own name ("Houthis") is no place
+        for key in ("names", "demonyms"):
+            words += [str(w) for w in party.get(key) or () if len(str(w).split()) == 1]
+    return words
 
 
 _WORDS = _load_name_words()
