@@ -105,3 +105,15 @@ def test_a_lexicon_party_holding_a_listed_name_carries_the_reference(scanner: Sc
     yemen = [f for f in result.findings if f.target == "HOUTHIS"]
     assert yemen
     assert any("YEe.001" in line and "THE HOUTHIS" in line for line in yemen[0].explanation)
+
+
+def test_every_report_names_the_list_and_its_publication_date(scanner: Scanner) -> None:
+    info = {i.name: i for i in scanner.ruleset.info.lists}
+    assert info["un-consolidated"].version == "2024-09-26T00:00:07.514Z"
+    assert info["un-consolidated"].entries == 875
+
+
+def test_a_group_named_alone_is_not_its_regional_branches(matcher: ListMatcher) -> None:
+    # "Al-Qaida of Jihad Organization in the Arabian Peninsula" must not shrink to "Al-Qaida"
+    assert {m.ref for m in matcher.find("A cell loyal to al Qaeda planned it.")} == {"QDe.004"}
+    assert {m.ref for m in matcher.find("Al-Qaida in Iraq claimed it.")} == {"QDe.115"}

@@ -693,8 +693,12 @@ def _core_name(variants: list[tuple[str, tuple[str, ...]]]
             head.append(token)
         rest = [_fold(t) for t in tokens[len(head):]]
         # "... Group of Companies": the name ends where "of" starts a generic tail
+        # (only when a generic tail follows: "Al-Qaida of Jihad Organization ..." is no
+        # "Al-Qaida")
         if 2 <= len(head) < len(tokens) and "of" in rest[:2] and any(
-                _token_class(_fold(t)) == "name" for t in head):
+                _token_class(_fold(t)) == "name" for t in head) and all(
+                f in _GENERIC or f in _LEGAL_FORMS or f in _STOP or f in _TAIL_WORDS
+                for f in rest[rest.index("of") + 1:]):
             cut = len(head) + rest.index("of")
             extra.append((" ".join(tokens[:cut]), steps + ("generic-words-dropped",)))
         # keep the legal form when the rest is ordinary words: "Green Pine Corporation"
