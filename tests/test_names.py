@@ -84,7 +84,8 @@ def _found(matcher: ListMatcher, text: str) -> list[ListedMatch]:
     ("the vessel operator Ocean Maritime Management", "KPe.020", "Ocean Maritime Management"),
     ("shares of Korea Samma Shipping Co., Ltd. were", "KPe.065",
      "Korea Samma Shipping Co., Ltd"),
-    ("wired money to the DCB account", "KPe.023", "DCB"),
+    # a three-letter acronym counts beside another name of its entry
+    ("Daedong Credit Bank, or DCB, wired money to the DCB account", "KPe.023", "DCB"),
     ("the owner, Samma Shipping, denied it", "KPe.065", "Samma Shipping"),
     ("the Ministry of the People’s Armed Forces ordered", "KPe.054",
      "Ministry of the People’s Armed Forces"),
@@ -140,6 +141,7 @@ def test_name_variants_find_the_right_entry(matcher: ListMatcher, text: str, ref
     "a Hua Fu restaurant opened",
     "The bank's commercial credit grew.",
     "mpaf and dcb in lower case are not acronyms",
+    "the DCB account alone",  # a three-letter acronym alone names many bodies
     # names must not run across clause punctuation
     "the first was Ri; Won Ho came later",
     "the first was Ri Won – Ho came later",

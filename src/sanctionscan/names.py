@@ -595,6 +595,16 @@ def _acronyms_in(name: str) -> list[str]:
     return re.findall(r"\(([A-Z][A-Z0-9]{1,7})\)", name)
 
 
+def _acronym_steps(acronym: str) -> tuple[str, ...]:
+    """Three capitals name many bodies ("ISI" is also Pakistan's intelligence service, "MIT" a
+    university, "ADF" an army): such an acronym counts only beside another name of its entry,
+    as news introduces it ("Allied Democratic Forces (ADF)"), even where the list gives it as
+    the primary name. One with a digit ("M23") stands alone."""
+    if len(acronym) <= 3 and not any(ch.isdigit() for ch in acronym):
+        return ("acronym-case-sensitive", NEEDS_SUPPORT)
+    return ("acronym-case-sensitive",)
+
+
 def _is_acronym(alias: str) -> bool:
     return bool(re.fullmatch(r"[A-Z][A-Z0-9]{1,5}", alias.strip()))
 
@@ -629,8 +639,10 @@ def _forms_for(index: int, entry: ListEntry) -> list[_Form]:
         # A previous name still identifies the party, but the reader should know it is one.
         base = ("former-name",) if former else ()
         for acronym in _acronyms_in(alias):
+            if _is_weak(_fold(acronym)):
+                continue  # "(KENYA)" after a branch's name is a remark, not an acronym
             forms.append(_make_form(index, alias, (acronym,), quality, "acronym",
-                                    base + ("acronym-case-sensitive",), script))
+                                    base + _acronym_steps(acronym), script))
         variants = _name_variants(alias)
         if entry.type == "entity":
             variants += _without_country(variants)
@@ -751,7 +763,8 @@ def _forms_for_text(index: int, entry: ListEntry, alias: str, text: str,
             classes[0] == "name"):
         # only a listed one-word name in capitals ("KOMID", "MYM"), never an ordinary word in
         # capitals ("THE YOUTH" -> "YOUTH")
-        forms.append(make("acronym", raw_tokens, ("acronym-case-sensitive",)))
+        if not _is_weak(folded[0]):  # "FAIZ" in capitals is still a first name
+            forms.append(make("acronym", raw_tokens, _acronym_steps(text.strip())))
     if quality == "low" and len(names) < 2:
         return forms  # nicknames and kunyas ("Abu Fatma", "BARBEQUE") never match alone
     if entry.type == "individual" and 2 <= n <= 4 and all(
