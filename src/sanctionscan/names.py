@@ -383,9 +383,17 @@ def _gap_breaks(gap: str) -> bool | None:
     return breaks
 
 
-def _tokens(text: str) -> list[_Token]:
-    # compile time only (alias spellings): the reference tokenizer is fast enough there
-    return _tokens_slow(text)
+def _raw_tokens(text: str) -> list[str]:
+    """The words of an alias spelling as the reference tokenizer reads them (possessive
+    dropped, words that fold to nothing left out), without the offsets and breaks a document
+    needs: compile time only, where tens of thousands of spellings are read."""
+    found = []
+    for match in _TOKEN.finditer(text):
+        word = match.group()
+        info = _WORD_INFO.get(word) or _word_info(word)
+        if info.folded:
+            found.append(info.raw)
+    return found
 
 
 def _scan(text: str) -> _Doc:
@@ -737,7 +745,7 @@ def _without_country(variants: list[tuple[str, tuple[str, ...]]]
 def _forms_for_text(index: int, entry: ListEntry, alias: str, text: str,
                     quality: AliasQuality, steps: tuple[str, ...], script: bool) -> list[_Form]:
     """How one spelling may match, decided once at compile time (see docs/lists.md)."""
-    raw_tokens = [t.raw for t in _tokens(text)]
+    raw_tokens = _raw_tokens(text)
     if not raw_tokens:
         return []
     folded = [_fold(t) for t in raw_tokens]
