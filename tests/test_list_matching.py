@@ -117,3 +117,23 @@ def test_a_group_named_alone_is_not_its_regional_branches(matcher: ListMatcher) 
     # "Al-Qaida of Jihad Organization in the Arabian Peninsula" must not shrink to "Al-Qaida"
     assert {m.ref for m in matcher.find("A cell loyal to al Qaeda planned it.")} == {"QDe.004"}
     assert {m.ref for m in matcher.find("Al-Qaida in Iraq claimed it.")} == {"QDe.115"}
+
+
+def test_a_finding_on_a_listed_party_names_its_entry_and_details(scanner: Scanner) -> None:
+    result = scanner.scan_document(Document(
+        id="t", text="Green Pine Associated Corp. sold rocket launchers to Iran in 2022.",
+        published=date(2024, 6, 1)))
+    [finding] = [f for f in result.findings if f.target == "KPe.010"]
+    why = finding.explanation[0]
+    assert "KPe.010 'GREEN PINE ASSOCIATED CORPORATION'" in why
+    assert "listed on 2012-05-02" in why
+
+
+def test_a_dealing_before_the_listing_is_not_flagged(scanner: Scanner) -> None:
+    # Ibrahim Saeed Salim Jadhran (LYi.027) was listed in 2018
+    def listed(text: str) -> list[str]:
+        result = scanner.scan_document(Document(id="t", text=text, published=date(2024, 6, 1)))
+        return [f.target for f in result.findings if f.target == "LYi.027"]
+
+    assert listed("In March 2013 Ibrahim Jadhran sold crude oil to a tanker.") == []
+    assert listed("In March 2020 Ibrahim Jadhran sold crude oil to a tanker.") == ["LYi.027"]
