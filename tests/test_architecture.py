@@ -31,7 +31,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("engine",),
     # the edges: inputs, feeds, state, evaluation, the rule-example harness, process pools
     ("sources", "htmltext", "feeds", "fetch", "state", "baseline", "dedupe", "feedrun",
-     "evaluate", "ruletests", "parallel", "api", "pytest_plugin"),
+     "evaluate", "ruletests", "parallel", "api", "pytest_plugin", "listupdate"),
     ("formatters",),
     ("cli", "__main__"),
 ]

@@ -312,15 +312,38 @@ def test_load_lists_reads_every_file_and_reports_all_errors(tmp_path: Path) -> N
         load_lists(tmp_path / "missing")
 
 
-def test_shipped_lists_load_and_match_the_sample() -> None:
+def test_shipped_list_is_the_real_list_of_2024_09_26() -> None:
     lists = {x.name: x for x in load_lists(SHIPPED_LISTS)}
-    assert "un-consolidated" in lists
-    # The shipped default list is the importer's output for the sample: same entries.
-    fresh = import_consolidated_xml(SAMPLE).list
-    assert lists["un-consolidated"].entries == fresh.entries
+    shipped = lists["un-consolidated"]
+    # the whole published list (682 individuals, 193 entities), dated as the UN dated it
+    kinds = [e.type for e in shipped.entries]
+    assert (kinds.count("individual"), kinds.count("entity")) == (682, 193)
+    assert shipped.version.startswith("2024-09-26")
+    # The sample holds real records of the same file: the shipped entries name them alike.
+    by_ref = {e.ref: e for e in shipped.entries}
+    for sample in import_consolidated_xml(SAMPLE).list.entries:
+        entry = by_ref[sample.ref]
+        assert (entry.name, entry.regime, entry.listed_on) == (
+            sample.name, sample.regime, sample.listed_on)
+        # (the sample abridges some records: its aliases are among the real ones)
+        assert {a.name for a in sample.aliases} <= {a.name for a in entry.aliases}
     for lst in lists.values():
         for entry in lst.entries:
             assert entry.imo == [] or entry.type == "vessel"
+
+
+def test_shipped_list_keeps_what_tells_a_person_from_a_namesake() -> None:
+    shipped = {x.name: x for x in load_lists(SHIPPED_LISTS)}["un-consolidated"]
+    people = [e for e in shipped.entries if e.type == "individual"]
+    assert sum(bool(e.birth_dates) for e in people) > 600
+    assert sum(bool(e.birth_places) for e in people) > 500
+    assert sum(bool(e.documents) for e in people) > 200
+    assert sum(bool(e.designations) for e in people) > 200
+    saif = next(e for e in people if e.ref == "LYi.017")
+    assert "1972-06-25" in saif.birth_dates and any("Tripoli" in p for p in saif.birth_places)
+    details = saif.details()
+    assert any(d.startswith("born 1972-06-25") for d in details)
+    assert any(d.startswith("listed on 2011-02-26") for d in details)
 
 
 # --------------------------------------------------------------------------- vessel CSV

@@ -84,7 +84,8 @@ def _found(matcher: ListMatcher, text: str) -> list[ListedMatch]:
     ("the vessel operator Ocean Maritime Management", "KPe.020", "Ocean Maritime Management"),
     ("shares of Korea Samma Shipping Co., Ltd. were", "KPe.065",
      "Korea Samma Shipping Co., Ltd"),
-    ("wired money to the DCB account", "KPe.023", "DCB"),
+    # a three-letter acronym counts beside another name of its entry
+    ("Daedong Credit Bank, or DCB, wired money to the DCB account", "KPe.023", "DCB"),
     ("the owner, Samma Shipping, denied it", "KPe.065", "Samma Shipping"),
     ("the Ministry of the People’s Armed Forces ordered", "KPe.054",
      "Ministry of the People’s Armed Forces"),
@@ -140,6 +141,7 @@ def test_name_variants_find_the_right_entry(matcher: ListMatcher, text: str, ref
     "a Hua Fu restaurant opened",
     "The bank's commercial credit grew.",
     "mpaf and dcb in lower case are not acronyms",
+    "the DCB account alone",  # a three-letter acronym alone names many bodies
     # names must not run across clause punctuation
     "the first was Ri; Won Ho came later",
     "the first was Ri Won – Ho came later",
@@ -411,3 +413,48 @@ def test_a_korean_name_with_a_syllable_in_lower_case_is_found() -> None:
     assert [m.ref for m in _found(matcher, "Officials said Kim Chol sam arrived.")] == [
         "KPi.900"]
     assert _found(matcher, "Officials said kim chol sam arrived.") == []
+
+
+# --------------------------------------------------------------------------- word data
+
+
+@pytest.mark.parametrize(("one", "other"), [
+    ("Qadhafi", "Gaddafi"), ("Gadhafi", "Kadhafi"), ("Mohammed", "Muhammad"),
+    ("Haqqani", "Haqani"), ("Yousef", "Yusuf"), ("Dept", "Department"), ("Corp", "Corporation"),
+    ("Ltd", "Limited"), ("Co", "Company"), ("el", "al"),
+])
+def test_transliterations_and_abbreviations_fold_alike(one: str, other: str) -> None:
+    assert names_module._fold(one) == names_module._fold(other)
+
+
+@pytest.mark.parametrize(("one", "other"), [("Saeed", "said"), ("Min", "Ministry"),
+                                             ("Kim", "Kin")])
+def test_different_words_stay_apart(one: str, other: str) -> None:
+    assert names_module._fold(one) != names_module._fold(other)
+
+
+def test_word_data_is_read_from_its_file(tmp_path: Path) -> None:
+    words = tmp_path / "names" / "name-words.yaml"
+    words.parent.mkdir()
+    words.write_text("common_words: [Sentinels]\nfirst_names: [Romeo]\nplaces: [Gotham]\n"
+                     "variants: [[colour, color]]\nabbreviations: {clr: colour}\n"
+                     "phrases: [[joint venture, jv]]\n", encoding="utf-8")
+    loaded = names_module._load_name_words(words)
+    assert {"sentinels", "romeo", "gotham"} <= loaded.weak
+    assert loaded.variants["color"] == "colour" and loaded.abbreviations["clr"] == "colour"
+    assert loaded.phrases == (("joint venture", "jv"),)
+    assert names_module._load_name_words(tmp_path / "missing.yaml").weak == frozenset()
+
+
+def test_an_alias_of_weak_words_needs_another_name_of_its_entry() -> None:
+    lst = SanctionsList(name="t", entries=[
+        ListEntry(ref="CDi.930", type="individual", name="JEAN-BAPTISTE KAMBALE MUTEBUTSI",
+                  regime="DRC", aliases=[Alias(name="Romeo"), Alias(name="Israel")]),
+        ListEntry(ref="QDe.941", type="entity", name="JAMAAT AL-MURABITIN AL-JADID",
+                  regime="Al-Qaida", aliases=[Alias(name="The Sentinels")])])
+    matcher = ListMatcher.compile([lst])
+    assert matcher.find("Romeo met Israel at the Sentinels office.") == []
+    found = matcher.find("Jean-Baptiste Kambale Mutebutsi, known as Romeo, crossed over.")
+    assert {m.text for m in found if m.ref == "CDi.930"} >= {"Romeo"}
+    both = matcher.find("Jamaat al-Murabitin al-Jadid, called the Sentinels, denied it.")
+    assert sorted(m.text for m in both) == ["Jamaat al-Murabitin al-Jadid", "Sentinels"]

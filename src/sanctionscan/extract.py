@@ -12,6 +12,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from operator import attrgetter, itemgetter
 from typing import NamedTuple, Protocol
 
@@ -65,6 +66,10 @@ class ListedName(Protocol):
     def threshold(self) -> float: ...
     @property
     def steps(self) -> Sequence[str]: ...
+    @property
+    def listed_on(self) -> date | None: ...
+    @property
+    def details(self) -> Sequence[str]: ...
 
 
 @dataclass(slots=True)
@@ -207,7 +212,27 @@ def _add_entities(mentions: Mentions, final_entities: list[Hit], entities: list[
     full_names: dict[int, set[str]] | None = None
     lexicon_parties: _PartyIndex | None = None
     goods_table, parties_out, goods_out = lexicon.goods, mentions.parties, mentions.goods
+    # A lexicon party that holds a listed name ("Houthi rebels" around "Houthi") is that one
+    # listed party: it keeps the lexicon's span and party and carries the list reference.
+    listed_inside: dict[tuple[int, int], int] = {}
+    if listed_hits:
+        kept_spans = {(h.start, h.end) for h in final_entities if h.form == -1}
+        # the kept entities are disjoint and sorted: only the last one starting at or before
+        # a listed name can hold it
+        starts = [h.start for h in final_entities]
+        for h in listed_hits:
+            if (h.start, h.end) in kept_spans:
+                continue
+            k = bisect_right(starts, h.start) - 1
+            p = final_entities[k] if k >= 0 else None
+            if p is not None and p.layer is Layer.PARTY and p.form != -1 \
+                    and h.end <= p.end and lexicon.parties[p.ref].kind != "lookalike":
+                listed_inside.setdefault((p.start, p.end), h.ref)
     for hit in final_entities:
+        if listed_inside and hit.form != -1 and (hit.start, hit.end) in listed_inside:
+            parties_out.append(Mention(Kind.LISTED, hit.start, hit.end,
+                                       listed_inside[(hit.start, hit.end)], -1, hit.ref))
+            continue
         if hit.form == -1:
             if lexicon_parties is None:
                 lexicon_parties = _PartyIndex([h for h in entities if h.layer is Layer.PARTY

@@ -36,6 +36,13 @@ UN_CONSOLIDATED_URL = "https://scsanctions.un.org/resources/xml/en/consolidated.
 # The real file is ~3 MB; anything far larger is not the UN list and would only cost memory.
 MAX_XML_BYTES = 64 * 1024 * 1024
 _COMMENT_LIMIT = 300
+# A real record's values are short; a value far beyond these is a broken or hostile file, and
+# the record is skipped with a reason instead of aborting the import (or exhausting memory).
+MAX_NAME_CHARS = 500
+MAX_FIELD_CHARS = 20_000
+MAX_DATAID_DIGITS = 12
+MAX_ALIASES = 400
+MAX_DETAIL_CHARS = 300
 
 EntryType = Literal["individual", "entity", "vessel"]
 AliasQuality = Literal["good", "low", "unknown"]
@@ -79,6 +86,35 @@ class ListEntry(_Frozen):
     flag: str | None = Field(default=None, description="flag state (vessels)")
     data_id: int | None = Field(default=None, description="UN DATAID, stable across versions")
     comments: str = Field(default="", description="short extract of the list's comments")
+    # What an analyst needs to tell the listed person from a namesake (empty when not given).
+    birth_dates: list[str] = Field(default_factory=list, description="'1961 (approximately)'")
+    birth_places: list[str] = Field(default_factory=list, description="city, province, country")
+    documents: list[str] = Field(default_factory=list,
+                                 description="passport and ID numbers, with type and country")
+    addresses: list[str] = Field(default_factory=list)
+    titles: list[str] = Field(default_factory=list, description="'Mullah', 'Dr.'")
+    designations: list[str] = Field(default_factory=list, description="positions held")
+
+    def details(self) -> list[str]:
+        """The identifying facts, one short phrase each, for a match explanation."""
+        out = []
+        for label, values in (("born", self.birth_dates), ("born in", self.birth_places),
+                              ("nationality", self.nationality), ("IMO", self.imo),
+                              ("company IMO", self.company_imo), ("flag", [self.flag or ""]),
+                              ("document", self.documents), ("title", self.titles),
+                              ("designation", self.designations), ("address", self.addresses)):
+            shown = [v for v in values if v][:3]
+            if shown:
+                out.append(f"{label} {'; '.join(shown)}")
+        if self.listed_on:
+            out.append(f"listed on {self.listed_on.isoformat()}")
+        return out
+
+
+# Fields added after list format 1 was first written: left out of the digest when empty, so
+# files written before them keep their digest.
+_LATER_FIELDS = ("birth_dates", "birth_places", "documents", "addresses", "titles",
+                 "designations")
 
 
 class SanctionsList(_Frozen):
@@ -96,6 +132,10 @@ class SanctionsList(_Frozen):
         Computed on each call, not cached: `model_copy(update=...)` would carry a cached value
         over to a copy with different content."""
         content = self.model_dump(mode="json")
+        for entry in content["entries"]:
+            for key in _LATER_FIELDS:
+                if not entry.get(key):
+                    entry.pop(key, None)
         canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -195,6 +235,12 @@ def import_consolidated_xml(path: Path | str, *, name: str = "un-consolidated",
         seen.add(entry.ref)
         entries.append(entry)
 
+    if not entries:
+        # every record was unreadable: this is no list, and writing it would empty the
+        # matcher without a word
+        shown = "; ".join(problems[:3]) + ("; ..." if len(problems) > 3 else "")
+        raise ListImportError(f"{path}: none of the {len(records)} records could be read, "
+                              f"nothing imported: {shown}")
     entries.sort(key=lambda e: e.ref)
     version = (root.get("dateGenerated") or "").strip()
     lst = SanctionsList(name=name, source=source, version=version, entries=entries)
@@ -268,7 +314,13 @@ def _read_record(element: Element, kind: EntryType, problems: list[str], label: 
             # The name is what matching needs; a bad date only loses the date.
             problems.append(f"{label}: LISTED_ON {raw_listed!r} is not a date; kept without it")
 
+    _check_sizes(element)
+    if len(name) > MAX_NAME_CHARS:
+        raise _BadRecord(f"name is {len(name)} characters long (limit {MAX_NAME_CHARS})")
     data_id_text = _first_text(element, "DATAID")
+    if len(data_id_text) > MAX_DATAID_DIGITS:
+        raise _BadRecord(f"DATAID is {len(data_id_text)} characters long (a real one has at "
+                         f"most {MAX_DATAID_DIGITS} digits)")
     data_id = int(data_id_text) if data_id_text.isdigit() else None
     comments = _first_text(element, "COMMENTS1")
     alias_tag = "INDIVIDUAL_ALIAS" if kind == "individual" else "ENTITY_ALIAS"
@@ -281,11 +333,80 @@ def _read_record(element: Element, kind: EntryType, problems: list[str], label: 
             country = _first_text(address, "COUNTRY")
             if country and country not in nationality:
                 nationality.append(country)
+    if len(aliases) > MAX_ALIASES:
+        raise _BadRecord(f"{len(aliases)} aliases (limit {MAX_ALIASES})")
+    if any(len(a.name) > MAX_NAME_CHARS for a in aliases):
+        raise _BadRecord(f"an alias is longer than {MAX_NAME_CHARS} characters")
+    prefix = "INDIVIDUAL" if kind == "individual" else "ENTITY"
     return ListEntry(
         ref=ref, type=kind, name=name, aliases=aliases, regime=regime, listed_on=listed_on,
         nationality=nationality, company_imo=_company_imo_numbers(comments), data_id=data_id,
         comments=_short(comments),
+        birth_dates=_birth_dates(element), birth_places=_places(element,
+                                                                 "INDIVIDUAL_PLACE_OF_BIRTH"),
+        documents=_documents(element), addresses=_places(element, f"{prefix}_ADDRESS"),
+        titles=[_short(v) for v in _values(element, "TITLE")],
+        designations=[_short(v) for v in _values(element, "DESIGNATION")],
     )
+
+
+def _check_sizes(element: Element) -> None:
+    for child in element.iter():
+        text = child.text or ""
+        if len(text) > MAX_FIELD_CHARS:
+            raise _BadRecord(f"<{_local(child.tag)}> holds {len(text)} characters (limit "
+                             f"{MAX_FIELD_CHARS})")
+
+
+def _birth_dates(element: Element) -> list[str]:
+    found: list[str] = []
+    for holder in _children(element, "INDIVIDUAL_DATE_OF_BIRTH"):
+        kind = _first_text(holder, "TYPE_OF_DATE").casefold()
+        day = _first_text(holder, "DATE")
+        year = _first_text(holder, "YEAR")
+        low, high = _first_text(holder, "FROM_YEAR"), _first_text(holder, "TO_YEAR")
+        if day:
+            parsed = _parse_date(day)
+            value = parsed.isoformat() if parsed else day
+        elif year:
+            value = year
+        elif low or high:
+            value = f"between {low or '?'} and {high or '?'}"
+        else:
+            continue
+        if kind == "approximately":
+            value += " (approximately)"
+        value = _short(value, MAX_DETAIL_CHARS)
+        if value not in found:
+            found.append(value)
+    return found
+
+
+def _places(element: Element, tag: str) -> list[str]:
+    found: list[str] = []
+    for holder in _children(element, tag):
+        parts = [_first_text(holder, t) for t in ("STREET", "CITY", "STATE_PROVINCE",
+                                                  "COUNTRY")]
+        value = _short(", ".join(p for p in parts if p), MAX_DETAIL_CHARS)
+        if value and value not in found:
+            found.append(value)
+    return found
+
+
+def _documents(element: Element) -> list[str]:
+    found: list[str] = []
+    for holder in _children(element, "INDIVIDUAL_DOCUMENT"):
+        number = _first_text(holder, "NUMBER")
+        if not number:
+            continue
+        kind = _first_text(holder, "TYPE_OF_DOCUMENT") or "document"
+        country = _first_text(holder, "ISSUING_COUNTRY") or _first_text(
+            holder, "COUNTRY_OF_ISSUE")
+        value = f"{kind} {number}" + (f" ({country})" if country else "")
+        value = _short(value, MAX_DETAIL_CHARS)
+        if value not in found:
+            found.append(value)
+    return found
 
 
 def _primary_name(element: Element, kind: str) -> str:
@@ -376,11 +497,11 @@ def _company_imo_numbers(comments: str) -> list[str]:
     return numbers
 
 
-def _short(comments: str) -> str:
+def _short(comments: str, limit: int = _COMMENT_LIMIT) -> str:
     text = " ".join(comments.split())
-    if len(text) <= _COMMENT_LIMIT:
+    if len(text) <= limit:
         return text
-    cut = text[:_COMMENT_LIMIT].rsplit(" ", 1)[0]
+    cut = text[:limit].rsplit(" ", 1)[0]
     return cut + " …"
 
 
@@ -478,8 +599,11 @@ class _ListFile(BaseModel):
 
 
 def write_list_file(lst: SanctionsList, path: Path | str) -> None:
-    """Write a versioned YAML list file atomically: readers never see half a file."""
+    """Write a versioned YAML list file atomically: readers never see half a file. Only a
+    regular file is replaced, never a symlink, device or FIFO (ListImportError)."""
     path = Path(path)
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise ListImportError(f"{path}: not a regular file; not replacing it")
     header = (
         f"# sanctionscan list file (format {LIST_FORMAT_VERSION}). Generated; do not edit by\n"
         "# hand: the digest covers every entry and is checked on load.\n"
@@ -509,6 +633,9 @@ def _entry_for_file(entry: ListEntry) -> dict[str, Any]:
 def load_list_file(path: Path | str) -> SanctionsList:
     """Load and validate one list file. Raises RuleSetError with `file:line: message` errors."""
     path = Path(path)
+    fast = _load_list_file_fast(path)
+    if fast is not None:
+        return fast
     try:
         doc = load_yaml(path)
     except RuleFileError as exc:
@@ -549,6 +676,28 @@ def load_list_file(path: Path | str) -> SanctionsList:
     return lst
 
 
+def _load_list_file_fast(path: Path) -> SanctionsList | None:
+    """The list file through libyaml, when it is valid: the real list is 600 KB, and the
+    line-numbered loader takes seconds on it. Any doubt (no libyaml, a YAML or schema error, a
+    duplicate ref, a digest that does not match: a duplicated key changes the content too)
+    returns None, and the careful loader then reports the errors with their lines."""
+    loader = getattr(yaml, "CSafeLoader", None)
+    if loader is None:
+        return None
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+        parsed = _ListFile.model_validate(data)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValidationError):
+        return None
+    refs = {e.ref for e in parsed.entries}
+    if (parsed.entry_count != len(parsed.entries) or len(refs) != len(parsed.entries)
+            or any(e.imo and e.type != "vessel" for e in parsed.entries)):
+        return None
+    lst = SanctionsList(name=parsed.name, source=parsed.source, version=parsed.source_date,
+                        entries=parsed.entries)
+    return lst if lst.digest == parsed.digest else None
+
+
 def load_lists(directory: Path | str) -> list[SanctionsList]:
     """Load every `*.yaml` list file in a folder, in name order. All files are checked and every
     error is reported together (RuleSetError), not only the first file's."""
@@ -573,3 +722,109 @@ def load_lists(directory: Path | str) -> list[SanctionsList]:
     if errors:
         raise RuleSetError(errors)
     return lists
+
+
+# --------------------------------------------------------------------------- diff and update
+
+
+class EntryChange(_Frozen):
+    """One entry in both lists whose content differs, with the fields that changed."""
+
+    ref: str
+    name: str
+    fields: builtins.list[str]
+
+
+class ListDiff(_Frozen):
+    """What changed from one version of a list to the next, by reference number."""
+
+    old_version: str
+    new_version: str
+    added: builtins.list[ListEntry] = Field(default_factory=builtins.list)
+    removed: builtins.list[ListEntry] = Field(default_factory=builtins.list)
+    changed: builtins.list[EntryChange] = Field(default_factory=builtins.list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+
+def diff_lists(old: SanctionsList, new: SanctionsList) -> ListDiff:
+    """Added, removed and changed entries between two versions of a list (matched by ref)."""
+    before = {e.ref: e for e in old.entries}
+    after = {e.ref: e for e in new.entries}
+    changed = []
+    for ref in sorted(before.keys() & after.keys()):
+        a, b = before[ref].model_dump(), after[ref].model_dump()
+        fields = [k for k in a if a[k] != b[k]]
+        if fields:
+            changed.append(EntryChange(ref=ref, name=after[ref].name, fields=fields))
+    return ListDiff(
+        old_version=old.version, new_version=new.version,
+        added=[after[r] for r in sorted(after.keys() - before.keys())],
+        removed=[before[r] for r in sorted(before.keys() - after.keys())],
+        changed=changed)
+
+
+def read_list(path: Path | str) -> SanctionsList:
+    """A list from a list file (.yaml) or from the UN XML (.xml), for `lists diff`."""
+    path = Path(path)
+    if path.suffix.lower() == ".xml":
+        return import_consolidated_xml(path).list
+    return load_list_file(path)
+
+
+PREVIOUS_SUFFIX = ".previous"
+# An update that loses this share of the entries is far more likely a broken or partial file
+# than the Council delisting half the list in a day: refused unless forced.
+MAX_SHRINK = 0.5
+
+
+class UpdateResult(_Frozen):
+    """What `update_list` did: the new list, what changed, where the old one was kept."""
+
+    target: str
+    previous: str | None
+    diff: ListDiff
+    problems: builtins.list[str] = Field(default_factory=builtins.list)
+
+
+def replace_list(content: bytes, url: str, target: Path | str, *, force: bool = False
+                 ) -> UpdateResult:
+    """Validate the UN XML `content` (downloaded from `url`) and replace the list file
+    `target` with it, keeping the file it replaces beside it as `<target>.previous`.
+
+    Raises ListImportError (the file is not the UN list, no record can be read, or the list
+    shrank by more than half without `force`) and then changes nothing: the list in use stays
+    as it was, which is what an offline run relies on. (The download itself is
+    `sanctionscan.listupdate.update_list`: this layer does no network I/O.)"""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    download = target.with_name(f".{target.name}.download.xml")
+    try:
+        download.write_bytes(content)
+        result = import_consolidated_xml(download, name="un-consolidated", source=url)
+    finally:
+        download.unlink(missing_ok=True)
+    new = result.list
+    old: SanctionsList | None = None
+    if target.is_file():
+        try:
+            old = load_list_file(target)
+        except RuleSetError:
+            old = None  # a broken file in use is replaced, and kept beside it
+    if old is not None and not force and len(new.entries) < len(old.entries) * MAX_SHRINK:
+        raise ListImportError(
+            f"{url}: {len(new.entries)} entries where the list in use has "
+            f"{len(old.entries)}: refusing an update that loses more than half of the list "
+            "(use --force if this is right)")
+    previous: Path | None = None
+    if target.is_file():
+        previous = target.with_name(target.name + PREVIOUS_SUFFIX)
+        if previous.is_symlink() or (previous.exists() and not previous.is_file()):
+            raise ListImportError(f"{previous}: not a regular file; not replacing it")
+        write_text_atomic(previous, target.read_text(encoding="utf-8"))
+    write_list_file(new, target)
+    empty = SanctionsList(name=new.name)
+    return UpdateResult(target=str(target), previous=str(previous) if previous else None,
+                        diff=diff_lists(old or empty, new), problems=result.problems)

@@ -18,16 +18,20 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from itertools import accumulate, compress, repeat
 from operator import add, attrgetter, is_, itemgetter
+from pathlib import Path
 from typing import Literal, NamedTuple, cast
 
 import ahocorasick
 import regex
+import yaml
 from anyascii import anyascii
 from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from sanctionscan.lists import AliasQuality, EntryType, ListEntry, SanctionsList
 from sanctionscan.text import starting_in
@@ -78,6 +82,11 @@ class ListedMatch(BaseModel):
     score: float
     threshold: float
     steps: list[MatchStep] = Field(default_factory=list)
+    listed_on: date | None = Field(default=None, description="when the entry was listed")
+    details: list[str] = Field(
+        default_factory=list,
+        description="what tells the listed party from a namesake: dates and places of birth, "
+                    "nationality, documents, titles, designations, IMO numbers, addresses")
 
 
 # --------------------------------------------------------------------------- Korean names
@@ -133,14 +142,92 @@ def _plain(raw: str) -> str:
     return "".join(ch for ch in ascii_text if ch.isalnum())
 
 
+# The word data (rules/names/name-words.yaml): weak words, transliteration variants and
+# abbreviations. Data, not code, so an analyst can extend it without touching the matcher.
+NAME_WORDS_FILE = Path(__file__).parent / "data" / "rules" / "names" / "name-words.yaml"
+
+
+class _NameWords(NamedTuple):
+    weak: frozenset[str]  # plain forms of common words, first names, places
+    variants: dict[str, str]  # plain spelling -> plain canonical spelling
+    abbreviations: dict[str, str]  # plain abbreviation -> plain word
+    phrases: tuple[tuple[str, str], ...]  # (long form, short form), plain words
+
+
+def _load_name_words(path: Path = NAME_WORDS_FILE) -> _NameWords:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
+    except OSError:
+        data = {}  # a build without the word file matches as before, only less carefully
+
+    def plain(word: object) -> str:
+        return "".join(ch for ch in anyascii(str(word)).casefold() if ch.isalnum())
+
+    weak = set(plain(w) for key in ("common_words", "first_names", "places")
+               for w in data.get(key) or ())
+    weak.update(plain(w) for w in _lexicon_places(path.parents[1] / "lexicon" / "parties.yaml"))
+    variants: dict[str, str] = {}
+    for group in data.get("variants") or ():
+        canonical = plain(group[0])
+        for word in group:
+            variants.setdefault(plain(word), canonical)
+    abbreviations = {plain(k): plain(v) for k, v in (data.get("abbreviations") or {}).items()}
+    phrases = tuple((" ".join(str(a).split()), " ".join(str(b).split()))
+                    for a, b in data.get("phrases") or ())
+    return _NameWords(frozenset(weak), variants, abbreviations, phrases)
+
+
+def _lexicon_places(path: Path) -> list[str]:
+    """The one-word names and demonyms of the states in the shipped party lexicon ("Choson",
+    "Libyan", "Somaliland"): place names, so weak alone. (Not the metonyms: those hold leaders
+    as well as capitals, and a family name such as "Qadhafi" is what tells a listed person.)"""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
+    except (OSError, yaml.YAMLError):
+        return []
+    words = []
+    for party in data.get("parties") or ():
+        if not re.fullmatch(r"[A-Z]{2}", str(party.get("id", ""))) or party.get("kind"):
+            continue  # states only: a group's own name ("Houthis") is no place
+        for key in ("names", "demonyms"):
+            words += [str(w) for w in party.get(key) or () if len(str(w).split()) == 1]
+    return words
+
+
+_WORDS = _load_name_words()
+
+
 @lru_cache(maxsize=1 << 16)
 def _fold(raw: str) -> str:
-    """The scoring form of one token: plain, one spelling per Korean surname, and the
-    McCune-Reischauer / Revised Romanisation spellings folded together (Jong = Chong = Jeong)."""
+    """The scoring form of one token: plain, one spelling per Korean surname, abbreviations
+    read as their word ("Dept" = "department"), one spelling per transliterated name
+    (Qadhafi = Gaddafi, Mohammed = Muhammad), the McCune-Reischauer / Revised Romanisation
+    spellings folded together (Jong = Chong = Jeong), and the Arabic transliteration habits
+    that never tell two names apart: doubled letters, q/k, dh/d, ou/u, oo/u."""
     plain = _plain(raw)
     if plain in _SURNAME_FORMS:
         return _SURNAME_FORMS[plain]
-    return plain.replace("eo", "o").replace("eu", "u").replace("ch", "j")
+    plain = _WORDS.abbreviations.get(plain, plain)
+    plain = _WORDS.variants.get(plain, plain)
+    return _generic_fold(plain)
+
+
+def _generic_fold(plain: str) -> str:
+    text = plain.replace("eo", "o").replace("eu", "u").replace("ch", "j")
+    if not text.isdigit():
+        text = text.replace("dh", "d").replace("q", "k").replace("ou", "u").replace("oo", "u")
+        text = _DOUBLED.sub(r"\1", text)
+    return text
+
+
+_DOUBLED = re.compile(r"([a-z])\1+")
+
+
+def _is_weak(folded: str) -> bool:
+    """A common word, first name or place name (or the plural of one): never a reason alone."""
+    return folded in _WEAK or (len(folded) > 3 and folded[-1] == "s" and folded[:-1] in _WEAK)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -161,11 +248,13 @@ def _key(folded: str) -> str:
 
 
 _VOICING = str.maketrans({"u": "o", "g": "k", "d": "t", "b": "p", "l": "r"})
+_WEAK = frozenset(_generic_fold(_WORDS.variants.get(w, w)) for w in _WORDS.weak)
 
 
 # Words that never tell one party from another: they may be part of a match, never its reason.
 _STOP = _fold_words("""
     the of and for in on at to a an de du des la le el al ul bin ibn abu bint wa y e et von van
+    i ud ur ut
 """.split())
 _LEGAL_FORMS = _fold_words("""
     co company corp corporation inc incorporated ltd limited llc plc pte jsc ojsc cjsc sa sarl
@@ -251,7 +340,8 @@ class _Doc(NamedTuple):
 # never across clause punctuation: "Ri Won Ho; Li ..." must not yield "Won Ho; Li".
 _HARD_BREAK = set(";:!?()[]{}<>|/\\•·–—")
 _ABBREVIATIONS = frozenset({"no", "nr", "co", "corp", "inc", "ltd", "st", "mr", "mrs", "ms",
-                            "dr", "jr", "sr", "gen", "col", "lt", "capt", "bros"})
+                            "dr", "jr", "sr", "gen", "col", "lt", "capt", "bros"}
+                           | set(_WORDS.abbreviations))
 
 
 def _is_break(gap: str, previous: str, following: str) -> bool:
@@ -293,9 +383,17 @@ def _gap_breaks(gap: str) -> bool | None:
     return breaks
 
 
-def _tokens(text: str) -> list[_Token]:
-    # compile time only (alias spellings): the reference tokenizer is fast enough there
-    return _tokens_slow(text)
+def _raw_tokens(text: str) -> list[str]:
+    """The words of an alias spelling as the reference tokenizer reads them (possessive
+    dropped, words that fold to nothing left out), without the offsets and breaks a document
+    needs: compile time only, where tens of thousands of spellings are read."""
+    found = []
+    for match in _TOKEN.finditer(text):
+        word = match.group()
+        info = _WORD_INFO.get(word) or _word_info(word)
+        if info.folded:
+            found.append(info.raw)
+    return found
 
 
 def _scan(text: str) -> _Doc:
@@ -429,7 +527,14 @@ def _word_info(word: str) -> _Word:
 
 # --------------------------------------------------------------------------- alias forms
 
-FormKind = Literal["fuzzy", "exact", "korean", "acronym", "vessel"]
+# "typo": matched with at most one edit over the whole name (names made of ordinary words)
+FormKind = Literal["fuzzy", "exact", "korean", "acronym", "vessel", "typo"]
+_SCORED = frozenset({"fuzzy", "typo"})
+# A step that marks a match which only counts beside another name of the same entry.
+NEEDS_SUPPORT = "other-name-nearby"
+# Names whose whole folded text is at least this long tolerate one typo even when made of
+# ordinary words ("Ocean Maritime Managment").
+TYPO_MIN_CHARS = 12
 
 
 class _Form(NamedTuple):
@@ -459,6 +564,10 @@ def _name_variants(name: str) -> list[tuple[str, tuple[str, ...]]]:
     without_parens = " ".join(re.sub(r"\([^()]*\)", " ", name).split())
     if without_parens and without_parens != name:
         variants = [(without_parens, ("parenthetical-dropped",))]
+        # "LEADER (HONG KONG) INTERNATIONAL" is also written without the brackets
+        kept = " ".join(re.sub(r"[()]", " ", name).split())
+        if not _acronyms_in(name) and kept != without_parens:
+            variants.append((kept, ()))
     # "THE HOUTHIS" is named as "the Houthis" and as "Houthis"; the article proves nothing.
     text, steps = variants[0]
     article = re.match(r"(?i)the\s+(?=\S)", text)
@@ -471,12 +580,37 @@ def _name_variants(name: str) -> list[tuple[str, tuple[str, ...]]]:
             cut -= 1
         if 0 < cut < len(tokens):
             variants.append((" ".join(tokens[:cut]), steps + ("legal-form-dropped",)))
+    # "Joint Venture" is written "JV" and the other way round (rules/names/name-words.yaml)
+    for text, steps in list(variants):
+        for pattern, replacement in _PHRASE_PATTERNS:
+            changed = pattern.sub(replacement, text)
+            if changed != text:
+                variants.append((changed, steps + ("abbreviation",)))
     return variants
+
+
+def _phrase_pattern(words: str) -> re.Pattern[str]:
+    # the words of a phrase with spaces, a slash or a hyphen between them ("J/V", "Joint-Venture")
+    return re.compile(r"(?i)(?<!\w)" + r"[\s/-]*".join(map(re.escape, words.split())) + r"(?!\w)")
+
+
+_PHRASE_PATTERNS = [(_phrase_pattern(a), b) for long, short in _WORDS.phrases
+                    for a, b in ((long, short), (short, long))]
 
 
 def _acronyms_in(name: str) -> list[str]:
     """An upper-case acronym given in parentheses after a name: 'DAEDONG CREDIT BANK (DCB)'."""
     return re.findall(r"\(([A-Z][A-Z0-9]{1,7})\)", name)
+
+
+def _acronym_steps(acronym: str) -> tuple[str, ...]:
+    """Three capitals name many bodies ("ISI" is also Pakistan's intelligence service, "MIT" a
+    university, "ADF" an army): such an acronym counts only beside another name of its entry,
+    as news introduces it ("Allied Democratic Forces (ADF)"), even where the list gives it as
+    the primary name. One with a digit ("M23") stands alone."""
+    if len(acronym) <= 3 and not any(ch.isdigit() for ch in acronym):
+        return ("acronym-case-sensitive", NEEDS_SUPPORT)
+    return ("acronym-case-sensitive",)
 
 
 def _is_acronym(alias: str) -> bool:
@@ -486,6 +620,7 @@ def _is_acronym(alias: str) -> bool:
 TokenClass = Literal["stop", "legal", "generic", "ordinary", "number", "name"]
 
 
+@lru_cache(maxsize=1 << 16)
 def _token_class(folded: str) -> TokenClass:
     if folded.isdigit():
         return "number"
@@ -512,16 +647,48 @@ def _forms_for(index: int, entry: ListEntry) -> list[_Form]:
         # A previous name still identifies the party, but the reader should know it is one.
         base = ("former-name",) if former else ()
         for acronym in _acronyms_in(alias):
+            if _is_weak(_fold(acronym)):
+                continue  # "(KENYA)" after a branch's name is a remark, not an acronym
             forms.append(_make_form(index, alias, (acronym,), quality, "acronym",
-                                    base + ("acronym-case-sensitive",), script))
+                                    base + _acronym_steps(acronym), script))
         variants = _name_variants(alias)
         if entry.type == "entity":
             variants += _without_country(variants)
             variants += _core_name(variants)
+        elif entry.type == "individual" and quality != "low" and not script:
+            variants += _first_and_last(variants)
         for text, steps in variants:
             forms.extend(_forms_for_text(index, entry, alias, text, quality, base + steps,
                                          script))
     return forms
+
+
+def _first_and_last(variants: list[tuple[str, tuple[str, ...]]]
+                    ) -> list[tuple[str, tuple[str, ...]]]:
+    """News names a person by given and family name and leaves out the father's and
+    grandfather's names the list gives ("Khamis Qadhafi" for KHAMIS MUAMMAR QADHAFI). Offer
+    that form when the family name is neither a first name nor a common word; an alias made
+    only of common names is then dropped by _without_common_names."""
+    extra = []
+    for text, steps in variants[:1]:
+        tokens = [t.group() for t in _TOKEN.finditer(text)]
+        folded = [_fold(t) for t in tokens]
+        names = [i for i, f in enumerate(folded) if _token_class(f) == "name"]
+        if len(names) < 3 or all(_KOREAN_SYLLABLE.match(f) for f in folded):
+            continue
+        first, last = names[0], names[-1]
+        if _is_weak(folded[last]) or len(folded[last]) < 4:
+            continue
+        # keep a particle before the family name ("Saif al-Islam" is one given name)
+        second = names[1]
+        given = second + 1 if _token_class(folded[second - 1]) == "stop" else first + 1
+        head = tokens[:given]
+        start = last - 1 if _token_class(folded[last - 1]) == "stop" else last
+        if start <= given:
+            continue
+        tail = tokens[start:]
+        extra.append((" ".join(head + tail), steps + ("middle-names-dropped",)))
+    return extra
 
 
 _COUNTRY_PREFIXES = _fold_words(["korea", "korean", "dprk", "dprkn"])
@@ -546,8 +713,12 @@ def _core_name(variants: list[tuple[str, tuple[str, ...]]]
             head.append(token)
         rest = [_fold(t) for t in tokens[len(head):]]
         # "... Group of Companies": the name ends where "of" starts a generic tail
+        # (only when a generic tail follows: "Al-Qaida of Jihad Organization ..." is no
+        # "Al-Qaida")
         if 2 <= len(head) < len(tokens) and "of" in rest[:2] and any(
-                _token_class(_fold(t)) == "name" for t in head):
+                _token_class(_fold(t)) == "name" for t in head) and all(
+                f in _GENERIC or f in _LEGAL_FORMS or f in _STOP or f in _TAIL_WORDS
+                for f in rest[rest.index("of") + 1:]):
             cut = len(head) + rest.index("of")
             extra.append((" ".join(tokens[:cut]), steps + ("generic-words-dropped",)))
         # keep the legal form when the rest is ordinary words: "Green Pine Corporation"
@@ -574,7 +745,7 @@ def _without_country(variants: list[tuple[str, tuple[str, ...]]]
 def _forms_for_text(index: int, entry: ListEntry, alias: str, text: str,
                     quality: AliasQuality, steps: tuple[str, ...], script: bool) -> list[_Form]:
     """How one spelling may match, decided once at compile time (see docs/lists.md)."""
-    raw_tokens = [t.raw for t in _tokens(text)]
+    raw_tokens = _raw_tokens(text)
     if not raw_tokens:
         return []
     folded = [_fold(t) for t in raw_tokens]
@@ -600,7 +771,8 @@ def _forms_for_text(index: int, entry: ListEntry, alias: str, text: str,
             classes[0] == "name"):
         # only a listed one-word name in capitals ("KOMID", "MYM"), never an ordinary word in
         # capitals ("THE YOUTH" -> "YOUTH")
-        forms.append(make("acronym", raw_tokens, ("acronym-case-sensitive",)))
+        if not _is_weak(folded[0]):  # "FAIZ" in capitals is still a first name
+            forms.append(make("acronym", raw_tokens, _acronym_steps(text.strip())))
     if quality == "low" and len(names) < 2:
         return forms  # nicknames and kunyas ("Abu Fatma", "BARBEQUE") never match alone
     if entry.type == "individual" and 2 <= n <= 4 and all(
@@ -614,13 +786,27 @@ def _forms_for_text(index: int, entry: ListEntry, alias: str, text: str,
         specific = ("number" in classes and "generic" in classes) or (
             ordinary >= 2 and non_stop >= 3) or (ordinary >= 1 and non_stop >= 4)
         if specific:
-            forms += [make("exact", toks, extra) for toks, extra in _joined_variants(raw_tokens)]
+            # one typo in a long name ("Ocean Maritime Managment"), else word for word
+            kind: FormKind = "typo" if len("".join(folded)) >= TYPO_MIN_CHARS else "exact"
+            forms += [make(kind, toks, extra, THRESHOLD_GOOD)
+                      for toks, extra in _joined_variants(raw_tokens)]
         return forms
+    distinctive = [f for f, c in zip(folded, classes) if c in ("name", "ordinary")]
+    if distinctive and all(map(_is_weak, distinctive)):
+        # Made only of common words, first names and places ("Hassan", "The Sentinels",
+        # "THE ASIAN TIGERS", "Hong Kong Electronics"): a short one counts only beside another
+        # name of the same entry, a longer one only word for word or with one typo.
+        if non_stop <= 2:
+            return forms + [make("exact", raw_tokens, (NEEDS_SUPPORT,))]
+        return forms + [make("typo", toks, extra, THRESHOLD_GOOD)
+                        for toks, extra in _joined_variants(raw_tokens)]
     if len(names) == 1 and non_stop == 1:
-        # One real word plus articles ("SHABAAB", "THE HOUTHIS", "Al Qa'ida").
-        if len(names[0]) < MIN_SINGLE_TOKEN_CHARS:
+        # One real word plus articles ("SHABAAB", "THE HOUTHIS", "Al Qa'ida"), measured as
+        # written (folding shortens "SHABAAB" to "shabab").
+        size = len(_plain(raw_tokens[classes.index("name")]))
+        if size < MIN_SINGLE_TOKEN_CHARS:
             return forms
-        if len(names[0]) < 7:
+        if size < 7:
             return forms + [make("exact", raw_tokens)]
     if quality == "low":
         threshold = THRESHOLD_LOW
@@ -749,10 +935,13 @@ class ListMatcher:
         longest = 1
         for form_id, form in enumerate(forms):
             phrases[" " + " ".join(form.keys) + " "].append(form_id)
-            if form.kind != "fuzzy":
+            if form.kind not in _SCORED:
                 continue
             longest = max(longest, len(form.keys))
             positions = [i for i, f in enumerate(form.folded) if _token_class(f) == "name"]
+            if not positions:  # a name of ordinary words ("Ocean Maritime Management")
+                positions = [i for i, f in enumerate(form.folded)
+                             if _token_class(f) == "ordinary"]
             positions.sort(key=lambda i: (len(entry_df[form.keys[i]]), -len(form.keys[i])))
             # The rarest token always blocks; the next one too when it is rare itself, so a
             # misspelt rare token still leaves a way in.
@@ -829,6 +1018,11 @@ class ListMatcher:
             imo = self._imo_matches(text)
             matches.extend(imo if within is None else [
                 m for m in imo if starting_in([(m.start, m.end)], within)])
+        if matches and any(NEEDS_SUPPORT in m.steps for m in matches):
+            # a weak alias ("Hassan", "The Sentinels") names the entry only beside another of
+            # its names or its IMO number in the same text
+            supported = {m.ref for m in matches if NEEDS_SUPPORT not in m.steps}
+            matches = [m for m in matches if NEEDS_SUPPORT not in m.steps or m.ref in supported]
         matches.sort(key=lambda m: (m.start, -m.end, m.ref))
         return matches
 
@@ -1047,7 +1241,7 @@ class ListMatcher:
     def _check_exact(self, form_id: int, form: _Form, tokens: list[_Word], brks: list[bool],
                      first: int, last: int) -> _Candidate | None:
         """A whole alias was found by its keys; check what the match kind demands."""
-        if form.kind == "fuzzy":
+        if form.kind in _SCORED:
             return self._score_window(form_id, form, tokens, first, last)
         window = tokens[first:last + 1]
         steps = list(form.steps)
@@ -1115,6 +1309,12 @@ class ListMatcher:
     def _similarity(self, form: _Form, window: list[_Word]) -> float | None:
         text_a = " ".join(map(_FOLDED_OF, window))
         text_b = " ".join(form.folded)
+        if form.kind == "typo":
+            # ordinary words: one edit at most, not a similar-looking other name
+            if Levenshtein.distance(text_a.replace(" ", ""), text_b.replace(" ", ""),
+                                    score_cutoff=1) > 1:
+                return None
+            return float(fuzz.ratio(text_a, text_b)) or None
         score = fuzz.ratio(text_a, text_b, score_cutoff=form.threshold)
         if self._entries[form.entry].type == "individual":
             # Names are written in either order ("KIM Yong Chol" / "Yong Chol Kim").
@@ -1136,8 +1336,10 @@ class ListMatcher:
             slot = (self._forms[cand.form].entry, cand.first, cand.last)
             if slot not in best or _rank(cand, self._forms) < _rank(best[slot], self._forms):
                 best[slot] = cand
+        # The longest name wins over a name inside it ("Abd al-Khaliq al-Houthi" is the
+        # person, not the Houthis), then the best score.
         ordered = sorted(best.values(), key=lambda c: (
-            -c.score, -(starts[c.last] + len(tokens[c.last].raw) - starts[c.first]), c.first,
+            -(starts[c.last] + len(tokens[c.last].raw) - starts[c.first]), -c.score, c.first,
             self._entries[self._forms[c.form].entry].ref))
         taken: list[_Candidate] = []
         # token index -> (first, last, score) of the match holding it; spans are a few tokens,
@@ -1170,7 +1372,8 @@ class ListMatcher:
                 primary_name=entry.name, regime=entry.regime, type=entry.type,
                 list_name=self._list_names[form.entry], alias=form.alias,
                 alias_quality=form.quality, score=round(cand.score, 1),
-                threshold=form.threshold, steps=_describe(text[start:end], form, steps)))
+                threshold=form.threshold, steps=_describe(text[start:end], form, steps),
+                listed_on=entry.listed_on, details=_details(entry)))
         return matches
 
     def _imo_matches(self, text: str) -> list[ListedMatch]:
@@ -1191,7 +1394,11 @@ class ListMatcher:
             start=start, end=end, text=text[start:end], ref=entry.ref, primary_name=entry.name,
             regime=entry.regime, type=entry.type, list_name=self._list_names[index],
             alias=f"IMO {found.group(1)}", alias_quality="good", score=100.0, threshold=100.0,
-            steps=[step])
+            steps=[step], listed_on=entry.listed_on, details=_details(entry))
+
+
+def _details(entry: ListEntry) -> list[str]:
+    return entry.details()
 
 
 _Needs = dict[str, frozenset[str]]
@@ -1228,7 +1435,7 @@ def _anchoring(forms: Iterable[_Form], entry_df: dict[str, set[int]]) -> _Anchor
                             key=lambda k: (len(entry_df.get(k, ())), -len(k)))
             if chosen:
                 break
-        if form.kind == "fuzzy":
+        if form.kind in _SCORED:
             chosen = chosen[:1] + [k for k in chosen[1:BLOCKING_TOKENS]
                                    if len(entry_df.get(k, ())) <= SECOND_BLOCK_MAX_ENTRIES]
         elif form.kind == "korean":
@@ -1241,7 +1448,7 @@ def _anchoring(forms: Iterable[_Form], entry_df: dict[str, set[int]]) -> _Anchor
             others = {k for k, c in zip(form.keys, classes) if k != key and c != "stop"}
             (needs[key].update(others) if others else free.add(key))
             reach[key] = max(reach.get(key, 0), size)
-            if form.kind == "fuzzy" and len(key) >= BLOCK_PREFIX_MIN_CHARS:
+            if form.kind in _SCORED and len(key) >= BLOCK_PREFIX_MIN_CHARS:
                 prefix = key[:BLOCK_PREFIX_CHARS]
                 names = {k for k, c in zip(form.keys, classes)
                          if k != key and c in ("name", "ordinary")}

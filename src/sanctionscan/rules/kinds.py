@@ -123,6 +123,9 @@ class ListedPartyRules:
                     continue
                 if not builder.admits(loaded, frame):
                     continue
+                if frame.when is not None and match.listed_on is not None \
+                        and frame.when < match.listed_on:
+                    continue  # a dealing before the listing breaks no listing
                 others = [p for p in frame.suppliers + frame.recipients if p is not m]
                 counter = others[0] if others else None
                 builder.record_listed(loaded, frame, m, match, counter)

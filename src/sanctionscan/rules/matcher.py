@@ -127,7 +127,8 @@ def _listed_explanation(match: ListedName) -> str:
     return (f"listed {match.type} {match.ref} '{match.primary_name}' ({match.regime}) matched "
             f"as '{match.text}' via alias '{match.alias}' ({match.alias_quality}), similarity "
             f"{match.score:.0f} >= {match.threshold:.0f}"
-            + (f"; steps: {', '.join(match.steps)}" if match.steps else ""))
+            + (f"; steps: {', '.join(match.steps)}" if match.steps else "")
+            + "".join(f"; {detail}" for detail in match.details))
 
 
 class FindingBuilder:
@@ -237,6 +238,15 @@ class FindingBuilder:
         if why not in draft.said:
             draft.said.add(why)
             draft.explanation.append(why)
+        for m in (target_m, counter_m):
+            # a lexicon party that is also a listed entry ("the Houthis"): name the entry
+            if m is not None and m.kind is Kind.LISTED:
+                match = self.mentions.listed[m.ref]
+                note = (f"{self._t(m)!r} is listed {match.type} {match.ref} "
+                        f"'{match.primary_name}' ({match.regime})")
+                if note not in draft.said:
+                    draft.said.add(note)
+                    draft.explanation.append(note)
 
     def _has_context(self, loaded: LoadedRule, frame: Frame) -> bool:
         pattern = self.index.context_pattern(loaded)
