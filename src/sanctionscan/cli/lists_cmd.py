@@ -70,12 +70,13 @@ def import_cmd(xml_file: Path, out: Path | None, strict: bool) -> None:
 
     A record that cannot be read is skipped with its reason; when no record can be read,
     nothing is written and the command exits 3."""
+    target = out or _default_target("un-consolidated.yaml")
     try:
         result = import_consolidated_xml(xml_file)
     except ListImportError as exc:
-        _fail(exc)
+        _fail(f"{exc}; {target} is left as it was")
         return
-    _write(result, out or _default_target("un-consolidated.yaml"), strict)
+    _write(result, target, strict)
 
 
 @lists.command("import-vessels")
