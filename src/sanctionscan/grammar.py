@@ -99,6 +99,8 @@ class CompiledGrammar:
     noun_determiner_before: re.Pattern[str]
     of_after: re.Pattern[str]
     negating_prefix_before: re.Pattern[str]
+    exchange_link: re.Pattern[str]
+    referring_before: re.Pattern[str]
     organisation_after: re.Pattern[str]
 
 
@@ -191,6 +193,9 @@ def compile_grammar(g: Grammar) -> CompiledGrammar:
         verb_context_before=re.compile(rf"(?:\b(?:{alt(verbs.verb_context)})\s+)$"),
         noun_determiner_before=re.compile(rf"(?:\b(?:{alt(np.noun_determiners)})|'s?)\s+$"),
         of_after=re.compile(rf"\s+{re.escape(goods.nominal_of)}\b"),
+        exchange_link=re.compile(rf"\b(?:{alt(goods.exchange_links) or '(?!)'})\b"),
+        referring_before=re.compile(
+            rf"\b(?:{alt(refs.referring_determiners) or '(?!)'})\s+(?:[\w-]+\s+){{0,2}}$"),
         negating_prefix_before=re.compile(
             rf"\b(?:{alt(goods.negating_prefixes) or '(?!)'})-$"),
         organisation_after=re.compile(

@@ -342,6 +342,8 @@ class GoodsGrammar(Strict):
     carrier_determiners: Words
     cargo_links: Words = Field(description="'a tanker carrying oil': the cargo is the goods")
     nominal_of: Term = Field(description="'deliveries of munitions'")
+    exchange_links: Words = Field(
+        default_factory=list, description="'in exchange for': the goods after flow back")
     negating_prefixes: Words = Field(
         default_factory=list, description="'anti-aircraft': the word after is no goods")
     organisation_suffixes: Words = Field(
@@ -355,6 +357,9 @@ class ReferencesGrammar(Strict):
     definite_goods_nouns: Words = Field(description="'the shipment': refers to goods named "
                                                     "before")
     anaphors: Words
+    referring_determiners: Words = Field(
+        default_factory=list,
+        description="'his cars': a vague goods word after these refers to goods named before")
     object_pronouns: Words = Field(description="'delivered them'")
     passive_subject_pronouns: Words = Field(description="'They were smuggled'")
 

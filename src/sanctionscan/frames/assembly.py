@@ -14,7 +14,7 @@ for them nothing changes.
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sanctionscan.analysis import DocumentAnalysis
@@ -100,6 +100,15 @@ def assemble(doc: DocumentAnalysis) -> list[Frame]:
         frames.extend(found)
         carry.leave(found, goods, parties)
     return frames
+
+
+def _reversed(frame: Frame, goods: list[Mention], sentence: _SentenceFrames) -> Frame:
+    """The frame of what a transfer gets in exchange: the same parties, the other way."""
+    tags = tuple(goods_sense.modifier_tags(sentence.lex, sentence.folded, m,
+                                           sentence.modifiers) for m in goods)
+    return replace(frame, goods=tuple(goods), goods_tags=tags, suppliers=frame.recipients,
+                   recipients=frame.suppliers, inferred_supplier=False,
+                   notes=(*frame.notes, "given in exchange: flows the other way"))
 
 
 def _within(items: list[Mention], lo: int, hi: int) -> list[Mention]:
@@ -212,11 +221,30 @@ class _SentenceFrames:
             if not goods:
                 continue
             found_goods = goods  # the next transfer word may move the same goods
-            frame = self._frame(clause, goods, carried)
+            goods, returned = self._exchanged(clause, goods)
+            frame = self._frame(clause, goods or returned, carried)
             if frame is not None:
                 made.add(span)
                 out.append(frame)
+                if goods and returned and (frame.suppliers or frame.recipients):
+                    out.append(_reversed(frame, returned, self))
         return out
+
+    def _exchanged(self, c: _Clause, goods: list[Mention]
+                   ) -> tuple[list[Mention], list[Mention]]:
+        """The clause's goods less those it gets "in exchange for", and those: they flow the
+        other way ("exported coal in exchange for machinery")."""
+        g, folded = self.g, self.folded
+        link = g.exchange_link.search(folded, self.sentence.start, self.sentence.end)
+        if link is None:
+            return goods, []
+        if link.start() >= c.action.end:
+            returned = [m for m in c.goods if m.start >= link.end()]
+            kept = [m for m in goods if m.start < link.start()]
+        else:  # "In exchange for the shells, Russia provided ...": before the verb
+            returned = [m for m in c.goods if link.end() <= m.start and m.end <= c.action.start]
+            kept = [m for m in goods if m not in returned]
+        return (kept, returned) if kept and returned else (goods, [])
 
     def _clause(self, action: Mention, i: int, spans: list[tuple[int, int]],
                 actions: list[Mention]) -> _Clause:
@@ -297,6 +325,11 @@ class _SentenceFrames:
             if specific:
                 goods = goods + specific
                 carried = True
+        if goods and not carried and all(lex.goods[m.ref].generic for m in goods):
+            named = [n for n in (self._named_before(m) for m in goods) if n is not None]
+            if named:  # "his swish cars" after "a Maybach": the brand is the goods
+                goods = goods + named
+                carried = True
         if not goods and c.index and found_goods:
             goods = list(found_goods)  # "was bought in Shenyang and sent to Pyongyang"
         elif not goods and earlier and self._points_back(c):
@@ -316,6 +349,24 @@ class _SentenceFrames:
             if implied:  # the word itself stands for the goods: "armed by Iran"
                 goods = [Mention(Kind.GOODS, c.action.start, c.action.end, implied[0])]
         return goods, carried
+
+    def _named_before(self, m: Mention) -> Mention | None:
+        """The specific goods a vague word with a referring determiner ("those vehicles",
+        "his cars") stands for: the last goods named before it in the article that share a
+        tag with it and are not vague themselves."""
+        g, lex, folded = self.g, self.lex, self.folded
+        if not g.referring_before.search(folded, max(0, m.start - 30), m.start):
+            return None
+        tags = set(lex.goods[m.ref].tags)
+        hits = self.doc.goods_everywhere
+        i = bisect_left(hits, (m.start,)) - 1
+        while i >= 0:
+            start, end, _layer, ref, _form = hits[i]
+            entry = lex.goods[ref]
+            if not entry.generic and not entry.ignore and tags & set(entry.tags):
+                return Mention(Kind.GOODS, start, end, ref)
+            i -= 1
+        return None
 
     def _points_back(self, c: _Clause) -> bool:
         """A pronoun that stands for goods of the previous sentence: the object of an active
