@@ -14,7 +14,7 @@ def _dateline(text: str) -> date | None:
 
 def _event(sentence: str, published: date | None) -> date | None:
     g = english()
-    return event_date(sentence.lower(), published, g.month_year, g.months, g.last_year)
+    return event_date(sentence.lower(), published, g.dating)
 
 
 def test_dateline_read_from_article_head() -> None:
@@ -44,6 +44,20 @@ def test_event_date_prefers_the_latest_month_and_year_of_the_sentence() -> None:
     assert _event("The trucks were sent last year.", published) == date(2023, 6, 1)
     assert _event("The trucks were sent.", published) == published
     assert _event("The trucks were sent.", None) is None
+
+
+def test_since_is_a_lower_bound_and_a_measure_date_is_no_event_date() -> None:
+    published = date(2024, 6, 1)
+    # the embargo's date is not the event's: the event is told as of the article's date
+    assert _event("Somalia has been under an arms embargo since 1992; rifles arrived.",
+                  published) == published
+    # without an article date, "since" bounds the event from below
+    assert _event("The largest shipment since the embargo was lifted in December 2023.",
+                  None) == date(2023, 12, 15)
+    assert _event("Trucks were sent despite resolution 2397, adopted in December 2017.",
+                  published) == published
+    assert _event("Trucks were sent in 2019 despite resolution 2397, adopted in December 2017.",
+                  published) == date(2019, 7, 1)
 
 
 def test_last_year_from_a_leap_day() -> None:

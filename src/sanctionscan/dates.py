@@ -7,6 +7,7 @@ callers pass them in as a month-name -> number table, so this module sits below 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
 # (`\b` before the year written as a look-behind after its first digit: the pattern then
@@ -83,22 +84,59 @@ def years_in(text: str) -> list[int]:
     return [int(m.group(1)) + (5 if m.group(2) else 0) for m in _YEAR.finditer(text)]
 
 
-def event_date(sentence_folded: str, published: date | None, month_year: re.Pattern[str],
-               months: Months, last_year: re.Pattern[str]) -> date | None:
-    """The date of the event a sentence tells: its latest month and year, else its latest
-    year, else the year before `published` for "last year", else `published`."""
+@dataclass(frozen=True, slots=True)
+class EventDating:
+    """The patterns that date an event in a sentence, built from a grammar file's `dates`."""
+
+    months: Months
+    month_year: re.Pattern[str]  # "June 2024", "June 5, 2024"; groups: month, year
+    last_year: re.Pattern[str]
+    lower_bound: re.Pattern[str]  # "since 2014": the event is after the date
+    measure: re.Pattern[str]  # "adopted in December 2017": a measure's date
+
+
+def _latest(stretch: str, dating: EventDating) -> date | None:
+    """The latest month and year of `stretch` (day 15), else its latest year (1 July)."""
     # both patterns read four digits: most sentences have none, and one search says so
-    if _FOUR_DIGITS.search(sentence_folded):
-        found = month_year.findall(sentence_folded)
-        if found:
-            month, year = max(((months[m], int(y)) for m, y in found),
-                              key=lambda t: (t[1], t[0]))
-            if 1950 <= year <= 2049:
-                return date(year, month, 15)
-        years = years_in(sentence_folded)
-        if years:
-            return date(max(years), 7, 1)
-    if published is not None and last_year.search(sentence_folded):
+    if not _FOUR_DIGITS.search(stretch):
+        return None
+    found = dating.month_year.findall(stretch)
+    if found:
+        month, year = max(((dating.months[m], int(y)) for m, y in found),
+                          key=lambda t: (t[1], t[0]))
+        if 1950 <= year <= 2049:
+            return date(year, month, 15)
+    years = years_in(stretch)
+    return date(max(years), 7, 1) if years else None
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group())
+
+
+def own_date(sentence_folded: str, dating: EventDating) -> tuple[date | None, date | None]:
+    """The date a sentence gives its own event, and a date the event is after ("since
+    2014"); a measure's date ("adopted in 2017") is neither."""
+    lower = None
+    for found in dating.lower_bound.finditer(sentence_folded):
+        bound = _latest(found.group(), dating)
+        if bound is not None and (lower is None or bound > lower):
+            lower = bound
+    rest = dating.measure.sub(_blank, dating.lower_bound.sub(_blank, sentence_folded))
+    return _latest(rest, dating), lower
+
+
+def event_date(sentence_folded: str, published: date | None, dating: EventDating
+               ) -> date | None:
+    """The date of the event a sentence tells: its own latest month and year, else its latest
+    year, else the year before `published` for "last year", else `published`, but never
+    before a "since" date the sentence gives."""
+    own, lower = own_date(sentence_folded, dating)
+    if own is not None:
+        return own
+    if published is not None and dating.last_year.search(sentence_folded):
         return published.replace(year=published.year - 1) if not (
             published.month == 2 and published.day == 29) else date(published.year - 1, 2, 28)
+    if lower is not None and (published is None or published < lower):
+        return lower
     return published

@@ -84,6 +84,8 @@ class Scanner:
         mentions = analysis.mentions
         if not mentions.actions or not (mentions.goods or mentions.parties):
             return None
+        # (the latest date an undated text names is no guide to when it was written: measured
+        # on real news, it trails by years, background dates being all many articles give)
         analysis.published = doc.published or dateline(text, lexicon.grammar.months)
         analysis.goods_everywhere = sorted(found.goods)
         return analysis

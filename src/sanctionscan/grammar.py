@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sanctionscan.dates import EventDating
 from sanctionscan.schema import Grammar, StatusName
 
 
@@ -93,8 +94,7 @@ class CompiledGrammar:
     exchange_partner_before: re.Pattern[str]
     place_before: re.Pattern[str]
     passive_subject_before: re.Pattern[str]
-    month_year: re.Pattern[str]
-    last_year: re.Pattern[str]
+    dating: EventDating  # how a sentence dates its event
     verb_context_before: re.Pattern[str]
     noun_determiner_before: re.Pattern[str]
     of_after: re.Pattern[str]
@@ -102,6 +102,17 @@ class CompiledGrammar:
     exchange_link: re.Pattern[str]
     referring_before: re.Pattern[str]
     organisation_after: re.Pattern[str]
+
+
+def _dated_by(words: list[str], months: list[str]) -> re.Pattern[str]:
+    """A date after one of `words`: "since 2014", "since the UN lifted its embargo in December
+    2023" (up to eight words between), "adopted on 22 December 2017"."""
+    if not words:
+        return re.compile(r"(?!)")
+    month = _alternation(months)
+    return re.compile(
+        rf"\b(?:{_alternation(words)})\s+(?:[\w'-]+\s+){{0,8}}?"
+        rf"(?:\d{{1,2}}\s+)?(?:(?:{month})\s+)?(?:\d{{1,2}},?\s+)?(?:19|20)\d\d\b")
 
 
 def _status_scope(g: Grammar) -> StatusScope:
@@ -115,6 +126,16 @@ def _status_scope(g: Grammar) -> StatusScope:
         question_marks=tuple(st.question_marks),
         conditional=re.compile(rf"\b(?:{conditionals})\b"), modals=frozenset(st.modals),
         modal_reach=st.modal_reach)
+
+
+def _event_dating(g: Grammar) -> EventDating:
+    return EventDating(
+        months={m: i for i, m in enumerate(g.dates.months, 1)},
+        month_year=re.compile(
+            rf"\b({_alternation(g.dates.months)})\s+(?:\d{{1,2}},?\s+)?(\d{{4}})\b"),
+        last_year=re.compile(rf"\b(?:{_alternation(g.dates.last_year)})\b"),
+        lower_bound=_dated_by(g.dates.lower_bound, g.dates.months),
+        measure=_dated_by(g.dates.measure_dated, g.dates.months))
 
 
 def compile_grammar(g: Grammar) -> CompiledGrammar:
@@ -188,8 +209,7 @@ def compile_grammar(g: Grammar) -> CompiledGrammar:
             rf"\b(?:{alt(roles.place_markers)})\s+(?:(?:{alt(roles.place_quantifiers)})\s+)?$"),
         passive_subject_before=re.compile(
             rf"\b(?:{alt(refs.passive_subject_pronouns)})\s+(?:[\w']+\s+){{0,4}}$"),
-        month_year=re.compile(rf"\b({alt(g.dates.months)})\s+(?:\d{{1,2}},?\s+)?(\d{{4}})\b"),
-        last_year=re.compile(rf"\b(?:{alt(g.dates.last_year)})\b"),
+        dating=_event_dating(g),
         verb_context_before=re.compile(rf"(?:\b(?:{alt(verbs.verb_context)})\s+)$"),
         noun_determiner_before=re.compile(rf"(?:\b(?:{alt(np.noun_determiners)})|'s?)\s+$"),
         of_after=re.compile(rf"\s+{re.escape(goods.nominal_of)}\b"),

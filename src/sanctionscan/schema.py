@@ -404,6 +404,10 @@ class StatusGrammar(Strict):
 class DatesGrammar(Strict):
     months: Words = Field(min_length=12, max_length=12)
     last_year: Words
+    lower_bound: Words = Field(
+        default_factory=list, description="'since 2014': the event is after the date")
+    measure_dated: Words = Field(
+        default_factory=list, description="'adopted in 2017': a measure's date, not an event's")
 
 
 class Grammar(Strict):

@@ -193,7 +193,7 @@ class _SentenceFrames:
         if not self._dated:
             g = self.g
             self._when = event_date(self.folded[self.sentence.start:self.sentence.end],
-                                    self.doc.published, g.month_year, g.months, g.last_year)
+                                    self.doc.published, g.dating)
             self._dated = True
         return self._when
 
