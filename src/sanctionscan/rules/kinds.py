@@ -59,7 +59,7 @@ class GoodsRules:
                         continue
                     target, counter = hit
                     builder.record(loaded, direction, frame, goods, tags, target, counter)
-                    builder.goods_hit(loaded.regime, builder.party_id(target))
+                    builder.goods_hit(loaded.regime, builder.party_id(target), frame)
                     break
 
 

@@ -143,6 +143,8 @@ class FindingBuilder:
         # (regime, party) pairs a goods measure already flagged in this document: a listed
         # group such as the Houthis then needs no second, designated-party finding
         self._goods_hits: set[tuple[str, str]] = set()
+        # (regime, sentence span) of the frames a goods measure flagged
+        self._event_hits: set[tuple[str, int, int]] = set()
 
     def party_id(self, m: Mention) -> str:
         if m.kind is Kind.LISTED:
@@ -168,10 +170,11 @@ class FindingBuilder:
             return False
         return not rule.context_any or self._has_context(loaded, frame)
 
-    def goods_hit(self, regime: str, party: str) -> None:
+    def goods_hit(self, regime: str, party: str, frame: Frame) -> None:
         """A goods measure of `regime` flagged `party` here: a designation finding for the
         same party (the Houthis, Al-Shabaab) would say nothing more."""
         self._goods_hits.add((regime, party))
+        self._event_hits.add((regime, frame.sentence.start, frame.sentence.end))
 
     def record_listed(self, loaded: LoadedRule, frame: Frame, m: Mention, match: ListedName,
                       counter: Mention | None) -> None:
@@ -256,12 +259,23 @@ class FindingBuilder:
     def _t(self, m: Mention) -> str:
         return self.text[m.start:m.end]
 
+    def _covered_by_goods(self, draft: _Draft) -> bool:
+        """Whether a listed armed group's finding says nothing a goods measure of its regime
+        did not: the group itself was flagged as a goods target, or every event the finding
+        is told in was (arms to the Houthis are the arms embargo's, not a second finding)."""
+        if draft.listed_party is None:
+            return False  # a listed firm or person: dealings with it are a measure of their own
+        regime = draft.rule.regime
+        if (regime, draft.listed_party) in self._goods_hits:
+            return True
+        return bool(draft.sentences) and all(
+            (regime, *span) in self._event_hits for span in draft.sentences)
+
     def findings(self) -> list[Finding]:
         out = []
         for draft in self.drafts.values():
             rule = draft.rule.rule
-            if rule.listed is not None and (draft.rule.regime, draft.listed_party) in \
-                    self._goods_hits:
+            if rule.listed is not None and self._covered_by_goods(draft):
                 continue
             best_goods = max(draft.goods, key=lambda g: (not self.lex.goods[g.ref].generic,
                                                          g.end - g.start))
