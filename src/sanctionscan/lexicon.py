@@ -149,6 +149,9 @@ class CompiledLexicon:
         self.hedge_words = frozenset(fold(t) for c in actions.cues if c.status == "alleged"
                                      for t in c.terms if " " not in t)
         self.modifier_tags: list[str] = list(goods.modifiers)
+        # tag -> the tags of goods that take it when moved with goods that have it
+        self.company_tags: dict[str, frozenset[str]] = {
+            tag: frozenset(takers) for tag, takers in goods.company_tags.items()}
         self.party_index = {p.id: i for i, p in enumerate(self.parties)}
         self.goods_terms: list[str] = [e.terms[0] for e in self.goods]
         # term text -> goods entry index, for rule selectors that name terms

@@ -181,6 +181,10 @@ class GoodsLexicon(Strict):
     modifiers: dict[Tag, list[Term]] = Field(
         default_factory=dict,
         description="words just before a goods term that add a tag ('luxury' -> luxury)")
+    company_tags: dict[Tag, list[Tag]] = Field(
+        default_factory=dict,
+        description="goods moved together with goods of the key tag take it too: "
+                    "{arms: [aircraft]} makes the aircraft of an arms deal military")
     goods: list[GoodsEntry]
 
 

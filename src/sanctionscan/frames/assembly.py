@@ -301,8 +301,8 @@ class _SentenceFrames:
                 notes.append("parties carried over from the previous sentence")
         status, status_cues = frame_status(self.g, self.lex, self.folded, self.sentence,
                                            c.action, c.cues)
-        tags = tuple(goods_sense.modifier_tags(self.lex, self.folded, m, c.modifiers)
-                     for m in goods)
+        tags = goods_sense.in_company(self.lex, goods, tuple(
+            goods_sense.modifier_tags(self.lex, self.folded, m, c.modifiers) for m in goods))
         return Frame(
             sentence=self.sentence, action=c.action, kind=c.entry.kind, goods=tuple(goods),
             suppliers=tuple(suppliers), recipients=tuple(recipients), status=status,

@@ -127,3 +127,19 @@ def modifier_tags(lex: CompiledLexicon, folded: str, m: Mention,
         if mod.end <= m.start and len(words(folded[mod.end:m.start])) <= 2:
             tags.add(lex.modifier_tags[mod.ref])
     return frozenset(tags)
+
+
+def in_company(lex: CompiledLexicon, goods: list[Mention], tags: tuple[frozenset[str], ...]
+               ) -> tuple[frozenset[str], ...]:
+    """`tags` (one set per goods mention) with the tags goods take from the goods they are
+    moved with (the goods lexicon's `company_tags`: aircraft moved with arms are military)."""
+    if not lex.company_tags:
+        return tags
+    present = set().union(*(lex.goods[m.ref].tags for m in goods), *tags)
+    out = []
+    for m, own in zip(goods, tags, strict=True):
+        entry_tags = set(lex.goods[m.ref].tags) | own
+        taken = {tag for tag, takers in lex.company_tags.items()
+                 if tag in present and tag not in entry_tags and takers & entry_tags}
+        out.append(own | taken if taken else own)
+    return tuple(out)
