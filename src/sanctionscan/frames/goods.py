@@ -85,7 +85,17 @@ def goods_for(g: CompiledGrammar, folded: str, action: Mention, goods: list[Ment
         compound = [m for m in before if len(words(folded[m.end:action.start])) <= 1]
         return of_goods[:1] + [m for m in of_goods[1:] if m.start - of_goods[0].end < 40] \
             + compound
-    return after or before[-1:]
+    # an active verb's goods before it are its object moved up ("the trucks that Russia
+    # delivered"): close by, in its own clause
+    close = [m for m in before[-1:] if len(words(folded[m.end:action.start])) <= _OBJECT_BEFORE
+             and not _CLAUSE_END.search(folded, m.end, action.start)]
+    return after or close
+
+
+# how many words an active verb's object may stand before it ("the 40 trucks Russia's
+# state firm delivered"), and what ends its clause on the way
+_OBJECT_BEFORE = 14
+_CLAUSE_END = re.compile(r"[;:]|,\s+(?:and|but|while)\b")
 
 
 def cargo_over_carrier(g: CompiledGrammar, folded: str, chosen: list[Mention],
