@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sanctionscan.analysis import DocumentAnalysis
-from sanctionscan.dates import event_date
+from sanctionscan.dates import event_date, own_date
 from sanctionscan.extract import Kind, Mention, Mentions
 from sanctionscan.frames import goods as goods_sense
 from sanctionscan.frames.model import Frame
@@ -98,8 +98,55 @@ def assemble(doc: DocumentAnalysis) -> list[Frame]:
             continue
         found = _SentenceFrames(doc, carry, sentence, goods, actions, parties).frames()
         frames.extend(found)
-        carry.leave(found, goods, parties)
-    return frames
+        if _is_headline(doc.text, sentence):
+            # a headline's goods are the story's, not the object of the lead's verbs
+            carry.leave_nothing_but([], [])
+        else:
+            carry.leave(found, goods, parties)
+    return _dated_by_the_story(doc, frames)
+
+
+def _is_headline(text: str, sentence: Sentence) -> bool:
+    """The first line of an article, standing alone without a full stop."""
+    if text[:sentence.start].strip():
+        return False
+    last = text[sentence.start:sentence.end].rstrip()[-1:]
+    return last not in _SENTENCE_ENDS and text[sentence.end:sentence.end + 1] in ("\n", "")
+
+
+_SENTENCE_ENDS = (".", "!", "?", '"', "”", "'", "’")
+
+
+def _dated_by_the_story(doc: DocumentAnalysis, frames: list[Frame]) -> list[Frame]:
+    """A headline's frame, which gives no date, takes the date of the first later frame that
+    dates the same goods, or goods of a tag it shares with a party it shares: the story tells
+    its event in the headline and dates it in the body. (Tried for every undated frame: it
+    then moved frames of the body onto background dates as often as it helped.)"""
+    dated = [f for f in frames if f.dated]
+    if not dated:
+        return frames
+    lex = doc.lexicon
+    out = []
+    for frame in frames:
+        headline = _is_headline(doc.text, frame.sentence)
+        source = None if frame.dated or not headline else next(
+            (d for d in dated if d.sentence.start > frame.sentence.start
+             and _same_event(lex, frame, d)), None)
+        out.append(frame if source is None else replace(
+            frame, when=source.when, notes=(*frame.notes, "dated by a later sentence of the "
+                                                          "same event")))
+    return out
+
+
+def _same_event(lex: CompiledLexicon, a: Frame, b: Frame) -> bool:
+    refs_a, refs_b = {m.ref for m in a.goods}, {m.ref for m in b.goods}
+    if refs_a & refs_b:
+        return True
+    tags_a = set().union(*(lex.goods[m.ref].tags for m in a.goods))
+    tags_b = set().union(*(lex.goods[m.ref].tags for m in b.goods))
+    parties_a = {(m.kind, m.ref) for m in (*a.suppliers, *a.recipients)}
+    parties_b = {(m.kind, m.ref) for m in (*b.suppliers, *b.recipients)}
+    return bool(tags_a & tags_b) and bool(parties_a & parties_b)
 
 
 def _reversed(frame: Frame, goods: list[Mention], sentence: _SentenceFrames) -> Frame:
@@ -166,6 +213,7 @@ class _SentenceFrames:
         self._cargo: list[Mention] | None = None
         self._refers: bool | None = None
         self._when: date | None = None
+        self._own_date = False  # whether the sentence dates its event itself
         self._dated = False
 
     # -- facts of the whole sentence, worked out once and only when a frame needs them
@@ -191,9 +239,9 @@ class _SentenceFrames:
     @property
     def when(self) -> date | None:
         if not self._dated:
-            g = self.g
-            self._when = event_date(self.folded[self.sentence.start:self.sentence.end],
-                                    self.doc.published, g.dating)
+            stretch = self.folded[self.sentence.start:self.sentence.end]
+            self._when = event_date(stretch, self.doc.published, self.g.dating)
+            self._own_date = own_date(stretch, self.g.dating)[0] is not None
             self._dated = True
         return self._when
 
@@ -306,7 +354,8 @@ class _SentenceFrames:
         return Frame(
             sentence=self.sentence, action=c.action, kind=c.entry.kind, goods=tuple(goods),
             suppliers=tuple(suppliers), recipients=tuple(recipients), status=status,
-            cues=tuple(status_cues), when=self.when, goods_tags=tags, notes=tuple(notes),
+            cues=tuple(status_cues), when=self.when, dated=self._own_date, goods_tags=tags,
+            notes=tuple(notes),
             carried=carried, inferred_supplier=inferred,
         )
 

@@ -24,6 +24,7 @@ class Frame:
     status: Status = Status.asserted
     cues: tuple[Mention, ...] = ()
     when: date | None = None
+    dated: bool = False  # `when` is the sentence's own date, not the article's
     goods_tags: tuple[frozenset[str], ...] = ()  # modifier tags per goods mention
     notes: tuple[str, ...] = ()
     carried: bool = False  # goods or parties come from an earlier sentence
