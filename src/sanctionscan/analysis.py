@@ -28,6 +28,8 @@ class DocumentAnalysis:
     mentions: Mentions = field(default_factory=Mentions)
     # goods words of the whole text (the first automaton pass), sorted by start
     goods_everywhere: list[Hit] = field(default_factory=list)
+    # travel, port-call and ship-to-ship words in the sentences read, sorted by start
+    activities: list[Hit] = field(default_factory=list)
     _every: list[Sentence] | None = None
 
     @property

@@ -29,6 +29,7 @@ STATUS_STRENGTH: dict[Status, int] = {
     Status.legal_context: 0,
     Status.not_in_force: 0,
     Status.hypothetical: 0,
+    Status.exempted: 0,
     Status.denied: 1,
     Status.planned: 2,
     Status.attempted: 3,

@@ -17,6 +17,8 @@ from sanctionscan.analysis import DocumentAnalysis
 from sanctionscan.dates import dateline
 from sanctionscan.extract import find_mentions_folded
 from sanctionscan.frames import assemble, frame_sentences
+from sanctionscan.frames.activities import find_activities
+from sanctionscan.frames.choice import with_activity_sentences
 from sanctionscan.guard import scan_guarded
 from sanctionscan.lexicon import fold
 from sanctionscan.models import (
@@ -30,7 +32,7 @@ from sanctionscan.models import (
 )
 from sanctionscan.rules.matcher import FindingBuilder, RuleIndex
 from sanctionscan.ruleset import RuleSet
-from sanctionscan.text import segment
+from sanctionscan.text import segment, starting_in
 
 
 class Scanner:
@@ -50,6 +52,7 @@ class Scanner:
             frames = assemble(analysis)
             builder = FindingBuilder(self.index, doc.id, analysis)
             builder.add_frames(frames)
+            builder.add_activities(find_activities(analysis))
             findings = [f for f in builder.findings() if f.confidence >= self.min_confidence]
         return DocumentResult(
             id=doc.id, source=doc.source, title=doc.title, url=doc.url, findings=findings,
@@ -67,13 +70,14 @@ class Scanner:
         lexicon, lists = self.ruleset.lexicon, self.ruleset.list_matcher
         analysis = DocumentAnalysis(text=text, folded=fold(text), lexicon=lexicon)
         found = lexicon.scan_transfers(text, analysis.folded)
-        if not found.triggers:
+        if not found.triggers and not found.activities:
             return None
         # (the lines after the last trigger's are never read: not split either)
-        sentences = segment(text, until=max(found.triggers)[0], credits=found.credits,
-                            analysable_only=True)
-        analysis.sentences, analysis.read = frame_sentences(sentences, found,
-                                                            lexicon.implies_goods)
+        last = max(max(found.triggers, default=(0,))[0], max(found.activities, default=(0,))[0])
+        sentences = segment(text, until=last, credits=found.credits, analysable_only=True)
+        chosen, read = frame_sentences(sentences, found, lexicon.implies_goods)
+        analysis.sentences, analysis.read = with_activity_sentences(
+            sentences, chosen, read, found.activities)
         if not analysis.sentences:
             return None
         folded, read = analysis.folded, analysis.read
@@ -81,8 +85,10 @@ class Scanner:
         listed = list(lists.find(text, read, folded)) if lists is not None else []
         analysis.mentions = find_mentions_folded(text, folded, lexicon, listed,
                                                  (entities, found.actions, others), read)
+        analysis.activities = starting_in(sorted(found.activities), read)
         mentions = analysis.mentions
-        if not mentions.actions or not (mentions.goods or mentions.parties):
+        if not (mentions.actions or analysis.activities) or not (
+                mentions.goods or mentions.parties):
             return None
         # (the latest date an undated text names is no guide to when it was written: measured
         # on real news, it trails by years, background dates being all many articles give)

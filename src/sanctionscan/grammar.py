@@ -62,6 +62,8 @@ class CompiledGrammar:
     verb_followers: frozenset[str]
     perfect_auxiliaries: frozenset[str]
     carrier_tags: frozenset[str]
+    relative_pronouns: frozenset[str]
+    articles: frozenset[str]
     conveyance_prepositions: frozenset[str]
     conveyance_inside: frozenset[str]
     violation_words: frozenset[str]
@@ -162,6 +164,8 @@ def compile_grammar(g: Grammar) -> CompiledGrammar:
         verb_followers=frozenset(verbs.verb_followers),
         perfect_auxiliaries=frozenset(verbs.perfect_auxiliaries),
         carrier_tags=frozenset(goods.carrier_tags),
+        relative_pronouns=frozenset(verbs.relative_pronouns),
+        articles=frozenset(np.articles),
         conveyance_prepositions=frozenset(goods.conveyance_prepositions),
         conveyance_inside=frozenset(goods.conveyance_inside),
         violation_words=frozenset(g.status.violation_words),

@@ -22,6 +22,7 @@ from sanctionscan.grammar import CompiledGrammar, compile_grammar
 from sanctionscan.schema import (
     ActionEntry,
     ActionsLexicon,
+    ActivityKind,
     CueStatus,
     GoodsEntry,
     GoodsLexicon,
@@ -41,6 +42,7 @@ class Layer(IntEnum):
     MODIFIER = 6
     LISTED = 7  # names from imported sanctions lists; matched by sanctionscan.names
     CREDIT = 8  # words of a photo credit ("Getty Images"), for segmentation
+    ACTIVITY = 9  # what a listed party does without goods: "travelled to", "docked at"
 
 
 class PartyForm(IntEnum):
@@ -182,6 +184,10 @@ class CompiledLexicon:
                 add(term, Layer.ACTION, i, 0)
             for term in action.nouns:
                 add(term, Layer.ACTION, i, 1, plural=True)
+        self.activities: list[ActivityKind] = [a.kind for a in actions.activities]
+        for i, activity in enumerate(actions.activities):
+            for term in activity.terms:
+                add(term, Layer.ACTIVITY, i)
         for i, cue in enumerate(actions.cues):
             for term in cue.terms:
                 add(term, Layer.CUE, i)
@@ -206,12 +212,13 @@ class CompiledLexicon:
         # finds parties and the rest, only in the sentences that are read.
         # Photo-credit words ride along, so that segmentation need not look for them line
         # by line where there are none.
-        first = {Layer.ACTION: 0, Layer.GOODS: 1, Layer.MODIFIER: 2, Layer.CREDIT: 3}
+        first = {Layer.ACTION: 0, Layer.GOODS: 1, Layer.MODIFIER: 2, Layer.CREDIT: 3,
+                 Layer.ACTIVITY: 4}
         for word in CREDIT_WORDS:
             table.setdefault(word.rstrip("/"), []).append((Layer.CREDIT, 0, 0, None))
         self._transfers = _Automata({k: [(first[p[0]], *p) for p in ps if p[0] in first and (
             p[0] is not Layer.MODIFIER or self._modifier_tags[p[1]])] for k, ps in table.items()},
-            groups=4)
+            groups=5)
         self._context = _Automata({k: [(0 if p[0] is Layer.PARTY else 1, *p) for p in ps
                                        if p[0] in _SECOND_PASS]
                                    for k, ps in table.items()}, groups=2)
@@ -228,14 +235,14 @@ class CompiledLexicon:
         """Every term of the lexicon in `text` as a whole word: goods and parties, actions,
         and the rest (cues, markers, modifiers), each group in the order the automaton finds
         them (by end, longer first)."""
-        actions, goods, _, _ = self._transfers.scan(text, folded, None)
+        actions, goods, _, _, _ = self._transfers.scan(text, folded, None)
         parties, others = self._context.scan(text, folded, None)
         return _merged(goods, parties), actions, others
 
     def scan_transfers(self, text: str, folded: str) -> Transfers:
         """The transfer words of `text` (as `scan_split` gives them), those of them that can
         make a frame in it, and its goods words."""
-        actions, goods, modifiers, credits = self._transfers.scan(text, folded, None)
+        actions, goods, modifiers, credits, activities = self._transfers.scan(text, folded, None)
         triggers = actions
         if not goods and self.implies_goods.isdisjoint([a[3] for a in actions]):
             triggers = []  # no goods, and no word that stands for them: no frame
@@ -248,7 +255,7 @@ class CompiledLexicon:
             restricted = self._restricted
             triggers = [a for a in actions if a[3] not in restricted
                         or not restricted[a[3]].isdisjoint(present)]
-        return Transfers(actions, triggers, goods, bool(credits))
+        return Transfers(actions, triggers, goods, bool(credits), activities)
 
     def scan_context(self, text: str, folded: str, within: list[tuple[int, int]],
                      goods: list[Hit] | None = None) -> tuple[list[Hit], list[Hit]]:
@@ -273,6 +280,8 @@ class Transfers(NamedTuple):
     triggers: list[Hit]
     goods: list[Hit]  # goods words: a frame needs one, or a transfer word that stands for one
     credits: bool  # whether a word of text.CREDIT_WORDS is there (segment's `credits`)
+    # travel, port-call and ship-to-ship words: a listed party's activity needs no goods
+    activities: list[Hit]
 
 
 _Entry = tuple[Layer, int, int, "str | None"]  # layer, ref, form, exact spelling or None

@@ -37,10 +37,12 @@ class Status(str, Enum):
     legal_context = "legal_context"  # the text states the law: no event
     not_in_force = "not_in_force"  # the text places the event before the measure began
     hypothetical = "hypothetical"  # a question or a condition: no event told
+    exempted = "exempted"  # the text says the sanctions committee allowed it
 
 
 # Statuses of frames that tell no event: no finding is made of them, whatever the rule says.
-NOT_EVENTS = frozenset([Status.legal_context, Status.not_in_force, Status.hypothetical])
+NOT_EVENTS = frozenset([Status.legal_context, Status.not_in_force, Status.hypothetical,
+                        Status.exempted])
 
 
 class Direction(str, Enum):

@@ -83,6 +83,20 @@ class ListedSelector(Strict):
     types: list[_EntryType] = Field(default_factory=lambda: list(_ENTRY_TYPES))
 
 
+ActivityKind = Literal["travel", "port_call", "ship_to_ship"]
+
+
+class ActivitySelector(Strict):
+    """Covers what a listed party does that a measure forbids without any goods changing
+    hands: a listed person's travel abroad (a travel ban), a listed vessel's port call or
+    ship-to-ship transfer."""
+
+    kinds: list[ActivityKind] = Field(min_length=1)
+    regimes: list[Annotated[str, StringConstraints(strict=True)]] = Field(
+        description="UN list types, e.g. 'DPRK', 'Taliban'")
+    types: list[_EntryType] = Field(default_factory=lambda: list(_ENTRY_TYPES))
+
+
 class Period(Strict):
     start: date | None = Field(default=None, alias="from")
     until: date | None = None
@@ -132,6 +146,7 @@ class Rule(Strict):
         default=None, description="party ids of the regime's target; defaults to the file's")
     goods: GoodsSelector | None = None
     listed: ListedSelector | None = None
+    activity: ActivitySelector | None = None
     in_force: InForce = Field(default_factory=InForce)
     exemptions: list[str] = Field(default_factory=list, description="exemptions, in words")
     context_any: list[Term] = Field(
@@ -146,8 +161,8 @@ class Rule(Strict):
 
     @model_validator(mode="after")
     def _selects_something(self) -> Rule:
-        if self.goods is None and self.listed is None:
-            raise ValueError("a rule needs a goods selector, a listed selector, or both")
+        if self.goods is None and self.listed is None and self.activity is None:
+            raise ValueError("a rule needs a goods, a listed or an activity selector")
         return self
 
 
@@ -248,7 +263,7 @@ class ActionEntry(Strict):
 
 
 CueStatus = Literal["alleged", "denied", "attempted", "planned", "historical", "legal_context",
-                    "negation", "not_in_force", "hypothetical"]
+                    "negation", "not_in_force", "hypothetical", "exempted"]
 
 
 class CueEntry(Strict):
@@ -256,8 +271,18 @@ class CueEntry(Strict):
     terms: list[Term] = Field(min_length=1)
 
 
+class ActivityEntry(Strict):
+    """Words for what a listed party does without goods: 'travelled to', 'docked at'."""
+
+    kind: ActivityKind
+    terms: list[Term] = Field(min_length=1)
+
+
 class ActionsLexicon(Strict):
     actions: list[ActionEntry]
+    activities: list[ActivityEntry] = Field(
+        default_factory=list,
+        description="travel, port-call and ship-to-ship words, for measures with no goods")
     cues: list[CueEntry] = Field(default_factory=list)
     recipient_markers: list[Term] = Field(
         default_factory=list, description="words before a recipient: to, into, bound for")

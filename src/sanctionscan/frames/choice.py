@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 
-from sanctionscan.lexicon import Transfers
+from sanctionscan.lexicon import Hit, Transfers
 from sanctionscan.text import Sentence
 
 
@@ -71,3 +71,27 @@ def frame_sentences(analysable: list[Sentence], found: Transfers,
         else:
             spans.append((analysable[first].start, analysable[i].end))
     return chosen, spans
+
+
+def with_activity_sentences(analysable: list[Sentence], chosen: list[Sentence],
+                            spans: list[tuple[int, int]], activities: list[Hit]
+                            ) -> tuple[list[Sentence], list[tuple[int, int]]]:
+    """`chosen` and `spans` with every sentence that holds a travel, port-call or ship-to-ship
+    word: a listed party's activity needs no goods, so those sentences are read too."""
+    if not activities:
+        return chosen, spans
+    starts = [s.start for s in analysable]
+    extra: dict[int, Sentence] = {}
+    for hit in activities:
+        k = bisect_right(starts, hit[0]) - 1
+        if k >= 0 and hit[0] < analysable[k].end:
+            extra[analysable[k].start] = analysable[k]
+    merged = {s.start: s for s in chosen} | extra
+    sentences = [merged[k] for k in sorted(merged)]
+    stretches: list[tuple[int, int]] = []
+    for start, end in sorted([*spans, *((s.start, s.end) for s in extra.values())]):
+        if stretches and start <= stretches[-1][1]:
+            stretches[-1] = (stretches[-1][0], max(end, stretches[-1][1]))
+        else:
+            stretches.append((start, end))
+    return sentences, stretches

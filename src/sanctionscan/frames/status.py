@@ -79,6 +79,8 @@ def _states_the_law(g: CompiledGrammar, lex: CompiledLexicon, folded: str, sente
     if cue.start > 0 and folded[cue.start - 1] == "-":
         return False  # "UN-prohibited", "sanctions-banned": it describes the transfer
     if cue.end <= action.start:
+        if _inside_aside(g, folded, sentence, cue, action):
+            return False  # "the ship, which is on the list of vessels banned from ..., docked"
         said = folded[cue.start:cue.end]
         if action.form == 1 and said.endswith(("ed", "en")) and not words(
                 folded[cue.end:action.start]):
@@ -94,6 +96,20 @@ def _states_the_law(g: CompiledGrammar, lex: CompiledLexicon, folded: str, sente
     return bool(between) and between[-1] in st.legal_after_links \
         and len(between) <= st.legal_after_reach and not any(
             w in (",", ";", ":") for w in between)
+
+
+def _inside_aside(g: CompiledGrammar, folded: str, sentence: Sentence, cue: Mention,
+                  action: Mention) -> bool:
+    """Whether the cue stands in an aside closed before the transfer word: a relative clause
+    or appositive between commas (", which is on the UN list of vessels banned from ports,")."""
+    close = folded.find(",", cue.end, action.start)
+    if close == -1:
+        return False
+    open_ = folded.rfind(",", sentence.start, cue.start)
+    if open_ == -1:
+        return False
+    first = words(folded[open_ + 1:cue.start])[:1]
+    return bool(first) and (first[0] in g.relative_pronouns or first[0] in g.articles)
 
 
 def _hypothetical(g: CompiledGrammar, folded: str, sentence: Sentence, action: Mention) -> bool:

@@ -20,6 +20,7 @@ STATUS_FACTOR = {
     Status.planned: 0.45, Status.denied: 0.3,
     # never a finding (models.NOT_EVENTS); here so that every status has a factor
     Status.legal_context: 0.0, Status.not_in_force: 0.0, Status.hypothetical: 0.0,
+    Status.exempted: 0.0,
 }
 
 
@@ -60,5 +61,16 @@ def score(frame: Frame, *, generic_goods: bool, has_counterparty: bool) -> Confi
     for factor in factors:  # in this order: the sum is rounded below
         raw += factor.effect
     status_factor = STATUS_FACTOR[frame.status]
+    value = round(max(0.05, min(0.99, raw * status_factor)), 2)
+    return Confidence(value=value, factors=tuple(factors), status_factor=status_factor)
+
+
+def activity_score(status: Status, *, has_place: bool) -> Confidence:
+    """The confidence of a finding on a listed party's activity (travel, a port call)."""
+    factors = [Factor("place", 0.1, "where the listed party went is named")] if has_place else []
+    raw = BASE
+    for factor in factors:
+        raw += factor.effect
+    status_factor = STATUS_FACTOR[status]
     value = round(max(0.05, min(0.99, raw * status_factor)), 2)
     return Confidence(value=value, factors=tuple(factors), status_factor=status_factor)

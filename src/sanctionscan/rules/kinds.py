@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from sanctionscan.extract import Kind, Mention
 from sanctionscan.frames import REACH, Frame
+from sanctionscan.frames.activities import Activity
 from sanctionscan.frames.roles import is_bystander
 from sanctionscan.models import Direction
 from sanctionscan.ruleset import LoadedRule
@@ -34,8 +35,21 @@ class RuleKind(Protocol):
         """Record in `builder` what `frame` breaches of `rules` (this kind's rules)."""
         ...
 
+    def draft_activity(self, builder: FindingBuilder, activity: Activity,
+                       rules: Sequence[LoadedRule]) -> None:
+        """Record in `builder` what a listed party's `activity` breaches of `rules`."""
+        ...
 
-class GoodsRules:
+
+class _FramesOnly:
+    """A kind of rule that reads frames only: activities make none of its findings."""
+
+    def draft_activity(self, builder: FindingBuilder, activity: Activity,
+                       rules: Sequence[LoadedRule]) -> None:
+        return None
+
+
+class GoodsRules(_FramesOnly):
     """Goods measures: the frame's goods are covered and its target supplies or receives."""
 
     name = "goods"
@@ -89,7 +103,7 @@ def _match_direction(direction: Direction, targets: tuple[str, ...], frame: Fram
     return None
 
 
-class ListedPartyRules:
+class ListedPartyRules(_FramesOnly):
     """Dealings with a listed person, entity or vessel that takes part in the frame: as
     supplier or recipient, or in the frame's sentence when the frame names no party or names
     the listed party's own state."""
@@ -131,5 +145,37 @@ class ListedPartyRules:
                 builder.record_listed(loaded, frame, m, match, counter)
 
 
+class ActivityRules:
+    """Measures with no goods: a listed person's travel abroad (not to the regime's own
+    state), a listed vessel's port call or ship-to-ship transfer."""
+
+    name = "activity"
+
+    def covers(self, rule: Rule) -> bool:
+        return rule.activity is not None
+
+    def draft(self, builder: FindingBuilder, frame: Frame, rules: Sequence[LoadedRule]) -> None:
+        return None  # frames move goods: activity rules read activities only
+
+    def draft_activity(self, builder: FindingBuilder, activity: Activity,
+                       rules: Sequence[LoadedRule]) -> None:
+        match = builder.mentions.listed[activity.party.ref]
+        for loaded in rules:
+            sel = loaded.rule.activity
+            if sel is None or activity.kind not in sel.kinds or match.regime not in sel.regimes \
+                    or match.type not in sel.types:
+                continue
+            if activity.kind == "travel" and activity.place is not None \
+                    and builder.party_id(activity.place) in loaded.targets:
+                continue  # home: travel to the regime's own state breaks no travel ban
+            if not builder.admits_activity(loaded, activity):
+                continue
+            if activity.when is not None and match.listed_on is not None \
+                    and activity.when < match.listed_on:
+                continue  # before the listing
+            builder.record_activity(loaded, activity, match)
+
+
 # Every kind of rule, by name. A rule belongs to each kind that covers it.
-RULE_KINDS: dict[str, RuleKind] = {kind.name: kind for kind in (GoodsRules(), ListedPartyRules())}
+RULE_KINDS: dict[str, RuleKind] = {
+    kind.name: kind for kind in (GoodsRules(), ListedPartyRules(), ActivityRules())}

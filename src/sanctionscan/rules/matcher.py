@@ -17,6 +17,7 @@ from functools import lru_cache
 from sanctionscan.analysis import DocumentAnalysis
 from sanctionscan.extract import Kind, ListedName, Mention
 from sanctionscan.frames import Frame
+from sanctionscan.frames.activities import Activity
 from sanctionscan.lexicon import CompiledLexicon, fold
 from sanctionscan.models import (
     NOT_EVENTS,
@@ -28,7 +29,7 @@ from sanctionscan.models import (
     Span,
     Status,
 )
-from sanctionscan.rules.confidence import score
+from sanctionscan.rules.confidence import activity_score, score
 from sanctionscan.rules.events import event_sentences, main_sentence
 from sanctionscan.rules.kinds import RULE_KINDS, GoodsRules
 from sanctionscan.ruleset import LoadedRule, RuleSet
@@ -113,6 +114,8 @@ class _Draft:
     goods_seen: set[Mention] = field(default_factory=set)
     sentences: dict[tuple[int, int], Sentence] = field(default_factory=dict)  # of its frames
     listed: dict[Mention, None] = field(default_factory=dict)  # the listed parties it names
+    activity: Mention | None = None  # the activity word, for a finding with no goods
+    activity_kind: str = ""
     sentence: tuple[int, int] | None = None
     hs: dict[str, None] = field(default_factory=dict)
     tags: dict[str, None] = field(default_factory=dict)
@@ -159,6 +162,56 @@ class FindingBuilder:
                 continue
             for name, kind in RULE_KINDS.items():
                 kind.draft(self, frame, self.index.by_kind[name])
+
+    def add_activities(self, activities: Iterable[Activity]) -> None:
+        for activity in activities:
+            if activity.status in NOT_EVENTS:
+                continue
+            for name, kind in RULE_KINDS.items():
+                kind.draft_activity(self, activity, self.index.by_kind[name])
+
+    def admits_activity(self, loaded: LoadedRule, activity: Activity) -> bool:
+        """`admits` for an activity: its status is flagged and its date in force."""
+        rule = loaded.rule
+        if activity.status not in rule.statuses:
+            return False
+        return activity.when is None or rule.in_force.covers(activity.when)
+
+    def record_activity(self, loaded: LoadedRule, activity: Activity, match: ListedName
+                        ) -> None:
+        """A listed party's activity (travel abroad, a port call, a ship-to-ship transfer)."""
+        place = activity.place
+        counterparty = self.party_id(place) if place is not None else None
+        key = (loaded.rule.id, str(match.ref), counterparty)
+        confidence = activity_score(activity.status, has_place=place is not None).value
+        sentence = activity.sentence
+        draft = self.drafts.get(key)
+        if draft is None:
+            draft = _Draft(loaded, Direction.dealing, str(match.ref), counterparty,
+                           activity.status, confidence,
+                           sentence=(sentence.start, sentence.end))
+            draft.activity, draft.activity_kind = activity.word, activity.kind
+            self.drafts[key] = draft
+        elif confidence > draft.confidence:
+            draft.confidence, draft.sentence = confidence, (sentence.start, sentence.end)
+        draft.sentences[(sentence.start, sentence.end)] = sentence
+        draft.listed[activity.party] = None
+        roles: tuple[tuple[EvidenceRole, Mention | None], ...] = (
+            ("listed", activity.party), ("action", activity.word), ("counterparty", place))
+        for role, m in roles:
+            if m is not None:
+                draft.spans[(role, m.start, m.end)] = None
+        for cue in activity.cues:
+            draft.spans[("cue", cue.start, cue.end)] = None
+        why = (f"{activity.status.value} {activity.kind.replace('_', ' ')} "
+               f"'{self._t(activity.word)}' by listed {_listed_explanation(match)}")
+        if place is not None:
+            why += f"; to {counterparty} via '{self._t(place)}'"
+        if activity.when is not None:
+            why += f"; dated {activity.when.isoformat()}, in force"
+        if why not in draft.said:
+            draft.said.add(why)
+            draft.explanation.append(why)
 
     def admits(self, loaded: LoadedRule, frame: Frame) -> bool:
         """The checks every kind of rule makes: the frame's status is one the rule flags, its
@@ -277,9 +330,16 @@ class FindingBuilder:
             rule = draft.rule.rule
             if rule.listed is not None and self._covered_by_goods(draft):
                 continue
-            best_goods = max(draft.goods, key=lambda g: (not self.lex.goods[g.ref].generic,
-                                                         g.end - g.start))
-            goods_keys = sorted({self.lex.goods_terms[g.ref] for g in draft.goods})
+            if draft.goods:
+                best_goods = max(draft.goods, key=lambda g: (not self.lex.goods[g.ref].generic,
+                                                             g.end - g.start))
+                goods = Goods(text=self._t(best_goods), hs=list(draft.hs),
+                              tags=list(draft.tags))
+                goods_keys = sorted({self.lex.goods_terms[g.ref] for g in draft.goods})
+            else:  # an activity: what the listed party did stands for the goods
+                assert draft.activity is not None
+                goods = Goods(text=self._t(draft.activity), hs=[], tags=[draft.activity_kind])
+                goods_keys = [draft.activity_kind]
             fingerprint = hashlib.sha256("\x1f".join(
                 [rule.id, self.doc_id, draft.target, draft.counterparty or "",
                  *goods_keys]).encode()).hexdigest()[:32]
@@ -299,7 +359,7 @@ class FindingBuilder:
                 rule_id=rule.id, category=rule.category, title=rule.title,
                 severity=rule.severity, confidence=draft.confidence, status=draft.status,
                 direction=draft.direction, target=draft.target, counterparty=draft.counterparty,
-                goods=Goods(text=self._t(best_goods), hs=list(draft.hs), tags=list(draft.tags)),
+                goods=goods,
                 basis=[b.cite() for b in rule.basis], evidence=evidence,
                 explanation=draft.explanation_head + draft.explanation,
                 fingerprint=fingerprint,
