@@ -20,7 +20,7 @@ from sanctionscan.frames import assemble, frame_sentences
 from sanctionscan.frames.activities import find_activities
 from sanctionscan.frames.choice import with_activity_sentences
 from sanctionscan.guard import scan_guarded
-from sanctionscan.lexicon import fold
+from sanctionscan.lexicon import Hit, fold
 from sanctionscan.models import (
     Document,
     DocumentResult,
@@ -33,6 +33,17 @@ from sanctionscan.models import (
 from sanctionscan.rules.matcher import FindingBuilder, RuleIndex
 from sanctionscan.ruleset import RuleSet
 from sanctionscan.text import segment, starting_in
+
+
+def _longest_first(hits: list[Hit]) -> list[Hit]:
+    """Of overlapping activity words ("travelled", "travelled to"), the longest (hits sorted
+    by start)."""
+    kept: list[Hit] = []
+    for hit in sorted(hits, key=lambda h: (h.start, h.start - h.end)):
+        if kept and hit.start < kept[-1].end:
+            continue
+        kept.append(hit)
+    return kept
 
 
 class Scanner:
@@ -85,7 +96,7 @@ class Scanner:
         listed = list(lists.find(text, read, folded)) if lists is not None else []
         analysis.mentions = find_mentions_folded(text, folded, lexicon, listed,
                                                  (entities, found.actions, others), read)
-        analysis.activities = starting_in(sorted(found.activities), read)
+        analysis.activities = _longest_first(starting_in(sorted(found.activities), read))
         mentions = analysis.mentions
         if not (mentions.actions or analysis.activities) or not (
                 mentions.goods or mentions.parties):

@@ -378,6 +378,11 @@ class _Automata:
             # one character ahead of `folded`, and may end past `hi`
             _scan_ascii(self._padded, text, folded, spaced, lo, hi,
                         min(len(spaced), hi + self._longest + 2), lists)
+        if len(within) > 1:
+            # a key that starts in one stretch may end past the start of the next one's
+            # hits: put them back in the one automaton's order (by end, the longer first)
+            for hits in lists:
+                hits.sort(key=_END_START)
 
 
 def _spaced(folded: str, ascii_only: bool) -> str:

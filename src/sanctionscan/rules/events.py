@@ -4,7 +4,7 @@ A story names its goods in the transfer sentence, then identifies, lists or loca
 sentences without a transfer word ("The items included…", "They arrived in Nampo…"), and
 often carries the hedge or the breach ("in violation of…") in yet another. A finding's event
 is the sentences of its frames, every sentence that names the same specific goods (a goods
-entry that is not a vague word) or the same listed party, and a sentence right after one of
+entry that is not a vague word) or the same listed party, and a sentence shortly after one of
 those that refers back with a definite noun ("the shipment", "these vehicles"). They are its
 `sentence` evidence; its main sentence is the one that carries a hedge or breach wording, else
 its most confident frame's.
@@ -31,21 +31,25 @@ def event_sentences(doc: DocumentAnalysis, core: list[Sentence], goods_refs: Ite
     listed = set(listed_refs)
     chosen = {(s.start, s.end): s for s in core}
     extra = 0
-    after_event = False
+    since_event = _NEAR + 1  # sentences since the last one of the event
     for sentence in doc.every_sentence():
         key = (sentence.start, sentence.end)
         if key in chosen:
-            after_event = True
+            since_event = 0
             continue
+        since_event += 1
         if extra < MAX_EXTRA_SENTENCES and (
                 _names_goods(doc, sentence, specific) or _names_listed(doc, sentence, listed)
-                or (after_event and _refers_back(doc, sentence))):
+                or (since_event <= _NEAR and _refers_back(doc, sentence))):
             chosen[key] = sentence
             extra += 1
-            after_event = True
-        else:
-            after_event = False
+            since_event = 0
     return sorted(chosen.values())
+
+
+# a definite reference back ("the shipment") belongs to an event told at most this many
+# sentences before it
+_NEAR = 2
 
 
 def _names_goods(doc: DocumentAnalysis, sentence: Sentence, refs: set[int]) -> bool:

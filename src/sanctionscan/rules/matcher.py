@@ -324,9 +324,41 @@ class FindingBuilder:
         return bool(draft.sentences) and all(
             (regime, *span) in self._event_hits for span in draft.sentences)
 
+    def _merge_unnamed_sides(self) -> list[_Draft]:
+        """One event, one finding: a draft that names no counterparty (a headline's "trucks
+        bound for Nampo") joins the one draft of the same rule and target that names one ("a
+        Chinese firm shipped dump trucks to North Korea"), keeping all its evidence."""
+        named: dict[tuple[str, str], list[_Draft]] = {}
+        for (rule_id, target, counterparty), draft in self.drafts.items():
+            if counterparty is not None:
+                named.setdefault((rule_id, target), []).append(draft)
+        out = []
+        for (rule_id, target, counterparty), draft in self.drafts.items():
+            partners = named.get((rule_id, target), []) if counterparty is None else []
+            if len(partners) != 1:
+                out.append(draft)
+                continue
+            into = partners[0]
+            for goods in draft.goods:
+                if goods not in into.goods_seen:
+                    into.goods_seen.add(goods)
+                    into.goods.append(goods)
+            into.spans.update(draft.spans)
+            into.sentences.update(draft.sentences)
+            into.listed.update(draft.listed)
+            into.hs.update(draft.hs)
+            into.tags.update(draft.tags)
+            for why in draft.explanation:
+                if why not in into.said:
+                    into.said.add(why)
+                    into.explanation.append(why)
+            if _STATUS_ORDER.index(draft.status) < _STATUS_ORDER.index(into.status):
+                into.status = draft.status
+        return out
+
     def findings(self) -> list[Finding]:
         out = []
-        for draft in self.drafts.values():
+        for draft in self._merge_unnamed_sides():
             rule = draft.rule.rule
             if rule.listed is not None and self._covered_by_goods(draft):
                 continue
