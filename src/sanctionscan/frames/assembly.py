@@ -98,7 +98,7 @@ def assemble(doc: DocumentAnalysis) -> list[Frame]:
             continue
         found = _SentenceFrames(doc, carry, sentence, goods, actions, parties).frames()
         frames.extend(found)
-        if _is_headline(doc.text, sentence):
+        if is_headline(doc.text, sentence):
             # a headline's goods are the story's, not the object of the lead's verbs
             carry.leave_nothing_but([], [])
         else:
@@ -106,7 +106,7 @@ def assemble(doc: DocumentAnalysis) -> list[Frame]:
     return _dated_by_the_story(doc, frames)
 
 
-def _is_headline(text: str, sentence: Sentence) -> bool:
+def is_headline(text: str, sentence: Sentence) -> bool:
     """The first line of an article, standing alone without a full stop."""
     if text[:sentence.start].strip():
         return False
@@ -128,7 +128,7 @@ def _dated_by_the_story(doc: DocumentAnalysis, frames: list[Frame]) -> list[Fram
     lex = doc.lexicon
     out = []
     for frame in frames:
-        headline = _is_headline(doc.text, frame.sentence)
+        headline = is_headline(doc.text, frame.sentence)
         source = None if frame.dated or not headline else next(
             (d for d in dated if d.sentence.start > frame.sentence.start
              and _same_event(lex, frame, d)), None)

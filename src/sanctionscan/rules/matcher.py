@@ -18,6 +18,7 @@ from sanctionscan.analysis import DocumentAnalysis
 from sanctionscan.extract import Kind, ListedName, Mention
 from sanctionscan.frames import Frame
 from sanctionscan.frames.activities import Activity
+from sanctionscan.frames.assembly import is_headline as _is_headline
 from sanctionscan.lexicon import CompiledLexicon, fold
 from sanctionscan.models import (
     NOT_EVENTS,
@@ -325,16 +326,20 @@ class FindingBuilder:
             (regime, *span) in self._event_hits for span in draft.sentences)
 
     def _merge_unnamed_sides(self) -> list[_Draft]:
-        """One event, one finding: a draft that names no counterparty (a headline's "trucks
+        """One event, one finding: a headline's draft that names no counterparty ("trucks
         bound for Nampo") joins the one draft of the same rule and target that names one ("a
-        Chinese firm shipped dump trucks to North Korea"), keeping all its evidence."""
+        Chinese firm shipped dump trucks to North Korea"), keeping all its evidence. (Only a
+        headline's: in the body, a second draft without a counterparty is as often a second
+        event, "other vehicles were believed smuggled".)"""
         named: dict[tuple[str, str], list[_Draft]] = {}
         for (rule_id, target, counterparty), draft in self.drafts.items():
             if counterparty is not None:
                 named.setdefault((rule_id, target), []).append(draft)
         out = []
         for (rule_id, target, counterparty), draft in self.drafts.items():
-            partners = named.get((rule_id, target), []) if counterparty is None else []
+            headline = all(_is_headline(self.text, s) for s in draft.sentences.values())
+            partners = named.get((rule_id, target), []) \
+                if counterparty is None and headline else []
             if len(partners) != 1:
                 out.append(draft)
                 continue
