@@ -138,6 +138,18 @@ def test_a_descriptor_or_an_enemy_takes_no_part_in_the_dealing(frames_scanner: S
         assert "al-Shabaab" not in said(text, frame.suppliers + frame.recipients)
 
 
+def test_a_marker_in_the_subject_of_a_passive(cli_scanner: Scanner) -> None:
+    (finding,) = findings(cli_scanner, "Charcoal from Somalia was shipped to Oman in 2024.")
+    assert finding.category == "somalia.charcoal" and finding.counterparty == "OM"
+
+
+def test_a_place_that_locates_a_named_army_is_not_the_recipient(frames_scanner: Scanner
+                                                                ) -> None:
+    text = "Burundi sent ammunition to the Congolese army in North Kivu in 2024."
+    (frame,) = frames_of(frames_scanner, text)
+    assert said(text, frame.recipients) == ["Congolese"]
+
+
 # -- m4: status scope ---------------------------------------------------------------------
 
 
@@ -146,6 +158,8 @@ def test_a_descriptor_or_an_enemy_takes_no_part_in_the_dealing(frames_scanner: S
     ("Iran could supply Russia with drones if the negotiations succeed.", Status.hypothetical),
     ("Selling coal from North Korea to any country is banned.", Status.legal_context),
     ("No North Korean workers were found at the site in Vladivostok.", Status.denied),
+    ("Inspectors said no North Korean workers were found at the site.", Status.denied),
+    ("We have no idea how those trucks were delivered to North Korea.", Status.asserted),
     ("The captain agreed not to load, transport or deliver the crude oil from Libya.",
      Status.denied),
     ("The UN-prohibited transfers of North Korean coal to China continued.", Status.asserted),

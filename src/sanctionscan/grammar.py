@@ -32,6 +32,7 @@ class StatusScope:
     # status -> how many words before the transfer word its cues reach (absent: the sentence)
     reach: dict[StatusName, int]
     sentence_negations: frozenset[str]
+    noun_phrase_breakers: frozenset[str]
     transparent: frozenset[str]
     legal_after_links: frozenset[str]
     legal_after_reach: int
@@ -123,6 +124,7 @@ def _status_scope(g: Grammar) -> StatusScope:
     return StatusScope(
         precedence=tuple(st.precedence), reach=dict(st.scopes),
         sentence_negations=frozenset(st.sentence_negations),
+        noun_phrase_breakers=frozenset(st.noun_phrase_breakers),
         transparent=frozenset(st.scope_transparent),
         legal_after_links=frozenset(st.legal_after_links), legal_after_reach=st.legal_after_reach,
         question_marks=tuple(st.question_marks),

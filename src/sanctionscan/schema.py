@@ -408,6 +408,10 @@ class StatusGrammar(Strict):
         default_factory=list,
         description="a negation that opens the sentence ('No workers were found') negates its "
                     "whole clause, however far the verb")
+    noun_phrase_breakers: Words = Field(
+        default_factory=list,
+        description="between 'no' and the goods these show 'no' is another noun's: 'no idea "
+                    "how those vehicles'")
     scope_transparent: Words = Field(
         default_factory=list,
         description="words a scope does not count between a cue and its transfer word, beside "

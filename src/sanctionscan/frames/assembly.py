@@ -348,7 +348,7 @@ class _SentenceFrames:
                 carried = True
                 notes.append("parties carried over from the previous sentence")
         status, status_cues = frame_status(self.g, self.lex, self.folded, self.sentence,
-                                           c.action, c.cues)
+                                           c.action, c.cues, goods)
         tags = goods_sense.in_company(self.lex, goods, tuple(
             goods_sense.modifier_tags(self.lex, self.folded, m, c.modifiers) for m in goods))
         return Frame(

@@ -199,7 +199,9 @@ def assign_roles(rc: RoleContext) -> Roles:
 def _marked_role(rc: RoleContext, roles: Roles, p: Mention, mark: Marker, in_right: bool
                  ) -> bool:
     """Give `p` the role its marker says, if it says one here; whether it did."""
-    reaches = in_right or rc.nominal or rc.kind == "carry"
+    # a marker reaches its verb from the right, from a noun, for a carrying verb, and from
+    # the subject of a passive ("Charcoal from Somalia was shipped to Oman")
+    reaches = in_right or rc.nominal or rc.kind == "carry" or rc.passive
     if mark is Marker.RECIPIENT and reaches:
         roles.recipients.append(p)
     elif mark is Marker.SUPPLIER and reaches:
@@ -286,6 +288,10 @@ def _group_marker(rc: RoleContext, p: Mention, near: list[str], parties: list[Me
     group_at = rc.folded.rfind(near[-2], max(floor, p.start - _MARKER_REACH), p.start)
     if group_at <= floor or any(q.start <= group_at < q.end for q in parties):
         return None
+    if any(0 <= group_at - q.end <= 2 for q in rc.parties):
+        # "to the Congolese army in North Kivu": a party names the group, the place only
+        # locates it
+        return Marker.OTHER
     proxy = Mention(p.kind, group_at, group_at + len(near[-2]), p.ref, p.form)
     role = marker_before(rc, proxy, [])
     return role if role in (Marker.RECIPIENT, Marker.SUPPLIER, Marker.AGENT) else None

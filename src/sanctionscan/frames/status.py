@@ -10,6 +10,8 @@ When several cues govern one word, the grammar's `status.precedence` decides.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sanctionscan.extract import Mention
 from sanctionscan.grammar import CompiledGrammar
 from sanctionscan.lexicon import CompiledLexicon
@@ -19,12 +21,14 @@ from sanctionscan.text import Sentence, words
 
 
 def frame_status(g: CompiledGrammar, lex: CompiledLexicon, folded: str, sentence: Sentence,
-                 action: Mention, cues: list[Mention]) -> tuple[Status, list[Mention]]:
-    """The status of the frame on `action`, and the cues that say so."""
+                 action: Mention, cues: list[Mention], goods: Sequence[Mention] = ()
+                 ) -> tuple[Status, list[Mention]]:
+    """The status of the frame on `action` (moving `goods`), and the cues that say so."""
     found: dict[StatusName, list[Mention]] = {}
     for cue in cues:
         status = lex.cue_status[cue.ref]
-        if _governs(g, lex, folded, sentence, action, cue, status):
+        if _governs(g, lex, folded, sentence, action, cue, status) or (
+                status == "negation" and _negates_goods(g, folded, cue, goods)):
             found.setdefault(status, []).append(cue)
     if _hypothetical(g, folded, sentence, action):
         found.setdefault("hypothetical", [])
@@ -63,6 +67,24 @@ def _governs(g: CompiledGrammar, lex: CompiledLexicon, folded: str, sentence: Se
         # "not only ... but": negates nothing
         return not g.negation_exception_after.match(folded[cue.end:cue.end + 8])
     return True
+
+
+def _negates_goods(g: CompiledGrammar, folded: str, cue: Mention, goods: Sequence[Mention]
+                   ) -> bool:
+    """ "no North Korean workers were found": a negating determiner of the goods negates the
+    transfer, however far its verb."""
+    st = g.status
+    if folded[cue.start:cue.end] not in st.sentence_negations:
+        return False
+    for m in goods:
+        if m.start < cue.end:
+            continue
+        between = words(folded[cue.end:m.start])
+        # "no idea how those vehicles": the negation is another noun's
+        if len(between) <= 3 and not any(w in st.noun_phrase_breakers or w in (",", ";", ":")
+                                         for w in between):
+            return True
+    return False
 
 
 def _opens_sentence(folded: str, sentence: Sentence, cue: Mention) -> bool:
