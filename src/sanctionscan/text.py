@@ -246,7 +246,9 @@ def _line_spans(text: str, ls: int, le: int, stripped_end: int) -> list[tuple[in
 # "...arms shipments.Two truckloads...": a sentence end with no space after it, as scraped
 # pages glue them (a word of two or more lower-case letters, then . ! ?, then a capitalised
 # word)
-_GLUED_END = re.compile(r"(?<=[a-z][a-z][.!?])[\"'”’)]*(?=[A-Z][a-z])")
+# (opens with its punctuation, which the regex engine skips to at C speed; the letters before
+# it are a look-behind)
+_GLUED_END = re.compile(r"[.!?](?<=[a-z][a-z][.!?])[\"'”’)]*(?=[A-Z][a-z])")
 
 
 def _unglued(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -254,7 +256,7 @@ def _unglued(text: str, start: int, end: int) -> list[tuple[int, int]]:
     pieces = []
     for match in _GLUED_END.finditer(text, start, end):
         cut = match.end()
-        dot = match.start() - 1
+        dot = match.start()
         if text[dot] == "." and _is_abbreviation_tail(text[max(start, dot - 7):dot]):
             continue
         pieces.append((start, cut))

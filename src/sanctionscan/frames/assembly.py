@@ -214,6 +214,7 @@ class _SentenceFrames:
         self._refers: bool | None = None
         self._when: date | None = None
         self._own_date = False  # whether the sentence dates its event itself
+        self._exchange: tuple[int, int] | None = None  # where "in exchange for" stands
         self._dated = False
 
     # -- facts of the whole sentence, worked out once and only when a frame needs them
@@ -282,15 +283,18 @@ class _SentenceFrames:
                    ) -> tuple[list[Mention], list[Mention]]:
         """The clause's goods less those it gets "in exchange for", and those: they flow the
         other way ("exported coal in exchange for machinery")."""
-        g, folded = self.g, self.folded
-        link = g.exchange_link.search(folded, self.sentence.start, self.sentence.end)
-        if link is None:
+        if self._exchange is None:  # (searched once per sentence)
+            found = self.g.exchange_link.search(self.folded, self.sentence.start,
+                                                self.sentence.end)
+            self._exchange = (found.start(), found.end()) if found else (-1, -1)
+        link_start, link_end = self._exchange
+        if link_start < 0:
             return goods, []
-        if link.start() >= c.action.end:
-            returned = [m for m in c.goods if m.start >= link.end()]
-            kept = [m for m in goods if m.start < link.start()]
+        if link_start >= c.action.end:
+            returned = [m for m in c.goods if m.start >= link_end]
+            kept = [m for m in goods if m.start < link_start]
         else:  # "In exchange for the shells, Russia provided ...": before the verb
-            returned = [m for m in c.goods if link.end() <= m.start and m.end <= c.action.start]
+            returned = [m for m in c.goods if link_end <= m.start and m.end <= c.action.start]
             kept = [m for m in goods if m not in returned]
         return (kept, returned) if kept and returned else (goods, [])
 
