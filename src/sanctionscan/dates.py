@@ -126,12 +126,13 @@ def own_date(sentence_folded: str, dating: EventDating) -> tuple[date | None, da
     return _latest(rest, dating), lower
 
 
-def event_date(sentence_folded: str, published: date | None, dating: EventDating
-               ) -> date | None:
+def event_date(sentence_folded: str, published: date | None, dating: EventDating,
+               own_dates: tuple[date | None, date | None] | None = None) -> date | None:
     """The date of the event a sentence tells: its own latest month and year, else its latest
     year, else the year before `published` for "last year", else `published`, but never
-    before a "since" date the sentence gives."""
-    own, lower = own_date(sentence_folded, dating)
+    before a "since" date the sentence gives. `own_dates`: `own_date` of the sentence, when
+    the caller has it."""
+    own, lower = own_dates if own_dates is not None else own_date(sentence_folded, dating)
     if own is not None:
         return own
     if published is not None and dating.last_year.search(sentence_folded):

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterator
 from enum import IntEnum
 from operator import attrgetter
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -419,8 +418,9 @@ def _scan_any(automaton: ahocorasick.Automaton, text: str, folded: str, lo: int,
     # tuple.__new__ builds the same Hit as Hit(...) without the named tuple's __new__
     new, hit_type = tuple.__new__, Hit
     n = len(folded)
-    for last, (length, payloads) in _iter(automaton, folded, lo, stop):
-        end = last + 1
+    piece, offset = _piece(folded, lo, stop)
+    for last, (length, payloads) in automaton.iter(piece):
+        end = last + offset + 1
         start = end - length
         if start >= hi:
             continue
@@ -433,18 +433,15 @@ def _scan_any(automaton: ahocorasick.Automaton, text: str, folded: str, lo: int,
                 adds[group](new(hit_type, (start, end, layer, ref, form)))
 
 
-def _iter(automaton: ahocorasick.Automaton, text: str, lo: int, stop: int
-          ) -> Iterator[tuple[int, Any]]:
-    """`automaton.iter(text, lo, stop)`, in time that grows with `stop - lo` only.
+def _piece(text: str, lo: int, stop: int) -> tuple[str, int]:
+    """The stretch text[lo:stop] to hand the automaton, and its offset in `text`.
 
     (pyahocorasick copies the whole string it is given on every call: over the stretches of a
-    long document, one call per stretch, that made the scan quadratic in the document. A
-    slice costs only its own length.)"""
+    long document, one call per stretch, `iter(text, lo, stop)` made the scan quadratic in the
+    document. A slice costs only its own length.)"""
     if lo == 0 and stop >= len(text):
-        yield from automaton.iter(text)
-        return
-    for last, value in automaton.iter(text[lo:stop]):
-        yield last + lo, value
+        return text, 0
+    return text[lo:stop], lo
 
 
 def _scan_ascii(automaton: ahocorasick.Automaton, text: str, folded: str, spaced: str,
@@ -455,11 +452,12 @@ def _scan_ascii(automaton: ahocorasick.Automaton, text: str, folded: str, spaced
     and the automaton drops the matches inside words (two in five) itself."""
     adds = tuple(h.append for h in lists)
     new, hit_type = tuple.__new__, Hit
-    for last, (length, keyed, payloads) in _iter(automaton, spaced, lo, stop):
-        start = last - length + 1
+    piece, offset = _piece(spaced, lo, stop)
+    for last, (length, keyed, payloads) in automaton.iter(piece):
+        start = last + offset - length + 1
         if start >= hi:
             continue
-        end = last - 1
+        end = last + offset - 1
         if keyed is not None:
             # several keys, or one with punctuation or spaces: the text decides which (a
             # loop, not next() over a generator: this runs for every phrase found)

@@ -241,8 +241,9 @@ class _SentenceFrames:
     def when(self) -> date | None:
         if not self._dated:
             stretch = self.folded[self.sentence.start:self.sentence.end]
-            self._when = event_date(stretch, self.doc.published, self.g.dating)
-            self._own_date = own_date(stretch, self.g.dating)[0] is not None
+            own, lower = own_date(stretch, self.g.dating)
+            self._when = event_date(stretch, self.doc.published, self.g.dating, (own, lower))
+            self._own_date = own is not None
             self._dated = True
         return self._when
 
