@@ -15,6 +15,7 @@ threshold it had to reach and the normalisation steps applied, so a finding can 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -1007,8 +1008,10 @@ class ListMatcher:
         """
         matches: list[ListedMatch] = []
         anchors = self._anchors(text, within)
+        anchor_starts = [a[0] for a in anchors]  # in text order: found by bisection per window
         for lo, hi in self._windows(text, anchors):
-            inside = [(s, e) for s, e, _reach in anchors if lo <= s < hi]
+            first = bisect_left(anchor_starts, lo)
+            inside = [(s, e) for s, e, _reach in anchors[first:bisect_left(anchor_starts, hi)]]
             matches.extend(m for m in self._find_in(text, lo, hi)
                            if any(s < m.end and m.start < e for s, e in inside))
         # `lowered`: the caller's lower-cased copy of `text` (`lexicon.fold` will do: it
