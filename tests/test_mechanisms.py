@@ -103,6 +103,23 @@ def test_people_far_before_an_active_verb_are_not_its_goods(frames_scanner: Scan
     assert all("workers" not in said(text, f.goods) for f in frames_of(frames_scanner, text))
 
 
+def test_a_carrier_before_its_verb_is_its_subject_not_its_goods(frames_scanner: Scanner
+                                                                 ) -> None:
+    text = "In 2024, North Korean tankers loading at Vostochny took on diesel."
+    assert all("tankers" not in said(text, f.goods) for f in frames_of(frames_scanner, text))
+    text = "The trucks that Russia delivered to North Korea were seen in Nampo."
+    assert any(said(text, f.goods) == ["trucks"] for f in frames_of(frames_scanner, text))
+
+
+def test_a_brand_in_the_noun_phrase_is_the_goods_too(cli_scanner: Scanner) -> None:
+    found = findings(cli_scanner, "Three Lexus LX 600 sport utility vehicles were sold in "
+                                  "2024 to a buyer in Pyongyang.")
+    assert {"dprk.vehicles", "dprk.luxury_goods"} <= categories(found)
+    # a fuel that qualifies the goods is no goods of its own
+    found = findings(cli_scanner, "The diesel buses are being sold one by one to North Korea.")
+    assert "dprk.petroleum" not in categories(found)
+
+
 # -- m3: roles ----------------------------------------------------------------------------
 
 

@@ -368,7 +368,9 @@ class _SentenceFrames:
         """The goods the clause moves, and whether they come from an earlier sentence."""
         g, lex, folded = self.g, self.lex, self.folded
         goods = goods_sense.cargo_over_carrier(g, folded, goods_sense.goods_for(
-            g, folded, c.action, c.cargo, c.left, c.right, c.nominal, c.passive), c.goods)
+            g, folded, c.action, c.cargo, c.left, c.right, c.nominal, c.passive, lex), c.goods)
+        if goods:
+            goods = goods_sense.with_compounds(lex, folded, goods, c.goods)
         carried = False
         earlier = self.carry.goods
         if goods and earlier and all(

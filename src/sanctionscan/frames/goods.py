@@ -69,7 +69,8 @@ def is_passive(g: CompiledGrammar, folded: str, sent_start: int, action: Mention
 
 
 def goods_for(g: CompiledGrammar, folded: str, action: Mention, goods: list[Mention],
-              left: int, right: int, nominal: bool, passive: bool) -> list[Mention]:
+              left: int, right: int, nominal: bool, passive: bool,
+              lex: CompiledLexicon | None = None) -> list[Mention]:
     """The goods of `action`, of its sentence's `goods` that are not a means of transport,
     between the neighbouring transfer words `left` and `right`."""
     after = [m for m in goods if action.end <= m.start < right]
@@ -88,8 +89,39 @@ def goods_for(g: CompiledGrammar, folded: str, action: Mention, goods: list[Ment
     # an active verb's goods before it are its object moved up ("the trucks that Russia
     # delivered"): close by, in its own clause
     close = [m for m in before[-1:] if len(words(folded[m.end:action.start])) <= _OBJECT_BEFORE
-             and not _CLAUSE_END.search(folded, m.end, action.start)]
+             and not _CLAUSE_END.search(folded, m.end, action.start)
+             and not _carrier_subject(g, lex, folded, m, action)]
     return after or close
+
+
+def _carrier_subject(g: CompiledGrammar, lex: CompiledLexicon | None, folded: str, m: Mention,
+                     action: Mention) -> bool:
+    """ "tankers loading at Vostochny", "ships delivered oil": a carrier right before an
+    active verb is its subject, not its object."""
+    if lex is None or g.carrier_tags.isdisjoint(lex.goods[m.ref].tags):
+        return False
+    return not [w for w in words(folded[m.end:action.start]) if w not in g.adverbs]
+
+
+def with_compounds(lex: CompiledLexicon, folded: str, chosen: list[Mention],
+                   goods: list[Mention]) -> list[Mention]:
+    """`chosen` with the specific goods words that qualify them in one noun phrase ("Three
+    Lexus LX 600 sport utility vehicles": the brand is the goods too). A qualifier of another
+    kind ("diesel buses", "steel pipes") names what the goods run on or are made of."""
+    out = list(chosen)
+    for m in chosen:
+        kind = set(lex.goods[m.ref].tags)
+        for other in goods:
+            if other.end <= m.start and other not in out and not lex.goods[other.ref].generic \
+                    and kind & set(lex.goods[other.ref].tags) \
+                    and len(words(folded[other.end:m.start])) <= _COMPOUND_GAP \
+                    and not any(c in folded[other.end:m.start] for c in ",;:()"):
+                out.append(other)
+    return out
+
+
+# words (a model number: "LX 600") that may stand between a brand and the noun it qualifies
+_COMPOUND_GAP = 2
 
 
 # how many words an active verb's object may stand before it ("the 40 trucks Russia's
