@@ -73,6 +73,7 @@ def goods_for(g: CompiledGrammar, folded: str, action: Mention, goods: list[Ment
               lex: CompiledLexicon | None = None) -> list[Mention]:
     """The goods of `action`, of its sentence's `goods` that are not a means of transport,
     between the neighbouring transfer words `left` and `right`."""
+    goods = _heads(folded, goods)
     after = [m for m in goods if action.end <= m.start < right]
     before = [m for m in goods if left <= m.start and m.end <= action.start]
     near_before = [m for m in before if len(words(folded[m.end:action.start])) <= 3]
@@ -92,6 +93,18 @@ def goods_for(g: CompiledGrammar, folded: str, action: Mention, goods: list[Ment
              and not _CLAUSE_END.search(folded, m.end, action.start)
              and not _carrier_subject(g, lex, folded, m, action)]
     return after or close
+
+
+def _heads(folded: str, goods: list[Mention]) -> list[Mention]:
+    """The goods words that head their noun phrase: in "diesel buses" or "steel pipes" the
+    first word qualifies the second (`with_compounds` takes back a brand of the same kind)."""
+    heads = []
+    for i, m in enumerate(goods):
+        nxt = goods[i + 1] if i + 1 < len(goods) else None
+        if nxt is not None and nxt.start >= m.end and not folded[m.end:nxt.start].strip():
+            continue  # right before another goods word: its qualifier
+        heads.append(m)
+    return heads
 
 
 def _carrier_subject(g: CompiledGrammar, lex: CompiledLexicon | None, folded: str, m: Mention,
