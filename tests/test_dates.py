@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from grammar_fixture import english
-from sanctionscan.dates import dateline, event_date, years_in
+from sanctionscan.dates import dateline, event_date, url_date, years_in
 
 
 def _dateline(text: str) -> date | None:
@@ -67,3 +67,13 @@ def test_last_year_from_a_leap_day() -> None:
 def test_years_and_decades() -> None:
     assert years_in("between 2017 and the 1990s") == [2017, 1995]
     assert years_in("flight 12017 and code x2019") == []
+
+
+def test_url_dates() -> None:
+    assert url_date("https://example.org/2019/07/18/ships-seized.html") == date(2019, 7, 18)
+    assert url_date("https://example.org/news/2025-06-25/defense/deal") == date(2025, 6, 25)
+    assert url_date("https://example.org/2024/03/dubai-cars") == date(2024, 3, 15)
+    assert url_date("https://example.org/articles/266209/20250507/kim-visits") == date(2025, 5, 7)
+    assert url_date("https://example.org/story/123456789") is None
+    assert url_date("https://example.org/2019/13/40/x") is None
+    assert url_date(None) is None

@@ -141,3 +141,22 @@ def event_date(sentence_folded: str, published: date | None, dating: EventDating
     if lower is not None and (published is None or published < lower):
         return lower
     return published
+
+
+# News sites put the publication date in the article's address: /2019/07/18/, /2024/03/,
+# -2025-06-25/, /20250321-.
+_URL_DATE = re.compile(r"[/_-]((?:19|20)\d\d)[/_-](0[1-9]|1[0-2])(?:[/_-](0[1-9]|[12]\d|3[01]))?"
+                       r"(?=[/_.-]|$)")
+_URL_DIGITS = re.compile(r"/((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=[/_.-]|$)")
+
+
+def url_date(url: str | None) -> date | None:
+    """The publication date a news page's address gives, if it gives one (a month without a
+    day counts as its 15th)."""
+    if not url:
+        return None
+    found = _URL_DATE.search(url) or _URL_DIGITS.search(url)
+    if found is None:
+        return None
+    year, month, day = found.group(1), found.group(2), found.group(3)
+    return safe_date(int(year), int(month), int(day) if day else 15)

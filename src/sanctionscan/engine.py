@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 
 from sanctionscan import __version__
 from sanctionscan.analysis import DocumentAnalysis
-from sanctionscan.dates import dateline
+from sanctionscan.dates import dateline, url_date
 from sanctionscan.extract import find_mentions_folded
 from sanctionscan.frames import assemble, frame_sentences
 from sanctionscan.frames.activities import find_activities
@@ -103,7 +103,8 @@ class Scanner:
             return None
         # (the latest date an undated text names is no guide to when it was written: measured
         # on real news, it trails by years, background dates being all many articles give)
-        analysis.published = doc.published or dateline(text, lexicon.grammar.months)
+        analysis.published = doc.published or dateline(text, lexicon.grammar.months) \
+            or url_date(doc.url)
         analysis.goods_everywhere = sorted(found.goods)
         return analysis
 
