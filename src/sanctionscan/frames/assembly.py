@@ -37,10 +37,13 @@ from sanctionscan.grammar import CompiledGrammar
 from sanctionscan.lexicon import CompiledLexicon, fold
 from sanctionscan.models import NOT_EVENTS
 from sanctionscan.schema import ActionEntry
-from sanctionscan.text import Sentence
+from sanctionscan.text import Sentence, words
 
 # How far from its transfer word, in characters, a frame reads its sentence.
 REACH = 600
+# "was bought in Shenyang and sent to Pyongyang": the words a transfer word may stand after the
+# one before it and still move its goods
+_SHARED_GOODS_GAP = 8
 
 
 @dataclass(slots=True)
@@ -386,7 +389,8 @@ class _SentenceFrames:
             if named:  # "his swish cars" after "a Maybach": the brand is the goods
                 goods = goods + named
                 carried = True
-        if not goods and c.index and found_goods:
+        if not goods and c.index and found_goods and len(
+                words(folded[c.left:c.action.start])) <= _SHARED_GOODS_GAP:
             goods = list(found_goods)  # "was bought in Shenyang and sent to Pyongyang"
         elif not goods and earlier and self._points_back(c):
             goods = list(earlier)
