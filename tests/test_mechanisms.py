@@ -167,6 +167,25 @@ def test_a_place_that_locates_a_named_army_is_not_the_recipient(frames_scanner: 
     assert said(text, frame.recipients) == ["Congolese"]
 
 
+def test_state_to_state_deliveries_go_to_the_exempt_government(cli_scanner: Scanner) -> None:
+    # since resolution 2714 the Federal Government's forces are exempt (SO-GOV)
+    assert not findings(cli_scanner, "Egypt delivered rifles to Somalia in 2024.")
+    assert not findings(cli_scanner, "Kenya sent ammunition to Somali forces in 2024.")
+    (finding,) = findings(cli_scanner, "Smugglers delivered rifles to Somalia in 2024.")
+    assert finding.category == "somalia.arms" and finding.target == "SO"
+    # a flow from a state is no state's own delivery
+    assert findings(cli_scanner, "American rifles were smuggled into Somalia in 2024.")
+
+
+def test_a_transfer_word_that_qualifies_people_is_no_transfer(frames_scanner: Scanner
+                                                              ) -> None:
+    text = ("Reuters interviewed industry workers, trade lawyers and economists, and reported "
+            "that Chinese companies are importing products made in North Korea.")
+    for frame in frames_of(frames_scanner, text):
+        assert text[frame.action.start:frame.action.end] != "trade"
+        assert "workers" not in said(text, frame.goods)
+
+
 # -- m4: status scope ---------------------------------------------------------------------
 
 

@@ -335,6 +335,10 @@ class _SentenceFrames:
             markers=c.markers, actions=c.actions, goods=goods, origin=origin, left=c.left,
             right=c.right, place_is_recipient=c.entry.place_is_recipient))
         suppliers, recipients, notes = roles.suppliers, roles.recipients, roles.notes
+        if recipients and self._state_acts(c, suppliers):
+            # state-to-state: what one state hands another goes to its government, which
+            # some embargoes exempt ("Egypt delivered arms to Somalia")
+            recipients = [self._government_of(p) for p in recipients]
         inferred = False
         if not suppliers:
             found_origins = [origin.get(m.start) or (
@@ -409,6 +413,25 @@ class _SentenceFrames:
             if implied:  # the word itself stands for the goods: "armed by Iran"
                 goods = [Mention(Kind.GOODS, c.action.start, c.action.end, implied[0])]
         return goods, carried
+
+    def _state_acts(self, c: _Clause, suppliers: list[Mention]) -> bool:
+        """Whether a state itself hands the goods over: the subject of an active transfer
+        verb ("Egypt delivered"), not the origin of a flow ("guns from the US", "American
+        rifles") or the agent after a passive."""
+        if c.nominal or c.passive or c.entry.kind != "transfer":
+            return False
+        lex = self.lex
+        return any(p.kind is Kind.PARTY and lex.parties[p.ref].kind == "state"
+                   and p.end <= c.action.start for p in suppliers)
+
+    def _government_of(self, p: Mention) -> Mention:
+        """The party a state's government is, for a state the lexicon gives one."""
+        if p.kind is not Kind.PARTY:
+            return p
+        government = self.lex.parties[p.ref].government
+        if government is None or government not in self.lex.party_index:
+            return p
+        return p._replace(ref=self.lex.party_index[government])
 
     def _named_before(self, m: Mention) -> Mention | None:
         """The specific goods a vague word with a referring determiner ("those vehicles",
