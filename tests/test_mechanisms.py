@@ -173,8 +173,9 @@ def test_state_to_state_deliveries_go_to_the_exempt_government(cli_scanner: Scan
     assert not findings(cli_scanner, "Kenya sent ammunition to Somali forces in 2024.")
     (finding,) = findings(cli_scanner, "Smugglers delivered rifles to Somalia in 2024.")
     assert finding.category == "somalia.arms" and finding.target == "SO"
-    # a flow from a state is no state's own delivery
+    # a flow from a state, or traffickers in it, are no state's own delivery
     assert findings(cli_scanner, "American rifles were smuggled into Somalia in 2024.")
+    assert findings(cli_scanner, "Traffickers in Kenya shipped rifles to Somalia in 2024.")
 
 
 def test_a_transfer_word_that_qualifies_people_is_no_transfer(frames_scanner: Scanner

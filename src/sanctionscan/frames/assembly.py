@@ -422,7 +422,12 @@ class _SentenceFrames:
             return False
         lex = self.lex
         return any(p.kind is Kind.PARTY and lex.parties[p.ref].kind == "state"
-                   and p.end <= c.action.start for p in suppliers)
+                   and p.end <= c.action.start and not self._placed(p) for p in suppliers)
+
+    def _placed(self, p: Mention) -> bool:
+        """ "traffickers in Florida": the party only says where the actor is."""
+        before = words(self.folded[max(self.sentence.start, p.start - 16):p.start])[-1:]
+        return bool(before) and before[0] in self.g.non_subject_prepositions
 
     def _government_of(self, p: Mention) -> Mention:
         """The party a state's government is, for a state the lexicon gives one."""
