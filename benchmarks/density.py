@@ -22,7 +22,9 @@ import time
 from pathlib import Path
 from typing import NamedTuple
 
-from sanctionscan.engine import Scanner, _frame_sentences, dateline
+from sanctionscan.analysis import DocumentAnalysis
+from sanctionscan.dates import dateline
+from sanctionscan.engine import Scanner
 from sanctionscan.extract import find_mentions_folded
 from sanctionscan.frames import assemble
 from sanctionscan.lexicon import fold
@@ -40,26 +42,13 @@ class Counts(NamedTuple):
 
 
 def _read_counts(ruleset: RuleSet, doc: Document) -> Counts:
-    """What `Scanner.scan_document` builds for `doc` (same calls, same order)."""
-    text = doc.text
-    folded = fold(text)
-    lexicon, lists = ruleset.lexicon, ruleset.list_matcher
-    found = lexicon.scan_transfers(text, folded)
-    if not found.triggers:
+    """What `Scanner.scan_document` builds for `doc`: its own analysis, then assembly."""
+    analysis = Scanner(ruleset).analyse(doc)
+    if analysis is None:
         return Counts(0, 0, 0, 0)
-    sentences = segment(text, until=max(found.triggers)[0], credits=found.credits,
-                        analysable_only=True)
-    chosen, read = _frame_sentences(sentences, found, lexicon.implies_goods)
-    if not chosen:
-        return Counts(0, 0, 0, 0)
-    entities, others = lexicon.scan_context(text, folded, read, found.goods)
-    listed: list[object] = list(lists.find(text, read, folded)) if lists is not None else []
-    mentions = find_mentions_folded(text, folded, lexicon, listed,
-                                    (entities, found.actions, others), read)
-    frames = []
-    if mentions.actions and (mentions.goods or mentions.parties):
-        frames = assemble(text, folded, chosen, mentions, lexicon, doc.published or dateline(text))
-    return Counts(len(frames), len(mentions.parties), len(mentions.goods), len(mentions.actions))
+    mentions = analysis.mentions
+    return Counts(len(assemble(analysis)), len(mentions.parties), len(mentions.goods),
+                  len(mentions.actions))
 
 
 def _whole_counts(ruleset: RuleSet, doc: Document) -> Counts:
@@ -67,10 +56,13 @@ def _whole_counts(ruleset: RuleSet, doc: Document) -> Counts:
     text = doc.text
     folded = fold(text)
     lexicon, lists = ruleset.lexicon, ruleset.list_matcher
-    listed: list[object] = list(lists.find(text)) if lists is not None else []
+    listed = list(lists.find(text)) if lists is not None else []
     mentions = find_mentions_folded(text, folded, lexicon, listed)
-    frames = assemble(text, folded, segment(text), mentions, lexicon,
-                      doc.published or dateline(text))
+    analysis = DocumentAnalysis(
+        text=text, folded=folded, lexicon=lexicon, sentences=segment(text),
+        read=[(0, len(text))], mentions=mentions,
+        published=doc.published or dateline(text, lexicon.grammar.months))
+    frames = assemble(analysis)
     return Counts(len(frames), len(mentions.parties), len(mentions.goods), len(mentions.actions))
 
 
