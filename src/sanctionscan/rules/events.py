@@ -20,7 +20,7 @@ from sanctionscan.extract import Kind
 from sanctionscan.text import Sentence, words
 
 # An event's evidence stays readable: its frames' sentences and at most this many more.
-MAX_EXTRA_SENTENCES = 3
+MAX_EXTRA_SENTENCES = 5
 
 
 def event_sentences(doc: DocumentAnalysis, core: list[Sentence], goods_refs: Iterable[int],
