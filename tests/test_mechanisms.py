@@ -145,6 +145,14 @@ def test_in_exchange_for_reverses_the_flow(cli_scanner: Scanner) -> None:
     assert by_category["dprk.petroleum"].direction.value == "to_target"
 
 
+def test_the_goods_origin_beats_a_reporting_clause_subject(cli_scanner: Scanner) -> None:
+    # "coal exports": a noun after its goods; the panel investigates, North Korea exports
+    (finding,) = findings(cli_scanner, "The UN panel says it is also investigating North "
+                                       "Korean coal exports to China in 2024.")
+    assert finding.category == "dprk.export_ban" and finding.direction.value == "from_target"
+    assert finding.status is Status.alleged and finding.counterparty == "CN"
+
+
 def test_a_descriptor_or_an_enemy_takes_no_part_in_the_dealing(frames_scanner: Scanner
                                                                ) -> None:
     text = "Officials said an Iran-backed militia received rifles from Sudan in 2024."

@@ -128,7 +128,8 @@ def find_mentions_folded(text: str, folded: str, lexicon: CompiledLexicon,
         mentions.listed.append(match)
         listed_hits.append(Hit(match.start, match.end, Layer.PARTY, i, -1))
     kept_entities = _longest(entities + listed_hits, _entity_rank)
-    kept_actions = _transfer_words(actions, folded, lexicon)
+    goods_ends = {h.end for h in kept_entities if h.layer is Layer.GOODS}
+    kept_actions = _transfer_words(actions, folded, lexicon, goods_ends)
     final_entities, kept_actions = _goods_or_verbs(kept_entities, kept_actions, folded, lexicon)
     _add_entities(mentions, final_entities, entities, listed_hits, text, folded, lexicon, within)
     _add_transfer_words(mentions, kept_actions)
@@ -157,13 +158,14 @@ def _add_cue_words(mentions: Mentions, others: list[Hit]) -> None:
     mentions.markers = _drop_nested(markers)
 
 
-def _transfer_words(actions: list[Hit], folded: str, lexicon: CompiledLexicon) -> list[Hit]:
+def _transfer_words(actions: list[Hit], folded: str, lexicon: CompiledLexicon,
+                    goods_ends: set[int]) -> list[Hit]:
     """The transfer words that stand, each with its verb or noun reading chosen first."""
     # readings of each action span, in scan order, for the verb-or-noun choice
     readings: dict[tuple[int, int], list[Hit]] = {}
     for h in actions:
         readings.setdefault((h.start, h.end), []).append(h)
-    chosen = [_verb_or_noun(h, readings[(h.start, h.end)], folded, lexicon.grammar)
+    chosen = [_verb_or_noun(h, readings[(h.start, h.end)], folded, lexicon.grammar, goods_ends)
               for h in _longest(actions, None)]
     # Other lemmas on a chosen span stay as alternative readings ("launched" a joint venture
     # or a drone); the frame builder keeps the first reading that makes a frame.
@@ -323,14 +325,17 @@ def _entity_rank(h: Hit) -> int:
     return 2 if h.form == -1 else (1 if h.layer is Layer.PARTY else 0)
 
 
-def _verb_or_noun(hit: Hit, readings: list[Hit], folded: str, grammar: CompiledGrammar) -> Hit:
+def _verb_or_noun(hit: Hit, readings: list[Hit], folded: str, grammar: CompiledGrammar,
+                  goods_ends: set[int]) -> Hit:
     """Pick the noun or verb reading of a word that has both ("supply", "export"): a noun
-    after a determiner ("the supply") or before "of" ("exports of coal").
-    `readings` are all action hits on the span of `hit`, in scan order."""
+    after a determiner ("the supply"), before "of" ("exports of coal") or right after a goods
+    word ("coal exports"). `readings` are all action hits on the span of `hit`, in scan
+    order."""
     if len(readings) < 2 or len({h.form for h in readings}) < 2:
         return hit
     noun = bool(grammar.noun_determiner_before.search(folded[max(0, hit.start - 16):hit.start])) \
-        or bool(grammar.of_after.match(folded[hit.end:hit.end + 4]))
+        or bool(grammar.of_after.match(folded[hit.end:hit.end + 4])) \
+        or (hit.start - 1 in goods_ends and folded[hit.start - 1:hit.start] == " ")
     return next(h for h in readings if (h.form == 1) == noun)
 
 

@@ -229,8 +229,10 @@ def _place_subject(rc: RoleContext, roles: Roles, subject: Mention, particle_in:
         gap = len(words(folded[subject.end:action.start]))
         own = _POSSESSIVE.match(folded[subject.end:subject.end + 3]) or gap <= 2
         side = roles.side(rc.kind)
+        # a far subject of the clause ("the panel is investigating North Korean coal
+        # exports") yields to the goods' own origin
         if own or (not side and subject not in roles.recipients + roles.suppliers
-                   and gap <= 12):
+                   and gap <= 12 and not rc.origin):
             side.append(subject)
     elif rc.passive:
         between = words(folded[subject.end:action.start])
