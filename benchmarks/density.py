@@ -61,7 +61,7 @@ def _whole_counts(ruleset: RuleSet, doc: Document) -> Counts:
     analysis = DocumentAnalysis(
         text=text, folded=folded, lexicon=lexicon, sentences=segment(text),
         read=[(0, len(text))], mentions=mentions,
-        published=doc.published or dateline(text, lexicon.grammar.months))
+        published=doc.published or dateline(text, lexicon.grammar.dating.months))
     frames = assemble(analysis)
     return Counts(len(frames), len(mentions.parties), len(mentions.goods), len(mentions.actions))
 

@@ -9,7 +9,7 @@ from sanctionscan.dates import dateline, event_date, url_date, years_in
 
 
 def _dateline(text: str) -> date | None:
-    return dateline(text, english().months)
+    return dateline(text, english().dating.months)
 
 
 def _event(sentence: str, published: date | None) -> date | None:

@@ -103,7 +103,7 @@ class Scanner:
             return None
         # (the latest date an undated text names is no guide to when it was written: measured
         # on real news, it trails by years, background dates being all many articles give)
-        analysis.published = doc.published or dateline(text, lexicon.grammar.months) \
+        analysis.published = doc.published or dateline(text, lexicon.grammar.dating.months) \
             or url_date(doc.url)
         analysis.goods_everywhere = sorted(found.goods)
         return analysis

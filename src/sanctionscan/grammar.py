@@ -70,7 +70,6 @@ class CompiledGrammar:
     violation_words: frozenset[str]
     nominal_of: str
     status: StatusScope
-    months: dict[str, int]
     # patterns (the words from the file, the shape from here); `made_in` and `cargo_link` are
     # meant for `match(text, pos, endpos)` over the gap between two mentions, without slicing
     not_a_recipient: re.Pattern[str]
@@ -173,7 +172,6 @@ def compile_grammar(g: Grammar) -> CompiledGrammar:
         violation_words=frozenset(g.status.violation_words),
         nominal_of=goods.nominal_of,
         status=_status_scope(g),
-        months={m: i for i, m in enumerate(g.dates.months, 1)},
         not_a_recipient=re.compile(rf"\b(?:{alt(roles.not_recipient_before_to)})\s+$"),
         made_in=re.compile(
             rf"\s*,?\s+(?:(?:{alt(verbs.relative_pronouns)}) (?:{alt(verbs.finite_be)}) )?"
