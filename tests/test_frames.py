@@ -118,3 +118,20 @@ def test_a_frame_reads_its_sentence_only_within_reach(scanner: Scanner) -> None:
     near = "Russia delivered trucks with a few words to North Korea."
     (frame,) = frames_of(scanner, near)
     assert words(scanner, near, frame.recipients) == ["North Korea"]
+
+
+def test_possessive_pronoun_before_a_transfer_noun_stands_for_the_far_subject(
+        scanner: Scanner) -> None:
+    text = ("Syria is accused of a “grave breach” of the embargo on weapons, with inspectors "
+            "reporting that it has quietly stepped up its purchases of rifles.")
+    (frame,) = [f for f in frames_of(scanner, text) if words(scanner, text, f.goods) == ["rifles"]]
+    assert words(scanner, text, frame.recipients) == ["Syria"]
+
+
+def test_quotation_marks_do_not_push_the_owner_of_a_transfer_noun_away(
+        scanner: Scanner) -> None:
+    plain = "Eritrea is accused of a serious breach of limits on annual fuel imports."
+    quoted = "Eritrea is accused of a “serious breach” of limits on annual fuel imports."
+    for text in (plain, quoted):
+        (frame,) = frames_of(scanner, text)
+        assert words(scanner, text, frame.recipients) == ["Eritrea"]

@@ -99,6 +99,7 @@ class CompiledGrammar:
     dating: EventDating  # how a sentence dates its event
     verb_context_before: re.Pattern[str]
     noun_determiner_before: re.Pattern[str]
+    possessive_before: re.Pattern[str]  # "its (rapid) acquisition": the noun has an owner
     of_after: re.Pattern[str]
     negating_prefix_before: re.Pattern[str]
     exchange_link: re.Pattern[str]
@@ -216,6 +217,7 @@ def compile_grammar(g: Grammar) -> CompiledGrammar:
         dating=_event_dating(g),
         verb_context_before=re.compile(rf"(?:\b(?:{alt(verbs.verb_context)})\s+)$"),
         noun_determiner_before=re.compile(rf"(?:\b(?:{alt(np.noun_determiners)})|'s?)\s+$"),
+        possessive_before=re.compile(rf"\b(?:{alt(np.possessives)})\s+(?:[\w-]+\s+){{0,2}}$"),
         of_after=re.compile(rf"\s+{re.escape(goods.nominal_of)}\b"),
         exchange_link=re.compile(rf"\b(?:{alt(goods.exchange_links) or '(?!)'})\b"),
         referring_before=re.compile(

@@ -186,8 +186,8 @@ def assign_roles(rc: RoleContext) -> Roles:
     particle_in = bool(g.particle_into.match(folded[action.end:action.end + 8]))
     # an appositive between commas ("a tanker owned by X, a company blacklisted in 2018,")
     # does not push the subject away from its verb
-    if subject is not None and not particle_in and len(words(
-            _APPOSITIVE.sub(" ", folded[subject.end:action.start]))) > _MAX_SUBJECT_GAP_WORDS:
+    if subject is not None and not particle_in and not _owns(rc, subject) and _distance(
+            _APPOSITIVE.sub(" ", folded[subject.end:action.start])) > _MAX_SUBJECT_GAP_WORDS:
         subject = None
     if hyphen_agent is not None:
         roles.side(rc.kind).append(hyphen_agent)
@@ -226,8 +226,11 @@ def _place_subject(rc: RoleContext, roles: Roles, subject: Mention, particle_in:
     elif rc.nominal:
         # "Iran's delivery of drones", "North Korea's coal exports", and the subject of the
         # clause when the noun has no owner: "North Korea earned $1m from exports of coal"
-        gap = len(words(folded[subject.end:action.start]))
-        own = _POSSESSIVE.match(folded[subject.end:subject.end + 3]) or gap <= 2
+        gap = _distance(folded[subject.end:action.start])
+        # "North Korea ... has accelerated its acquisition of vessels": a possessive
+        # pronoun before the noun stands for the subject of the clause, however far
+        own = _POSSESSIVE.match(folded[subject.end:subject.end + 3]) or gap <= 2 or _owns(
+            rc, subject)
         side = roles.side(rc.kind)
         # a far subject of the clause ("the panel is investigating North Korean coal
         # exports") yields to the goods' own origin
@@ -244,6 +247,22 @@ def _place_subject(rc: RoleContext, roles: Roles, subject: Mention, particle_in:
         roles.recipients.append(subject)
     elif rc.kind in ("acquire", "transfer"):
         roles.side(rc.kind).append(subject)
+
+
+def _owns(rc: RoleContext, subject: Mention) -> bool:
+    """Whether a possessive pronoun before the transfer noun stands for the clause's subject
+    ("North Korea ... has accelerated its acquisition of vessels"), however far it is."""
+    return rc.nominal and bool(rc.g.possessive_before.search(
+        rc.folded, max(subject.end, rc.action.start - 40), rc.action.start))
+
+
+def _distance(stretch: str) -> int:
+    """How many words and marks `stretch` holds, quotation marks not counted: quoting a
+    phrase ("a “substantial breach” of") moves nothing further away."""
+    return sum(1 for w in words(stretch) if w not in _QUOTES)
+
+
+_QUOTES = frozenset({'"', "'"})
 
 
 def _is_indirect_object(rc: RoleContext, p: Mention) -> bool:
