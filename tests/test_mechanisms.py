@@ -79,6 +79,14 @@ def test_a_headline_takes_the_date_its_body_gives(cli_scanner: Scanner) -> None:
     assert not findings(cli_scanner, text, published=date(2025, 12, 10))
 
 
+def test_a_headline_does_not_take_the_date_of_a_legal_statement(cli_scanner: Scanner) -> None:
+    # published in the gap; the only date the body gives is when a restriction ended
+    text = ("Iranian missiles shipped to Russia, officials say\n\n"
+            "Iran has shipped short-range missiles to Russia, officials said on Monday.\n\n"
+            "The UN restrictions on missile transfers from Iran expired in October 2023.")
+    assert not findings(cli_scanner, text, published=date(2024, 9, 10))
+
+
 # -- m2: goods sense ----------------------------------------------------------------------
 
 

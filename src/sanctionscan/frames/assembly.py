@@ -121,20 +121,24 @@ _SENTENCE_ENDS = (".", "!", "?", '"', "”", "'", "’")
 
 
 def _dated_by_the_story(doc: DocumentAnalysis, frames: list[Frame]) -> list[Frame]:
-    """A headline's frame, which gives no date, takes the date of the first later frame that
-    dates the same goods, or goods of a tag it shares with a party it shares: the story tells
-    its event in the headline and dates it in the body. (Tried for every undated frame: it
+    """A headline's frame, which gives no date, takes the date of the first later frame of the
+    same goods, or goods of a tag it shares with a party it shares, where that frame dates
+    itself: the story tells its event in the headline and dates it in the body. (Tried for every undated frame: it
     then moved frames of the body onto background dates as often as it helped.)"""
-    dated = [f for f in frames if f.dated]
-    if not dated:
+    if not any(f.dated for f in frames):
         return frames
+    # the body's first retelling of the event decides: undated, it leaves the headline at the
+    # article's date; a legal statement ("restrictions ... expired in October 2023") retells
+    # no event
+    events = [f for f in frames if f.status not in NOT_EVENTS]
     lex = doc.lexicon
     out = []
     for frame in frames:
         headline = is_headline(doc.text, frame.sentence)
-        source = None if frame.dated or not headline else next(
-            (d for d in dated if d.sentence.start > frame.sentence.start
+        retold = None if frame.dated or not headline else next(
+            (d for d in events if d.sentence.start > frame.sentence.start
              and _same_event(lex, frame, d)), None)
+        source = retold if retold is not None and retold.dated else None
         out.append(frame if source is None else replace(
             frame, when=source.when, notes=(*frame.notes, "dated by a later sentence of the "
                                                           "same event")))
