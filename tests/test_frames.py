@@ -135,3 +135,22 @@ def test_quotation_marks_do_not_push_the_owner_of_a_transfer_noun_away(
     for text in (plain, quoted):
         (frame,) = frames_of(scanner, text)
         assert words(scanner, text, frame.recipients) == ["Eritrea"]
+
+
+def test_a_later_verb_shares_goods_only_close_to_the_verb_that_moved_them(
+        scanner: Scanner) -> None:
+    close = "The rifles were bought in Minsk and sent to Khartoum."
+    frames = frames_of(scanner, close)
+    assert [words(scanner, close, f.goods) for f in frames] == [["rifles"], ["rifles"]]
+    far = ("Belarus has supplied Sudan with rifles and radar, an adviser said on Monday, "
+           "calling it payment for the troops the army sent to fight in the north.")
+    (frame,) = frames_of(scanner, far)
+    assert words(scanner, far, frame.suppliers) == ["Belarus"]
+
+
+def test_a_marker_after_a_word_for_money_names_no_role(scanner: Scanner) -> None:
+    text = ("Chinese coal delivered by rail has arrived in Sinuiju to heat schools. The "
+            "diplomats thanked a trading company in Jilin for the coal, which had been "
+            "bought with funds from the North's education ministry.")
+    for frame in frames_of(scanner, text):
+        assert "the North" not in words(scanner, text, frame.suppliers)

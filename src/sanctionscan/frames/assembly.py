@@ -265,7 +265,8 @@ class _SentenceFrames:
         spans = sorted({(a.start, a.end) for a in actions})
         index = {span: i for i, span in enumerate(spans)}
         made: set[tuple[int, int]] = set()
-        found_goods: list[Mention] = []
+        # the goods the last transfer word with goods moved, and where that word ends
+        found_goods: tuple[list[Mention], int] = ([], 0)
         out: list[Frame] = []
         for action in actions:
             span = (action.start, action.end)
@@ -277,7 +278,7 @@ class _SentenceFrames:
             goods, carried = self._goods(clause, found_goods)
             if not goods:
                 continue
-            found_goods = goods  # the next transfer word may move the same goods
+            found_goods = (goods, action.end)  # the next verb may move the same goods
             goods, returned = self._exchanged(clause, goods)
             frame = self._frame(clause, goods or returned, carried)
             if frame is not None:
@@ -375,7 +376,8 @@ class _SentenceFrames:
             carried=carried, inferred_supplier=inferred,
         )
 
-    def _goods(self, c: _Clause, found_goods: list[Mention]) -> tuple[list[Mention], bool]:
+    def _goods(self, c: _Clause, found_goods: tuple[list[Mention], int]
+               ) -> tuple[list[Mention], bool]:
         """The goods the clause moves, and whether they come from an earlier sentence."""
         g, lex, folded = self.g, self.lex, self.folded
         goods = goods_sense.cargo_over_carrier(g, folded, goods_sense.goods_for(
@@ -397,9 +399,12 @@ class _SentenceFrames:
             if named:  # "his swish cars" after "a Maybach": the brand is the goods
                 goods = goods + named
                 carried = True
-        if not goods and c.index and found_goods and len(
-                words(folded[c.left:c.action.start])) <= _SHARED_GOODS_GAP:
-            goods = list(found_goods)  # "was bought in Shenyang and sent to Pyongyang"
+        shared, shared_end = found_goods
+        # "was bought in Shenyang and sent to Pyongyang", counted from the word that moved
+        # them: "supplied missiles ..., calling it payment for the troops it sent" shares none
+        if not goods and c.index and shared and len(
+                words(folded[shared_end:c.action.start])) <= _SHARED_GOODS_GAP:
+            goods = list(shared)
         elif not goods and earlier and self._points_back(c):
             goods = list(earlier)
             carried = True
