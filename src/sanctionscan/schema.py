@@ -81,6 +81,10 @@ class ListedSelector(Strict):
     regimes: list[Annotated[str, StringConstraints(strict=True)]] = Field(
         description="UN list types, e.g. 'DPRK', 'Al-Qaida', 'Taliban'")
     types: list[_EntryType] = Field(default_factory=lambda: list(_ENTRY_TYPES))
+    exempt_tags: list[Tag] = Field(
+        default_factory=list,
+        description="goods tags the measure exempts (e.g. humanitarian, resolution 2664): a "
+                    "dealing whose every goods word carries one is no finding")
 
 
 ActivityKind = Literal["travel", "port_call", "ship_to_ship"]
@@ -466,6 +470,7 @@ _REFERENCES: dict[tuple[str, str], str] = {
     ("Rule", "category"): "category",
     ("GoodsSelector", "tags"): "tag",
     ("GoodsSelector", "exclude_tags"): "tag",
+    ("ListedSelector", "exempt_tags"): "tag",
     ("ActionEntry", "only_with"): "tag",
     ("ActionEntry", "conveyance"): "tag",
     ("Rule", "target"): "party",

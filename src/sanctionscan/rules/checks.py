@@ -140,6 +140,11 @@ def _check_regime(regime: RegimeFile, where: _Where, lex: _Lexicon, categories: 
                     yield err(base + ("listed", "regimes", j),
                               f"unknown UN list {name!r} (known: "
                               f"{', '.join(sorted(KNOWN_LIST_REGIMES))})")
+            for j, tag in enumerate(rule.listed.exempt_tags):
+                if tag not in lex.tags:
+                    yield err(base + ("listed", "exempt_tags", j),
+                              f"tag {tag!r} is on no word of lexicon/goods.yaml"
+                              f"{did_you_mean(tag, lex.tags)}")
         yield from _check_dates(rule, base + ("in_force",), err)
         yield from _check_examples(rule, base + ("examples",), err, warn)
 

@@ -135,6 +135,8 @@ class ListedPartyRules(_FramesOnly):
                 sel = loaded.rule.listed
                 if sel is None or match.regime not in sel.regimes or match.type not in sel.types:
                     continue
+                if sel.exempt_tags and _all_exempt(builder, frame, sel.exempt_tags):
+                    continue  # wheat docked at a port the group holds: humanitarian
                 if not builder.admits(loaded, frame):
                     continue
                 if frame.when is not None and match.listed_on is not None \
@@ -143,6 +145,12 @@ class ListedPartyRules(_FramesOnly):
                 others = [p for p in frame.suppliers + frame.recipients if p is not m]
                 counter = others[0] if others else None
                 builder.record_listed(loaded, frame, m, match, counter)
+
+
+def _all_exempt(builder: FindingBuilder, frame: Frame, exempt: list[str]) -> bool:
+    """Whether every goods word of the frame carries a tag the measure exempts."""
+    lex = builder.analysis.lexicon
+    return all(set(lex.goods[m.ref].tags) & set(exempt) for m in frame.goods)
 
 
 class ActivityRules:
