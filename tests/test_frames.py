@@ -154,3 +154,13 @@ def test_a_marker_after_a_word_for_money_names_no_role(scanner: Scanner) -> None
             "bought with funds from the North's education ministry.")
     for frame in frames_of(scanner, text):
         assert "the North" not in words(scanner, text, frame.suppliers)
+
+
+def test_the_party_the_goods_support_is_the_recipient_not_the_place(scanner: Scanner) -> None:
+    text = ("Tanzania flew two tonnes of ammunition to Ituri to support the Congolese army "
+            "against the rebels.")
+    (frame,) = frames_of(scanner, text)
+    assert words(scanner, text, frame.recipients) == ["Congolese"]
+    plain = "Smugglers flew two tonnes of ammunition to Ituri last month."
+    (frame,) = frames_of(scanner, plain)
+    assert words(scanner, plain, frame.recipients) == ["Ituri"]

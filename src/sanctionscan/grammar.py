@@ -100,6 +100,7 @@ class CompiledGrammar:
     verb_context_before: re.Pattern[str]
     noun_determiner_before: re.Pattern[str]
     possessive_before: re.Pattern[str]  # "its (rapid) acquisition": the noun has an owner
+    beneficiary_before: re.Pattern[str]  # "to support the (Congolese) army"
     of_after: re.Pattern[str]
     negating_prefix_before: re.Pattern[str]
     exchange_link: re.Pattern[str]
@@ -218,6 +219,9 @@ def compile_grammar(g: Grammar) -> CompiledGrammar:
         verb_context_before=re.compile(rf"(?:\b(?:{alt(verbs.verb_context)})\s+)$"),
         noun_determiner_before=re.compile(rf"(?:\b(?:{alt(np.noun_determiners)})|'s?)\s+$"),
         possessive_before=re.compile(rf"\b(?:{alt(np.possessives)})\s+(?:[\w-]+\s+){{0,2}}$"),
+        beneficiary_before=re.compile(
+            rf"\b(?:{alt(roles.beneficiary_markers) or '(?!)'})\s+"
+            rf"(?:(?:{alt([*np.articles, *np.possessives])})\s+)?$"),
         of_after=re.compile(rf"\s+{re.escape(goods.nominal_of)}\b"),
         exchange_link=re.compile(rf"\b(?:{alt(goods.exchange_links) or '(?!)'})\b"),
         referring_before=re.compile(

@@ -345,6 +345,10 @@ class RolesGrammar(Strict):
     exchange_partner_markers: Words = Field(description="'a joint venture with X'")
     place_markers: Words = Field(description="'workers remain in Russia'")
     place_quantifiers: Words = Field(description="words between a place marker and the place")
+    beneficiary_markers: Words = Field(
+        default_factory=list,
+        description="'sent ammunition to North Kivu to support the army': the party these "
+                    "name is the recipient; the place only says where")
 
 
 class VerbsGrammar(Strict):

@@ -193,7 +193,21 @@ def assign_roles(rc: RoleContext) -> Roles:
         roles.side(rc.kind).append(hyphen_agent)
     if subject is not None:
         _place_subject(rc, roles, subject, particle_in)
+    _beneficiaries_only(rc, roles)
     return roles
+
+
+def _beneficiaries_only(rc: RoleContext, roles: Roles) -> None:
+    """ "sent ammunition to North Kivu to support the Congolese army": where a recipient is
+    named as the one the goods support, the other recipients were only where they went."""
+    if len(roles.recipients) < 2:
+        return
+    floor = rc.sentence.start
+    named = [p for p in roles.recipients if rc.g.beneficiary_before.search(
+        rc.folded, max(floor, p.start - _MARKER_REACH - 8), p.start)]
+    if named and len(named) < len(roles.recipients):
+        roles.recipients[:] = named
+        roles.notes.append("the recipient is the party the goods support, not the place")
 
 
 def _marked_role(rc: RoleContext, roles: Roles, p: Mention, mark: Marker, in_right: bool
