@@ -157,10 +157,10 @@ def test_a_marker_after_a_word_for_money_names_no_role(scanner: Scanner) -> None
 
 
 def test_the_party_the_goods_support_is_the_recipient_not_the_place(scanner: Scanner) -> None:
-    text = ("Tanzania flew two tonnes of ammunition to Ituri to support the Congolese army "
+    text = ("Tanzania sent two tonnes of ammunition to Ituri to support the Congolese army "
             "against the rebels.")
     (frame,) = frames_of(scanner, text)
     assert words(scanner, text, frame.recipients) == ["Congolese"]
-    plain = "Smugglers flew two tonnes of ammunition to Ituri last month."
+    plain = "Smugglers sent two tonnes of ammunition to Ituri last month."
     (frame,) = frames_of(scanner, plain)
     assert words(scanner, plain, frame.recipients) == ["Ituri"]
