@@ -236,6 +236,14 @@ def test_questions_conditionals_and_laws_make_no_finding(cli_scanner: Scanner) -
         assert not findings(cli_scanner, text), text
 
 
+def test_a_review_of_a_story_tells_no_event(cli_scanner: Scanner) -> None:
+    story = ("In the film, a fictional smuggler ships a Maybach limousine to Pyongyang for a "
+             "general. The plot thins after an hour, and the comedy opens in cinemas on Friday.")
+    assert not findings(cli_scanner, story, published=date(2025, 3, 1))
+    news = "A smuggler shipped a Maybach limousine to Pyongyang for a general in 2024."
+    assert "dprk.luxury_goods" in categories(findings(cli_scanner, news))
+
+
 # -- m5: time -----------------------------------------------------------------------------
 
 

@@ -40,6 +40,8 @@ class StatusScope:
     conditional: re.Pattern[str]
     modals: frozenset[str]
     modal_reach: int
+    fiction: re.Pattern[str]
+    fiction_threshold: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +132,9 @@ def _status_scope(g: Grammar) -> StatusScope:
         legal_after_links=frozenset(st.legal_after_links), legal_after_reach=st.legal_after_reach,
         question_marks=tuple(st.question_marks),
         conditional=re.compile(rf"\b(?:{conditionals})\b"), modals=frozenset(st.modals),
-        modal_reach=st.modal_reach)
+        modal_reach=st.modal_reach,
+        fiction=re.compile(rf"\b(?:{_alternation(st.fiction_markers) or '(?!)'})\b"),
+        fiction_threshold=st.fiction_threshold)
 
 
 def _event_dating(g: Grammar) -> EventDating:

@@ -440,6 +440,11 @@ class StatusGrammar(Strict):
                     "sentence, the transfer is hypothetical")
     modal_reach: Annotated[int, Field(ge=0, le=10)] = Field(
         default=3, description="how many words before the transfer word the modal may stand")
+    fiction_markers: Words = Field(
+        default_factory=list,
+        description="words of a review or a story ('the film', 'fictional', 'the plot'): an "
+                    "article with `fiction_threshold` different ones tells no real event")
+    fiction_threshold: Annotated[int, Field(ge=1, le=20)] = 3
 
 
 class DatesGrammar(Strict):

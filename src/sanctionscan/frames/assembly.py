@@ -35,7 +35,7 @@ from sanctionscan.frames.roles import (
 from sanctionscan.frames.status import frame_status
 from sanctionscan.grammar import CompiledGrammar
 from sanctionscan.lexicon import CompiledLexicon, fold
-from sanctionscan.models import NOT_EVENTS
+from sanctionscan.models import NOT_EVENTS, Status
 from sanctionscan.schema import ActionEntry
 from sanctionscan.text import Sentence, words
 
@@ -106,7 +106,22 @@ def assemble(doc: DocumentAnalysis) -> list[Frame]:
             carry.leave_nothing_but([], [])
         else:
             carry.leave(found, goods, parties)
-    return _dated_by_the_story(doc, frames)
+    frames = _dated_by_the_story(doc, frames)
+    if frames and tells_fiction(doc):
+        frames = [replace(f, status=Status.hypothetical, cues=(), notes=(
+            *f.notes, "the article reviews or tells a story")) for f in frames]
+    return frames
+
+
+def tells_fiction(doc: DocumentAnalysis) -> bool:
+    """Whether the article is a review or a story: it uses enough different words of one."""
+    st = doc.grammar.status
+    seen: set[str] = set()
+    for hit in st.fiction.finditer(doc.folded):
+        seen.add(hit.group())
+        if len(seen) >= st.fiction_threshold:
+            return True
+    return False
 
 
 def is_headline(text: str, sentence: Sentence) -> bool:
