@@ -274,6 +274,15 @@ def test_a_luxury_car_is_both_a_vehicle_and_a_luxury_good(cli_scanner: Scanner) 
     assert {"dprk.vehicles", "dprk.luxury_goods"} <= categories(found)
 
 
+def test_a_measure_that_covers_the_story_leaves_the_other_out(cli_scanner: Scanner) -> None:
+    text = ("About 300 North Korean workers are working on building sites in Russia, an aid "
+            "group said in 2024. Their supervisors sent most of the wages back to Pyongyang.")
+    found = categories(findings(cli_scanner, text))
+    assert "dprk.workers" in found and "dprk.financial" not in found
+    cash = "Couriers carried bulk cash to Pyongyang on flights from Beijing in 2024."
+    assert "dprk.financial" in categories(findings(cli_scanner, cash))
+
+
 # -- m7: measures with no goods -----------------------------------------------------------
 
 

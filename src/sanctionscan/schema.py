@@ -160,6 +160,11 @@ class Rule(Strict):
     statuses: list[Status] = Field(
         default_factory=lambda: [Status.asserted, Status.alleged, Status.attempted,
                                  Status.planned, Status.denied, Status.historical])
+    covered_by: list[Category] = Field(
+        default_factory=list,
+        description="categories whose finding for the same target in the same article tells "
+                    "the story this rule would tell again (workers' wages sent home are the "
+                    "workers measure's): with one, this rule's finding is left out")
     description: str | None = None
     examples: Examples = Field(default_factory=Examples)
 

@@ -130,6 +130,9 @@ def _check_regime(regime: RegimeFile, where: _Where, lex: _Lexicon, categories: 
             yield err(base + ("category",),
                       f"unknown category {rule.category!r} (known: {known}; add new ones to "
                       f"the file's categories list)")
+        for j, covering in enumerate(rule.covered_by):
+            if covering not in categories:
+                yield err(base + ("covered_by", j), f"unknown category {covering!r}")
         for j, pid in enumerate(rule.target or []):
             yield from _check_party(pid, base + ("target", j), lex, err)
         if rule.goods is not None:

@@ -363,10 +363,14 @@ class FindingBuilder:
 
     def findings(self) -> list[Finding]:
         out = []
-        for draft in self._merge_unnamed_sides():
+        drafts = self._merge_unnamed_sides()
+        told = {(d.rule.rule.category, d.target) for d in drafts}
+        for draft in drafts:
             rule = draft.rule.rule
             if rule.listed is not None and self._covered_by_goods(draft):
                 continue
+            if any((c, draft.target) in told for c in rule.covered_by):
+                continue  # another measure's finding tells this story
             if draft.goods:
                 best_goods = max(draft.goods, key=lambda g: (not self.lex.goods[g.ref].generic,
                                                              g.end - g.start))
