@@ -164,3 +164,11 @@ def test_the_party_the_goods_support_is_the_recipient_not_the_place(scanner: Sca
     plain = "Smugglers sent two tonnes of ammunition to Ituri last month."
     (frame,) = frames_of(scanner, plain)
     assert words(scanner, plain, frame.recipients) == ["Ituri"]
+
+
+def test_a_pronoun_before_with_receives_for_the_party_named_last(scanner: Scanner) -> None:
+    text = ("Officials said Belarus has begun rebuilding Sudan's ageing air force, providing it "
+            "with eight attack helicopters since May.")
+    (frame,) = frames_of(scanner, text)
+    assert words(scanner, text, frame.suppliers) == ["Belarus"]
+    assert words(scanner, text, frame.recipients) == ["Sudan"]

@@ -274,6 +274,14 @@ def test_a_luxury_car_is_both_a_vehicle_and_a_luxury_good(cli_scanner: Scanner) 
     assert {"dprk.vehicles", "dprk.luxury_goods"} <= categories(found)
 
 
+def test_a_vague_goods_word_moved_with_arms_is_arms(cli_scanner: Scanner) -> None:
+    found = findings(cli_scanner, "Russia supplied North Korea with six fighter jets and spare "
+                                  "engines in 2024.")
+    assert categories(found) == {"dprk.arms"}
+    alone = findings(cli_scanner, "A Chinese firm sold spare engines to North Korea in 2024.")
+    assert "dprk.arms" not in categories(alone)
+
+
 def test_a_measure_that_covers_the_story_leaves_the_other_out(cli_scanner: Scanner) -> None:
     text = ("About 300 North Korean workers are working on building sites in Russia, an aid "
             "group said in 2024. Their supervisors sent most of the wages back to Pyongyang.")

@@ -88,6 +88,7 @@ class CompiledGrammar:
     infinitive_marker: str | None
     enemy_before: re.Pattern[str]
     pronoun_after: re.Pattern[str]
+    pronoun_with_after: re.Pattern[str]  # "providing it with": the pronoun receives
     compound_head_after: re.Pattern[str]
     particle_into: re.Pattern[str]
     negation_exception_after: re.Pattern[str]
@@ -200,6 +201,8 @@ def compile_grammar(g: Grammar) -> CompiledGrammar:
         enemy_before=re.compile(
             rf"\b(?:{alt(roles.enemy_markers) or '(?!)'})\s+(?:(?:{alt(np.filler)})\s+)*$"),
         pronoun_after=re.compile(rf"\s+(?:{alt(refs.object_pronouns)})\b"),
+        pronoun_with_after=re.compile(
+            rf"\s+(?:{alt(refs.object_pronouns)})\s+{re.escape(roles.absolute_with or 'with')}\b"),
         compound_head_after=re.compile(rf"\s+({alt(verbs.compound_heads)})\b"),
         particle_into=re.compile(
             rf"\s+{re.escape(verbs.particle_into)}\b(?!\s+(?:{alt(np.articles)}|\d))"),

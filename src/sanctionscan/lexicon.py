@@ -153,6 +153,7 @@ class CompiledLexicon:
         # tag -> the tags of goods that take it when moved with goods that have it
         self.company_tags: dict[str, frozenset[str]] = {
             tag: frozenset(takers) for tag, takers in goods.company_tags.items()}
+        self.company_tags_generic = frozenset(goods.company_tags_generic)
         self.party_index = {p.id: i for i, p in enumerate(self.parties)}
         self.goods_terms: list[str] = [e.terms[0] for e in self.goods]
         # term text -> goods entry index, for rule selectors that name terms

@@ -209,6 +209,10 @@ class GoodsLexicon(Strict):
         default_factory=dict,
         description="goods moved together with goods of the key tag take it too: "
                     "{arms: [aircraft]} makes the aircraft of an arms deal military")
+    company_tags_generic: list[Tag] = Field(
+        default_factory=list,
+        description="a vague goods word (generic) moved together with goods of these tags "
+                    "takes them: the 'spare engines' of 'fighter jets and spare engines'")
     goods: list[GoodsEntry]
 
 

@@ -188,13 +188,16 @@ def in_company(lex: CompiledLexicon, goods: list[Mention], tags: tuple[frozenset
                ) -> tuple[frozenset[str], ...]:
     """`tags` (one set per goods mention) with the tags goods take from the goods they are
     moved with (the goods lexicon's `company_tags`: aircraft moved with arms are military)."""
-    if not lex.company_tags:
+    if not lex.company_tags and not lex.company_tags_generic:
         return tags
     present = set().union(*(lex.goods[m.ref].tags for m in goods), *tags)
     out = []
     for m, own in zip(goods, tags, strict=True):
-        entry_tags = set(lex.goods[m.ref].tags) | own
+        entry = lex.goods[m.ref]
+        entry_tags = set(entry.tags) | own
         taken = {tag for tag, takers in lex.company_tags.items()
                  if tag in present and tag not in entry_tags and takers & entry_tags}
+        if entry.generic:
+            taken |= (lex.company_tags_generic & present) - entry_tags
         out.append(own | taken if taken else own)
     return tuple(out)

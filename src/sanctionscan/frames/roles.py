@@ -162,7 +162,11 @@ def assign_roles(rc: RoleContext) -> Roles:
     origin_ids = {id(p) for p in rc.origin.values()}
     subject: Mention | None = None
     hyphen_agent: Mention | None = None
+    antecedent = _pronoun_recipient(rc)
     for p in rc.parties:
+        if p is antecedent:
+            roles.recipients.append(p)
+            continue
         if p.end <= action.start and folded[p.end:action.start] == "-":
             hyphen_agent = p  # "North Korean-provided missiles"
             continue
@@ -195,6 +199,17 @@ def assign_roles(rc: RoleContext) -> Roles:
         _place_subject(rc, roles, subject, particle_in)
     _beneficiaries_only(rc, roles)
     return roles
+
+
+def _pronoun_recipient(rc: RoleContext) -> Mention | None:
+    """ "Russia is rebuilding North Korea's air force, providing it with jets": the pronoun
+    before "with" stands for the party named last before the verb, and receives; the party
+    before that stays the subject. (With one party before the verb, that is the subject.)"""
+    if rc.nominal or not rc.g.pronoun_with_after.match(rc.folded, rc.action.end):
+        return None
+    before = [p for p in rc.parties
+              if rc.sentence.start <= p.start and p.end <= rc.action.start]
+    return before[-1] if len(before) >= 2 else None
 
 
 def _beneficiaries_only(rc: RoleContext, roles: Roles) -> None:
