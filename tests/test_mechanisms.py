@@ -282,6 +282,17 @@ def test_a_vague_goods_word_moved_with_arms_is_arms(cli_scanner: Scanner) -> Non
     assert "dprk.arms" not in categories(alone)
 
 
+def test_the_bare_head_word_is_the_goods_named_before_with_it(cli_scanner: Scanner) -> None:
+    def told(kind: str) -> set[str]:
+        return categories(findings(cli_scanner, (
+            f"The dhow carried 30 {kind} for the Houthis, the navy said. The crew said the "
+            "missiles had been loaded from a ship off the Iranian coast."),
+            published=date(2026, 2, 3)))
+    # battlefield missiles are arms only; cruise missiles are the missile measure's too
+    assert "iran.nuclear_missile" not in told("anti-tank guided missiles")
+    assert "iran.nuclear_missile" in told("cruise missiles")
+
+
 def test_a_measure_that_covers_the_story_leaves_the_other_out(cli_scanner: Scanner) -> None:
     text = ("About 300 North Korean workers are working on building sites in Russia, an aid "
             "group said in 2024. Their supervisors sent most of the wages back to Pyongyang.")

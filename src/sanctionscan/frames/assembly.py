@@ -133,6 +133,14 @@ def is_headline(text: str, sentence: Sentence) -> bool:
 
 
 _SENTENCE_ENDS = (".", "!", "?", '"', "”", "'", "’")
+# how far back, in characters, "the missiles" looks for the "anti-tank guided missiles" it means
+_SAME_HEAD_REACH = 1500
+_LONGEST_TERM = 80  # characters: no goods term of the lexicon is longer
+
+
+def _singular(term: str) -> str:
+    """The term with a plural -s of its last word taken off ("missiles" -> "missile")."""
+    return term[:-1] if term.endswith("s") and not term.endswith("ss") else term
 
 
 def _dated_by_the_story(doc: DocumentAnalysis, frames: list[Frame]) -> list[Frame]:
@@ -436,7 +444,7 @@ class _SentenceFrames:
             implied = lex.goods_by_term.get(fold(entry.implied_goods))
             if implied:  # the word itself stands for the goods: "armed by Iran"
                 goods = [Mention(Kind.GOODS, c.action.start, c.action.end, implied[0])]
-        return goods, carried
+        return [self._same_head_before(m) for m in goods], carried
 
     def _state_acts(self, c: _Clause, suppliers: list[Mention]) -> bool:
         """Whether a state itself hands the goods over: the subject of an active transfer
@@ -479,6 +487,33 @@ class _SentenceFrames:
                 return Mention(Kind.GOODS, start, end, ref)
             i -= 1
         return None
+
+    def _same_head_before(self, m: Mention) -> Mention:
+        """ "the missiles" after "40 anti-tank guided missiles": a bare goods word with a
+        referring determiner is the goods named last before it with the same head word, and
+        takes that entry (its tags and heading) where it is another."""
+        g, lex, folded = self.g, self.lex, self.folded
+        if not g.referring_before.search(folded, max(0, m.start - 30), m.start):
+            return m
+        head = " " + _singular(folded[m.start:m.end])
+        hits = self.doc.goods_everywhere
+        lowest = bisect_left(hits, (m.start - _SAME_HEAD_REACH,))
+        found: tuple[int, int] | None = None  # (length, ref) of the longest hit at one end
+        found_end = -1
+        for i in range(bisect_left(hits, (m.start,)) - 1, lowest - 1, -1):
+            start, end, _layer, ref, _form = hits[i]
+            if found is not None:
+                # the longest hit that ends where the found one does: "guided missiles" lies
+                # inside "anti-tank guided missiles", which starts before it
+                if start < found_end - _LONGEST_TERM:
+                    break
+                if end == found_end and end - start > found[0] and not lex.goods[ref].ignore:
+                    found = (end - start, ref)
+            elif _singular(folded[start:end]).endswith(head) and not lex.goods[ref].ignore:
+                found, found_end = (end - start, ref), end
+        if found is None or found[1] == m.ref:
+            return m
+        return m._replace(ref=found[1])
 
     def _points_back(self, c: _Clause) -> bool:
         """A pronoun that stands for goods of the previous sentence: the object of an active
