@@ -172,3 +172,12 @@ def test_a_pronoun_before_with_receives_for_the_party_named_last(scanner: Scanne
     (frame,) = frames_of(scanner, text)
     assert words(scanner, text, frame.suppliers) == ["Belarus"]
     assert words(scanner, text, frame.recipients) == ["Sudan"]
+
+
+def test_the_subject_of_a_relative_clause_is_the_party_before_its_comma(
+        scanner: Scanner) -> None:
+    text = ("Belarus, which has already sent two batches of rifles to Sudan over the past year "
+            "and plans more, provides its army with ammunition as well, officials said.")
+    frame = next(f for f in frames_of(scanner, text)
+                 if text[f.action.start:f.action.end] == "provides")
+    assert words(scanner, text, frame.suppliers) == ["Belarus"]

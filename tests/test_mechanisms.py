@@ -203,6 +203,16 @@ def test_a_transfer_word_that_qualifies_people_is_no_transfer(frames_scanner: Sc
         assert "workers" not in said(text, frame.goods)
 
 
+def test_state_to_state_deliveries_go_to_the_exempt_government(cli_scanner: Scanner) -> None:
+    # the Somali government's forces are outside the embargo since December 2023
+    for text in ("Turkey made two deliveries of rifles to Somalia in March 2024, officials said.",
+                 "A shipment of military aid was delivered to Somalia in March 2024, officials said.",
+                 "The rifles were received by Somalia's defence minister in March 2024."):
+        assert "somalia.arms" not in categories(findings(cli_scanner, text)), text
+    smuggled = "Smugglers delivered rifles to Somalia in March 2024, officials said."
+    assert "somalia.arms" in categories(findings(cli_scanner, smuggled))
+
+
 # -- m4: status scope ---------------------------------------------------------------------
 
 

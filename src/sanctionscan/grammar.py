@@ -104,6 +104,7 @@ class CompiledGrammar:
     noun_determiner_before: re.Pattern[str]
     possessive_before: re.Pattern[str]  # "its (rapid) acquisition": the noun has an owner
     beneficiary_before: re.Pattern[str]  # "to support the (Congolese) army"
+    light_verb_before: re.Pattern[str]  # "made (two) deliveries": a noun used as a verb
     of_after: re.Pattern[str]
     negating_prefix_before: re.Pattern[str]
     exchange_link: re.Pattern[str]
@@ -226,6 +227,8 @@ def compile_grammar(g: Grammar) -> CompiledGrammar:
         verb_context_before=re.compile(rf"(?:\b(?:{alt(verbs.verb_context)})\s+)$"),
         noun_determiner_before=re.compile(rf"(?:\b(?:{alt(np.noun_determiners)})|'s?)\s+$"),
         possessive_before=re.compile(rf"\b(?:{alt(np.possessives)})\s+(?:[\w-]+\s+){{0,2}}$"),
+        light_verb_before=re.compile(
+            rf"\b(?:{alt(verbs.light_verbs) or '(?!)'})\s+(?:(?:{alt(np.determiners)}|\d+)\s+)?$"),
         beneficiary_before=re.compile(
             rf"\b(?:{alt(roles.beneficiary_markers) or '(?!)'})\s+"
             rf"(?:(?:{alt([*np.articles, *np.possessives])})\s+)?$"),

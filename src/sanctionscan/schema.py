@@ -198,6 +198,10 @@ class GoodsEntry(Strict):
     ignore: bool = Field(
         default=False, description="a look-alike that must never count as goods (Shell plc)")
     case_sensitive: bool = False
+    to_governments: bool = Field(
+        default=False,
+        description="what states give states ('military aid to Somalia'): the recipient state "
+                    "stands for its government, which some embargoes exempt")
     note: str | None = None
 
 
@@ -375,6 +379,10 @@ class VerbsGrammar(Strict):
                                             "verb ('they ship')")
     compound_heads: Words = Field(description="'supply chain': the transfer word is part of a "
                                               "noun")
+    light_verbs: Words = Field(
+        default_factory=list,
+        description="'Russia made two deliveries of weapons': before a transfer noun, the "
+                    "subject of these acts as of the verb itself")
     origin_participles: Words = Field(description="'made in', 'sewn in': the goods' origin")
     origin_prepositions: Words
     origin_compounds: Words = Field(description="'Iranian-made': a demonym names the origin")

@@ -146,8 +146,9 @@ def _singular(term: str) -> str:
 def _dated_by_the_story(doc: DocumentAnalysis, frames: list[Frame]) -> list[Frame]:
     """A headline's frame, which gives no date, takes the date of the first later frame of the
     same goods, or goods of a tag it shares with a party it shares, where that frame dates
-    itself: the story tells its event in the headline and dates it in the body. (Tried for every undated frame: it
-    then moved frames of the body onto background dates as often as it helped.)"""
+    itself: the story tells its event in the headline and dates it in the body. (Tried for
+    every undated frame: it then moved frames of the body onto background dates as often as
+    it helped.)"""
     if not any(f.dated for f in frames):
         return frames
     # the body's first retelling of the event decides: undated, it leaves the headline at the
@@ -363,9 +364,11 @@ class _SentenceFrames:
             markers=c.markers, actions=c.actions, goods=goods, origin=origin, left=c.left,
             right=c.right, place_is_recipient=c.entry.place_is_recipient))
         suppliers, recipients, notes = roles.suppliers, roles.recipients, roles.notes
-        if recipients and self._state_acts(c, suppliers):
+        if recipients and (self._state_acts(c, suppliers) or any(
+                self.lex.goods[m.ref].to_governments for m in goods)):
             # state-to-state: what one state hands another goes to its government, which
-            # some embargoes exempt ("Egypt delivered arms to Somalia")
+            # some embargoes exempt ("Egypt delivered arms to Somalia", "military aid to
+            # Somalia")
             recipients = [self._government_of(p) for p in recipients]
         inferred = False
         if not suppliers:
@@ -448,9 +451,12 @@ class _SentenceFrames:
 
     def _state_acts(self, c: _Clause, suppliers: list[Mention]) -> bool:
         """Whether a state itself hands the goods over: the subject of an active transfer
-        verb ("Egypt delivered"), not the origin of a flow ("guns from the US", "American
-        rifles") or the agent after a passive."""
-        if c.nominal or c.passive or c.entry.kind != "transfer":
+        verb ("Egypt delivered", "Russia made two deliveries of"), not the origin of a flow
+        ("guns from the US", "American rifles") or the agent after a passive."""
+        if c.passive or c.entry.kind != "transfer":
+            return False
+        if c.nominal and not self.g.light_verb_before.search(
+                self.folded, max(self.sentence.start, c.action.start - 40), c.action.start):
             return False
         lex = self.lex
         return any(p.kind is Kind.PARTY and lex.parties[p.ref].kind == "state"

@@ -190,7 +190,8 @@ def assign_roles(rc: RoleContext) -> Roles:
     particle_in = bool(g.particle_into.match(folded[action.end:action.end + 8]))
     # an appositive between commas ("a tanker owned by X, a company blacklisted in 2018,")
     # does not push the subject away from its verb
-    if subject is not None and not particle_in and not _owns(rc, subject) and _distance(
+    if subject is not None and not particle_in and not _owns(rc, subject) \
+            and not _relative_subject(rc, subject) and _distance(
             _APPOSITIVE.sub(" ", folded[subject.end:action.start])) > _MAX_SUBJECT_GAP_WORDS:
         subject = None
     if hyphen_agent is not None:
@@ -283,6 +284,18 @@ def _owns(rc: RoleContext, subject: Mention) -> bool:
     ("North Korea ... has accelerated its acquisition of vessels"), however far it is."""
     return rc.nominal and bool(rc.g.possessive_before.search(
         rc.folded, max(subject.end, rc.action.start - 40), rc.action.start))
+
+
+def _relative_subject(rc: RoleContext, subject: Mention) -> bool:
+    """ "Russia, which has already made two deliveries ... and provides it with": the verbs
+    of a relative clause opened by a comma after a party have it for subject, however long
+    the clause (up to the verb's reach)."""
+    after = words(rc.folded[subject.end:subject.end + 12])
+    return len(after) >= 2 and after[0] == "," and after[1] in rc.g.relative_pronouns and not any(
+        w in _CLAUSE_BREAKS for w in words(rc.folded[subject.end:rc.action.start]))
+
+
+_CLAUSE_BREAKS = frozenset({";", ":"})
 
 
 def _distance(stretch: str) -> int:
