@@ -66,6 +66,18 @@ def test_an_event_reports_the_sentences_it_is_told_in(cli_scanner: Scanner) -> N
     assert text[finding.sentence.start:finding.sentence.end].startswith("The shipment")
 
 
+def test_an_event_goes_on_in_a_transfer_that_names_no_goods(cli_scanner: Scanner) -> None:
+    text = ("Refined petroleum shipments to North Korea broke the cap in 2023, officials said. "
+            "Nearly 900,000 barrels were delivered to the port of Nampo in eight months. "
+            "The weather was mild all week. The weather stayed mild. The weather turned. "
+            "Later, 20 tonnes were delivered to Chongjin.")
+    (finding,) = [f for f in findings(cli_scanner, text) if f.category == "dprk.petroleum"]
+    sentences = [text[e.start:e.end] for e in finding.evidence if e.role == "sentence"]
+    assert any(s.startswith("Nearly 900,000 barrels") for s in sentences)
+    # far from the event, a transfer without goods is no part of it
+    assert not any(s.startswith("Later") for s in sentences)
+
+
 def test_a_brand_named_once_makes_the_cars_luxury(cli_scanner: Scanner) -> None:
     text = ("A Rolls-Royce Phantom was photographed outside a Pyongyang hotel in 2023. "
             "Nobody could say how those cars were delivered to North Korea.")
