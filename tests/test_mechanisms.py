@@ -84,6 +84,21 @@ def test_a_brand_named_once_makes_the_cars_luxury(cli_scanner: Scanner) -> None:
     assert {"dprk.luxury_goods", "dprk.vehicles"} <= categories(findings(cli_scanner, text))
 
 
+def test_the_brand_before_the_goods_a_vague_word_stands_for_comes_along(
+        cli_scanner: Scanner) -> None:
+    text = ("Kim Jong Un's new Bentley limousines crossed the border last spring. A report "
+            "found a network that let Kim acquire his swish cars despite the sanctions.")
+    assert {"dprk.luxury_goods", "dprk.vehicles"} <= categories(findings(cli_scanner, text))
+
+
+def test_goods_named_again_with_a_determiner_keep_the_parties(cli_scanner: Scanner) -> None:
+    text = ("A Dalian broker sold two Bentley sedans to Kim Jong Un in 2023, a report said. "
+            "The two Bentley sedans were smuggled through networks spanning three ports.")
+    (finding,) = [f for f in findings(cli_scanner, text) if f.category == "dprk.luxury_goods"]
+    sentences = [text[e.start:e.end] for e in finding.evidence if e.role == "action"]
+    assert "smuggled" in sentences
+
+
 def test_a_headline_takes_the_date_its_body_gives(cli_scanner: Scanner) -> None:
     # Sept 2024 lies in the gap between Iran's old and snapped-back measures
     text = ("How the Iranian missiles reached Russia\n\n"

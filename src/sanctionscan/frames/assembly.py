@@ -265,8 +265,20 @@ class _SentenceFrames:
         if self._refers is None:
             stretch = self.folded[self.sentence.start:self.sentence.end]
             self._refers = bool(self.g.anaphor.search(stretch)
-                                or self.g.definite_goods.search(stretch))
+                                or self.g.definite_goods.search(stretch)
+                                or any(self._names_again(m) for m in self.goods))
         return self._refers
+
+    def _names_again(self, m: Mention) -> bool:
+        """ "The two Mercedes Maybach S600 Guards" after "Maybach limousines": goods named
+        before in the article, now with a referring determiner."""
+        g, folded = self.g, self.folded
+        if not g.referring_before.search(folded, max(self.sentence.start, m.start - 30),
+                                         m.start):
+            return False
+        hits = self.doc.goods_everywhere
+        end = bisect_left(hits, (self.sentence.start,))
+        return any(hit[3] == m.ref for hit in hits[:end])
 
     @property
     def when(self) -> date | None:
@@ -421,7 +433,7 @@ class _SentenceFrames:
                 goods = goods + specific
                 carried = True
         if goods and not carried and all(lex.goods[m.ref].generic for m in goods):
-            named = [n for n in (self._named_before(m) for m in goods) if n is not None]
+            named = [n for m in goods for n in self._named_before(m)]
             if named:  # "his swish cars" after "a Maybach": the brand is the goods
                 goods = goods + named
                 carried = True
@@ -476,13 +488,14 @@ class _SentenceFrames:
             return p
         return p._replace(ref=self.lex.party_index[government])
 
-    def _named_before(self, m: Mention) -> Mention | None:
+    def _named_before(self, m: Mention) -> list[Mention]:
         """The specific goods a vague word with a referring determiner ("those vehicles",
         "his cars") stands for: the last goods named before it in the article that share a
-        tag with it and are not vague themselves."""
+        tag with it and are not vague themselves, with the brand right before them ("Maybach
+        limousines")."""
         g, lex, folded = self.g, self.lex, self.folded
         if not g.referring_before.search(folded, max(0, m.start - 30), m.start):
-            return None
+            return []
         tags = set(lex.goods[m.ref].tags)
         hits = self.doc.goods_everywhere
         i = bisect_left(hits, (m.start,)) - 1
@@ -490,9 +503,15 @@ class _SentenceFrames:
             start, end, _layer, ref, _form = hits[i]
             entry = lex.goods[ref]
             if not entry.generic and not entry.ignore and tags & set(entry.tags):
-                return Mention(Kind.GOODS, start, end, ref)
+                named = [Mention(Kind.GOODS, start, end, ref)]
+                for before in reversed(hits[max(0, i - 4):i]):
+                    if before[1] < start and not folded[before[1]:start].strip() and \
+                            tags & set(lex.goods[before[3]].tags):
+                        named.insert(0, Mention(Kind.GOODS, before[0], before[1], before[3]))
+                        break
+                return named
             i -= 1
-        return None
+        return []
 
     def _same_head_before(self, m: Mention) -> Mention:
         """ "the missiles" after "40 anti-tank guided missiles": a bare goods word with a
