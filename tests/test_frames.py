@@ -181,3 +181,12 @@ def test_the_subject_of_a_relative_clause_is_the_party_before_its_comma(
     frame = next(f for f in frames_of(scanner, text)
                  if text[f.action.start:f.action.end] == "provides")
     assert words(scanner, text, frame.suppliers) == ["Belarus"]
+
+
+def test_an_acquiring_verb_reaches_over_the_transfer_noun_it_governs(scanner: Scanner) -> None:
+    text = "The Syrian port of Tartus has received large shipments of grenades from Belarus."
+    frame = next(f for f in frames_of(scanner, text)
+                 if text[f.action.start:f.action.end] == "received")
+    assert words(scanner, text, frame.goods) == ["grenades"]
+    assert words(scanner, text, frame.recipients) == ["Syrian"]
+    assert words(scanner, text, frame.suppliers) == ["Belarus"]

@@ -44,6 +44,9 @@ REACH = 600
 # "was bought in Shenyang and sent to Pyongyang": the words a transfer word may stand after the
 # one before it and still move its goods
 _SHARED_GOODS_GAP = 8
+# "received (large) shipments of": the words an acquiring verb may stand before a transfer
+# noun that is its object
+_NOUN_OBJECT_GAP = 3
 
 
 @dataclass(slots=True)
@@ -357,14 +360,27 @@ class _SentenceFrames:
         nominal = action.form == 1
         passive = not nominal and goods_sense.is_passive(
             self.g, self.folded, sentence.start, action, goods)
+        entry = self.lex.actions[action.ref]
+        after = i + 1
+        if not nominal and entry.kind == "acquire" and after < len(spans) \
+                and self._noun_object(action, spans[after], actions):
+            after += 1  # "has received large shipments of perchlorate from China"
         return _Clause(
-            action=action, entry=self.lex.actions[action.ref], index=i, nominal=nominal,
+            action=action, entry=entry, index=i, nominal=nominal,
             passive=passive,
             left=spans[i - 1][1] if i else sentence.start,
-            right=spans[i + 1][0] if i + 1 < len(spans) else sentence.end,
+            right=spans[after][0] if after < len(spans) else sentence.end,
             goods=goods, cargo=near(self.cargo), parties=near(self.parties),
             markers=near(self.markers), modifiers=near(self.modifiers), cues=near(self.cues),
             actions=near(actions))
+
+    def _noun_object(self, verb: Mention, span: tuple[int, int], actions: list[Mention]
+                     ) -> bool:
+        """Whether the transfer word at `span` is a noun a few words after `verb`, its object:
+        then the verb's clause reaches over it to the goods and parties of the noun."""
+        if not any(a.start == span[0] and a.form == 1 for a in actions):
+            return False
+        return len(words(self.folded[verb.end:span[0]])) <= _NOUN_OBJECT_GAP
 
     def _frame(self, c: _Clause, goods: list[Mention], carried: bool) -> Frame | None:
         # a demonym is the goods' origin only for the goods of this frame: in "Russian
