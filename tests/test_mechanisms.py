@@ -240,6 +240,16 @@ def test_state_to_state_deliveries_go_to_the_exempt_government(cli_scanner: Scan
     assert "somalia.arms" in categories(findings(cli_scanner, smuggled))
 
 
+def test_an_abbreviation_the_article_defines_names_the_party_after(
+        cli_scanner: Scanner) -> None:
+    text = ("Fighters of Raia Mutomboki (RMK) held the mine for a week, officials said. "
+            "Traders from Uganda sold 200 rifles to the RMK in March 2024.")
+    found = [f for f in findings(cli_scanner, text) if f.category == "drc.arms"]
+    assert found and any(e.text == "RMK" for f in found for e in f.evidence)
+    undefined = "Traders from Uganda sold 200 rifles to the RMK in March 2024."
+    assert "drc.arms" not in categories(findings(cli_scanner, undefined))
+
+
 # -- m4: status scope ---------------------------------------------------------------------
 
 

@@ -127,7 +127,8 @@ def find_mentions_folded(text: str, folded: str, lexicon: CompiledLexicon,
     for i, match in enumerate(listed or []):
         mentions.listed.append(match)
         listed_hits.append(Hit(match.start, match.end, Layer.PARTY, i, -1))
-    kept_entities = _longest(entities + listed_hits, _entity_rank)
+    defined = _defined_abbreviations(entities + listed_hits, text, within)
+    kept_entities = _longest(entities + listed_hits + defined, _entity_rank)
     goods_ends = {h.end for h in kept_entities if h.layer is Layer.GOODS}
     kept_actions = _transfer_words(actions, folded, lexicon, goods_ends)
     final_entities, kept_actions = _goods_or_verbs(kept_entities, kept_actions, folded, lexicon)
@@ -137,6 +138,30 @@ def find_mentions_folded(text: str, folded: str, lexicon: CompiledLexicon,
 
 
 _new = tuple.__new__  # Mention(...) without the named tuple's Python-level __new__
+
+# "al-Nusrah Front (ANF)": an upper-case abbreviation in brackets right after a name
+_DEFINITION = re.compile(r"\s*\(([A-Z][A-Z0-9]{1,7})\)")
+
+
+def _defined_abbreviations(entities: list[Hit], text: str,
+                           within: list[tuple[int, int]] | None) -> list[Hit]:
+    """A party's abbreviation the article defines ("the Coalition for the North-East (CNE)")
+    stands for the party wherever it is used after the definition (where mentions are read)."""
+    out: list[Hit] = []
+    defined: set[str] = set()
+    for hit in entities:
+        if hit.layer is not Layer.PARTY:
+            continue
+        found = _DEFINITION.match(text, hit.end, hit.end + 12)
+        if found is None or found.group(1) in defined:
+            continue
+        abbreviation = found.group(1)
+        defined.add(abbreviation)
+        used = re.compile(rf"(?<![\w-]){re.escape(abbreviation)}(?![\w-])")
+        uses = [Hit(m.start(), m.end(), Layer.PARTY, hit.ref, hit.form)
+                for m in used.finditer(text, found.end())]
+        out.extend(uses if within is None else starting_in(uses, within))
+    return out
 
 
 def _add_cue_words(mentions: Mentions, others: list[Hit]) -> None:
