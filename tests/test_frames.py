@@ -190,3 +190,31 @@ def test_an_acquiring_verb_reaches_over_the_transfer_noun_it_governs(scanner: Sc
     assert words(scanner, text, frame.goods) == ["grenades"]
     assert words(scanner, text, frame.recipients) == ["Syrian"]
     assert words(scanner, text, frame.suppliers) == ["Belarus"]
+
+
+def test_a_carrier_named_before_its_verb_is_the_subject_not_the_goods(scanner: Scanner) -> None:
+    text = ("For years the Eritrean ferry Massawa Star carried passengers, gifts and money "
+            "between Massawa and Jeddah.")
+    for frame in frames_of(scanner, text):
+        assert "ferry" not in words(scanner, text, frame.goods)
+
+
+def test_the_origin_in_the_subject_of_a_handing_over_supplies(scanner: Scanner) -> None:
+    text = "Cargo flights from Belarus delivered combat drones to the Sudanese army in 2025."
+    (frame,) = frames_of(scanner, text)
+    assert words(scanner, text, frame.suppliers) == ["Belarus"]
+
+
+def test_where_goods_were_loaded_sends_them(scanner: Scanner) -> None:
+    text = "Four dhows loaded sacks of charcoal at the port of Kismayo and sailed for Oman."
+    (frame,) = frames_of(scanner, text)
+    assert words(scanner, text, frame.suppliers) == ["Kismayo"]
+    assert words(scanner, text, frame.recipients) == ["Oman"]
+
+
+def test_they_not_the_carrier_after_by_are_the_goods_of_a_passive(scanner: Scanner) -> None:
+    text = ("Heavy trucks were carried to North Korea. They were delivered to Nampo in May by "
+            "the cargo ship that had loaded them in Dalian.")
+    delivered = next(f for f in frames_of(scanner, text)
+                     if text[f.action.start:f.action.end] == "delivered")
+    assert words(scanner, text, delivered.goods) == ["Heavy trucks"]

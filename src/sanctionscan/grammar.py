@@ -220,7 +220,8 @@ def compile_grammar(g: Grammar) -> CompiledGrammar:
             rf"\b(?:{alt(roles.exchange_partner_markers)})\s+"
             rf"(?:(?:{alt([*np.articles, *np.possessives])})\s+)?$"),
         place_before=re.compile(
-            rf"\b(?:{alt(roles.place_markers)})\s+(?:(?:{alt(roles.place_quantifiers)})\s+)?$"),
+            rf"\b(?:{alt(roles.place_markers)})\s+(?:(?:{alt(roles.place_quantifiers)})\s+)?"
+            rf"(?:(?:{alt(roles.place_heads) or '(?!)'})\s+of\s+)?$"),
         passive_subject_before=re.compile(
             rf"\b(?:{alt(refs.passive_subject_pronouns)})\s+(?:[\w']+\s+){{0,4}}$"),
         dating=_event_dating(g),

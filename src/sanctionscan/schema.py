@@ -269,6 +269,10 @@ class ActionEntry(Strict):
         default=False,
         description="'in X' / 'at X' names the receiving side: North Korean workers 'work in "
                     "Russia'")
+    place_is_origin: bool = Field(
+        default=False,
+        description="'in X' / 'at X' names the sending side: dhows 'loaded charcoal at "
+                    "Kismayo'")
     needs_origin: bool = Field(
         default=False,
         description="a use word (fired, deployed, found) that implies a transfer only when the "
@@ -358,6 +362,10 @@ class RolesGrammar(Strict):
     exchange_partner_markers: Words = Field(description="'a joint venture with X'")
     place_markers: Words = Field(description="'workers remain in Russia'")
     place_quantifiers: Words = Field(description="words between a place marker and the place")
+    place_heads: Words = Field(
+        default_factory=list,
+        description="'at the port of Kismayo': a noun for a place, with 'of', may stand "
+                    "between a place marker and the place")
     beneficiary_markers: Words = Field(
         default_factory=list,
         description="'sent ammunition to North Kivu to support the army': the party these "

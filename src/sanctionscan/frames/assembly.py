@@ -390,7 +390,8 @@ class _SentenceFrames:
             g=self.g, folded=self.folded, sentence=self.sentence, action=c.action,
             kind=c.entry.kind, nominal=c.nominal, passive=c.passive, parties=c.parties,
             markers=c.markers, actions=c.actions, goods=goods, origin=origin, left=c.left,
-            right=c.right, place_is_recipient=c.entry.place_is_recipient))
+            right=c.right, place_is_recipient=c.entry.place_is_recipient,
+            place_is_origin=c.entry.place_is_origin))
         suppliers, recipients, notes = roles.suppliers, roles.recipients, roles.notes
         if recipients and (self._state_acts(c, suppliers) or any(
                 self.lex.goods[m.ref].to_governments for m in goods)):
@@ -435,11 +436,15 @@ class _SentenceFrames:
         """The goods the clause moves, and whether they come from an earlier sentence."""
         g, lex, folded = self.g, self.lex, self.folded
         goods = goods_sense.cargo_over_carrier(g, folded, goods_sense.goods_for(
-            g, folded, c.action, c.cargo, c.left, c.right, c.nominal, c.passive, lex), c.goods)
-        if goods:
-            goods = goods_sense.with_compounds(lex, folded, goods, c.goods)
+            g, folded, c.action, c.cargo, c.left, c.right, c.nominal, c.passive, lex,
+            self.doc.text), c.goods)
         carried = False
         earlier = self.carry.goods
+        if goods and c.passive and earlier and self._points_back(c) and all(
+                goods_sense.is_conveyance(g, lex, folded, m) for m in goods):
+            goods = []  # "They were delivered to Nampo by the cargo ship": they, not the ship
+        if goods:
+            goods = goods_sense.with_compounds(lex, folded, goods, c.goods)
         if goods and earlier and all(
                 lex.goods[m.ref].generic and g.definite_before.search(
                     folded[max(0, m.start - 12):m.start]) for m in goods):

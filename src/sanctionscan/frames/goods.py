@@ -70,7 +70,7 @@ def is_passive(g: CompiledGrammar, folded: str, sent_start: int, action: Mention
 
 def goods_for(g: CompiledGrammar, folded: str, action: Mention, goods: list[Mention],
               left: int, right: int, nominal: bool, passive: bool,
-              lex: CompiledLexicon | None = None) -> list[Mention]:
+              lex: CompiledLexicon | None = None, text: str | None = None) -> list[Mention]:
     """The goods of `action`, of its sentence's `goods` that are not a means of transport,
     between the neighbouring transfer words `left` and `right`."""
     goods = _heads(folded, goods)
@@ -91,7 +91,7 @@ def goods_for(g: CompiledGrammar, folded: str, action: Mention, goods: list[Ment
     # delivered"): close by, in its own clause
     close = [m for m in before[-1:] if len(words(folded[m.end:action.start])) <= _OBJECT_BEFORE
              and not _CLAUSE_END.search(folded, m.end, action.start)
-             and not _carrier_subject(g, lex, folded, m, action)]
+             and not _carrier_subject(g, lex, folded, m, action, text)]
     return after or close
 
 
@@ -108,12 +108,27 @@ def _heads(folded: str, goods: list[Mention]) -> list[Mention]:
 
 
 def _carrier_subject(g: CompiledGrammar, lex: CompiledLexicon | None, folded: str, m: Mention,
-                     action: Mention) -> bool:
-    """ "tankers loading at Vostochny", "ships delivered oil": a carrier right before an
-    active verb is its subject, not its object."""
+                     action: Mention, text: str | None = None) -> bool:
+    """ "tankers loading at Vostochny", "ships delivered oil", "the ferry Mangyongbong-92
+    carried": a carrier right before an active verb, or its name between, is its subject,
+    not its object."""
     if lex is None or g.carrier_tags.isdisjoint(lex.goods[m.ref].tags):
         return False
-    return not [w for w in words(folded[m.end:action.start]) if w not in g.adverbs]
+    # ("the ship that had loaded them": a relative clause's subject too)
+    between = [w for w in words(folded[m.end:action.start]) if w not in g.adverbs
+               and w not in g.relative_pronouns and w not in g.perfect_auxiliaries
+               and w not in g.be_forms]
+    return not between or (text is not None and _is_name(text[m.end:action.start]))
+
+
+def _is_name(stretch: str) -> bool:
+    """Whether `stretch` is a short proper name ("Mangyongbong-92", "Wise Honest")."""
+    tokens = stretch.split()
+    return 0 < len(tokens) <= _NAME_WORDS and all(t[0].isupper() or t[0].isdigit()
+                                                   for t in tokens)
+
+
+_NAME_WORDS = 4
 
 
 def with_compounds(lex: CompiledLexicon, folded: str, chosen: list[Mention],

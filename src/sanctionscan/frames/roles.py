@@ -119,6 +119,7 @@ class RoleContext:
     left: int  # end of the transfer word before this one (or the sentence start)
     right: int  # start of the transfer word after this one (or the sentence end)
     place_is_recipient: bool = False
+    place_is_origin: bool = False
     # sorted offsets for bisection (markers and parties are disjoint and sorted by start, so
     # their ends are sorted too)
     marker_ends: list[int] = field(default_factory=list)
@@ -180,6 +181,9 @@ def assign_roles(rc: RoleContext) -> Roles:
         if rc.place_is_recipient and in_right and g.place_before.search(window):
             roles.recipients.append(p)  # "North Korean labourers work in Russia"
             continue
+        if rc.place_is_origin and in_right and g.place_before.search(window):
+            roles.suppliers.append(p)  # "dhows loaded charcoal at Kismayo"
+            continue
         mark = marker_before(rc, p, rc.parties)
         if _marked_role(rc, roles, p, mark, in_right):
             continue
@@ -234,7 +238,9 @@ def _marked_role(rc: RoleContext, roles: Roles, p: Mention, mark: Marker, in_rig
     reaches = in_right or rc.nominal or rc.kind == "carry" or rc.passive
     if mark is Marker.RECIPIENT and reaches:
         roles.recipients.append(p)
-    elif mark is Marker.SUPPLIER and reaches:
+    elif mark is Marker.SUPPLIER and (reaches or rc.kind == "transfer"):
+        # (and the origin in the subject of a handing-over: "cargo flights from Iran
+        # delivered drones")
         roles.suppliers.append(p)
     elif mark is Marker.AGENT and (rc.passive or rc.nominal):
         roles.side(rc.kind).append(p)
