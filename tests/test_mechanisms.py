@@ -132,6 +132,13 @@ def test_a_goods_word_inside_a_company_name_is_no_goods(cli_scanner: Scanner) ->
     assert "dprk.vehicles" not in categories(found)
 
 
+def test_the_people_a_story_is_told_by_are_no_goods(cli_scanner: Scanner) -> None:
+    text = ("Fish plants in Hunchun bought 300 tonnes of North Korean crab this summer, paying "
+            "in cash at sea, according to three workers at the plants.")
+    found = categories(findings(cli_scanner, text))
+    assert "dprk.export_ban" in found and "dprk.workers" not in found
+
+
 def test_people_far_before_an_active_verb_are_not_its_goods(frames_scanner: Scanner) -> None:
     text = ("Reporters interviewed fifteen factory workers and lawyers, who said that Chinese "
             "companies are importing products semi-manufactured in North Korea.")

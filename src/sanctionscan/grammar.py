@@ -107,6 +107,7 @@ class CompiledGrammar:
     light_verb_before: re.Pattern[str]  # "made (two) deliveries": a noun used as a verb
     of_after: re.Pattern[str]
     negating_prefix_before: re.Pattern[str]
+    source_before: re.Pattern[str]  # "according to (three) workers"
     exchange_link: re.Pattern[str]
     referring_before: re.Pattern[str]
     organisation_after: re.Pattern[str]
@@ -237,6 +238,8 @@ def compile_grammar(g: Grammar) -> CompiledGrammar:
         exchange_link=re.compile(rf"\b(?:{alt(goods.exchange_links) or '(?!)'})\b"),
         referring_before=re.compile(
             rf"\b(?:{alt(refs.referring_determiners) or '(?!)'})\s+(?:[\w-]+\s+){{0,2}}$"),
+        source_before=re.compile(
+            rf"\b(?:{alt(goods.source_markers) or '(?!)'})\s+(?:[\w-]+\s+){{0,2}}$"),
         negating_prefix_before=re.compile(
             rf"\b(?:{alt(goods.negating_prefixes) or '(?!)'})-$"),
         organisation_after=re.compile(

@@ -410,6 +410,9 @@ class GoodsGrammar(Strict):
         default_factory=list, description="'anti-aircraft': the word after is no goods")
     organisation_suffixes: Words = Field(
         default_factory=list, description="'Hyundai Motor Company': a goods word in a name")
+    source_markers: Words = Field(
+        default_factory=list,
+        description="'according to three workers': the people after these are the source")
 
 
 class ReferencesGrammar(Strict):
