@@ -133,8 +133,9 @@ def test_a_goods_word_inside_a_company_name_is_no_goods(cli_scanner: Scanner) ->
 
 
 def test_the_people_a_story_is_told_by_are_no_goods(cli_scanner: Scanner) -> None:
-    text = ("Fish plants in Hunchun bought 300 tonnes of North Korean crab this summer, paying "
-            "in cash at sea, according to three workers at the plants.")
+    text = ("Seafood plants in Hunchun bought hundreds of tonnes of squid from North Korean "
+            "fishing boats this summer, paying in cash at sea, according to three workers at "
+            "the plants.")
     found = categories(findings(cli_scanner, text))
     assert "dprk.export_ban" in found and "dprk.workers" not in found
 
