@@ -17,7 +17,11 @@ The file holds two subsets, scored separately:
   mechanisms were not written from: the engine then scored them at category P 0.89, R 0.80,
   specificity 0.90, evidence hit 1.00. Three of its errors led to general fixes (a carrier
   named before its verb, the origin inside a subject, where goods were loaded), so it is no
-  longer unseen; its floors guard those.
+  longer unseen; its floors guard those. A second fresh batch (m10, 20 more) was scored once
+  before any change for it: category P 0.91, R 0.83, specificity 1.00, evidence hit 0.90
+  (its errors: goods that "crossed" into a city, a gang named only as "a gang", a witness
+  read as goods; only the last was fixed, and one label, a 2017 car export labelled under
+  the December 2017 vehicle ban, was ours to correct).
 
 A change that takes the engine below any subset's floors fails CI.
 """
@@ -32,17 +36,17 @@ from sanctionscan.evaluate import LabelledDocument, as_document, read_corpus, sc
 
 CORPUS = Path(__file__).parent / "data" / "labelled_articles.jsonl"
 
-# Issue-13 articles carry their mechanism in the id, the fresh batch m9; everything else is
-# the original set.
+# Issue-13 articles carry their mechanism in the id, the fresh batches m9 and m10; everything
+# else is the original set.
 _ISSUE13_ID = re.compile(r"(pos|neg)-m[1-8]-")
-_FRESH_ID = re.compile(r"(pos|neg)-m9-")
+_FRESH_ID = re.compile(r"(pos|neg)-m(9|10)-")
 
 # Measured after the second round of issue-13 work, minus 0.02 (see the module docstring).
 ORIGINAL_FLOORS = {"cat_precision": 0.93, "cat_recall": 0.92,
                    "specificity": 0.98, "evidence_hit": 0.92}
 ISSUE13_FLOORS = {"cat_precision": 0.88, "cat_recall": 0.88,
                   "specificity": 0.93, "evidence_hit": 0.91}
-FRESH_FLOORS = {"cat_precision": 0.98, "cat_recall": 0.98,
+FRESH_FLOORS = {"cat_precision": 0.98, "cat_recall": 0.88,
                 "specificity": 0.98, "evidence_hit": 0.98}
 
 
@@ -80,6 +84,6 @@ def test_issue13_articles_stay_above_floors(cli_scanner: Scanner) -> None:
 def test_fresh_articles_stay_above_floors(cli_scanner: Scanner) -> None:
     _, _, fresh = _subsets()
     summary = _summary(cli_scanner, fresh)
-    assert len(fresh) >= 20
+    assert len(fresh) >= 40
     for key, floor in FRESH_FLOORS.items():
         assert summary[key] >= floor, (key, summary)

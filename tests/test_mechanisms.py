@@ -106,6 +106,15 @@ def test_a_headline_takes_the_date_its_body_gives(cli_scanner: Scanner) -> None:
     assert not findings(cli_scanner, text, published=date(2025, 12, 10))
 
 
+def test_last_year_in_the_body_dates_the_headline(cli_scanner: Scanner) -> None:
+    # "last year" is 2017, before the December 2017 vehicle ban; the luxury ban applied
+    text = ("Trader arrested over luxury cars sent to North Korea\n\n"
+            "Police arrested a car dealer on suspicion of exporting two Lexus SUVs to North "
+            "Korea through a firm in Dalian last year.")
+    found = categories(findings(cli_scanner, text, published=date(2018, 5, 9)))
+    assert "dprk.luxury_goods" in found and "dprk.vehicles" not in found
+
+
 def test_a_headline_does_not_take_the_date_of_a_legal_statement(cli_scanner: Scanner) -> None:
     # published in the gap; the only date the body gives is when a restriction ended
     text = ("Iranian missiles shipped to Russia, officials say\n\n"

@@ -289,7 +289,8 @@ class _SentenceFrames:
             stretch = self.folded[self.sentence.start:self.sentence.end]
             own, lower = own_date(stretch, self.g.dating)
             self._when = event_date(stretch, self.doc.published, self.g.dating, (own, lower))
-            self._own_date = own is not None
+            # ("last year" dates the event too, though it names no year)
+            self._own_date = own is not None or self._when != self.doc.published
             self._dated = True
         return self._when
 
