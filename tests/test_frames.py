@@ -218,3 +218,12 @@ def test_they_not_the_carrier_after_by_are_the_goods_of_a_passive(scanner: Scann
     delivered = next(f for f in frames_of(scanner, text)
                      if text[f.action.start:f.action.end] == "delivered")
     assert words(scanner, text, delivered.goods) == ["Heavy trucks"]
+
+
+def test_goods_that_cross_into_a_place_were_moved_there(scanner: Scanner) -> None:
+    text = "Thirty new Belarusian tractors crossed the bridge into the Sudanese town of Kassala."
+    (frame,) = frames_of(scanner, text)
+    assert words(scanner, text, frame.goods) == ["tractors"]
+    assert words(scanner, text, frame.recipients) == ["Sudanese"]
+    # a ship or plane that arrives is no goods of its arrival
+    assert not frames_of(scanner, "The tanker arrived in Nampo in May.")

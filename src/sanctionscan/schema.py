@@ -269,6 +269,10 @@ class ActionEntry(Strict):
         default=False,
         description="'in X' / 'at X' names the receiving side: North Korean workers 'work in "
                     "Russia'")
+    subject_is_goods: bool = Field(
+        default=False,
+        description="what stands before the verb is the goods, even a vehicle: 'new buses "
+                    "crossed into Sinuiju' (for the means of transport, see conveyance)")
     place_is_origin: bool = Field(
         default=False,
         description="'in X' / 'at X' names the sending side: dhows 'loaded charcoal at "

@@ -91,7 +91,8 @@ def goods_for(g: CompiledGrammar, folded: str, action: Mention, goods: list[Ment
     # delivered"): close by, in its own clause
     close = [m for m in before[-1:] if len(words(folded[m.end:action.start])) <= _OBJECT_BEFORE
              and not _CLAUSE_END.search(folded, m.end, action.start)
-             and not _carrier_subject(g, lex, folded, m, action, text)]
+             and not (_carrier_subject(g, lex, folded, m, action, text)
+                      and not (lex is not None and lex.actions[action.ref].subject_is_goods))]
     return after or close
 
 
