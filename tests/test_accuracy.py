@@ -21,7 +21,11 @@ The file holds two subsets, scored separately:
   before any change for it: category P 0.91, R 0.83, specificity 1.00, evidence hit 0.90
   (its errors: goods that "crossed" into a city, a gang named only as "a gang", a witness
   read as goods; only the last was fixed, and one label, a 2017 car export labelled under
-  the December 2017 vehicle ban, was ours to correct).
+  the December 2017 vehicle ban, was ours to correct). A third (m11, 20 more, harder
+  negatives: an acquittal, an inspection that found nothing, a debate about easing the
+  sanctions) scored P 0.54, R 0.70, specificity 0.60 unseen; its errors led to the `cleared`
+  status, laws argued for as legal context, antiquities traded with ISIL as a dealing beside
+  the cultural-property measure, and two lexicon gaps (the GNA, a date we had mislabelled).
 
 A change that takes the engine below any subset's floors fails CI.
 """
@@ -36,18 +40,18 @@ from sanctionscan.evaluate import LabelledDocument, as_document, read_corpus, sc
 
 CORPUS = Path(__file__).parent / "data" / "labelled_articles.jsonl"
 
-# Issue-13 articles carry their mechanism in the id, the fresh batches m9 and m10; everything
+# Issue-13 articles carry their mechanism in the id, the fresh batches m9 to m11; everything
 # else is the original set.
 _ISSUE13_ID = re.compile(r"(pos|neg)-m[1-8]-")
-_FRESH_ID = re.compile(r"(pos|neg)-m(9|10)-")
+_FRESH_ID = re.compile(r"(pos|neg)-m(9|10|11)-")
 
 # Measured after the second round of issue-13 work, minus 0.02 (see the module docstring).
 ORIGINAL_FLOORS = {"cat_precision": 0.93, "cat_recall": 0.92,
                    "specificity": 0.98, "evidence_hit": 0.92}
-ISSUE13_FLOORS = {"cat_precision": 0.88, "cat_recall": 0.88,
+ISSUE13_FLOORS = {"cat_precision": 0.88, "cat_recall": 0.90,
                   "specificity": 0.93, "evidence_hit": 0.91}
-FRESH_FLOORS = {"cat_precision": 0.98, "cat_recall": 0.88,
-                "specificity": 0.98, "evidence_hit": 0.98}
+FRESH_FLOORS = {"cat_precision": 0.94, "cat_recall": 0.94,
+                "specificity": 0.94, "evidence_hit": 0.98}
 
 
 def _summary(scanner: Scanner, items: list[LabelledDocument]) -> dict[str, object]:
@@ -84,6 +88,6 @@ def test_issue13_articles_stay_above_floors(cli_scanner: Scanner) -> None:
 def test_fresh_articles_stay_above_floors(cli_scanner: Scanner) -> None:
     _, _, fresh = _subsets()
     summary = _summary(cli_scanner, fresh)
-    assert len(fresh) >= 40
+    assert len(fresh) >= 60
     for key, floor in FRESH_FLOORS.items():
         assert summary[key] >= floor, (key, summary)

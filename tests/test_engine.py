@@ -306,9 +306,9 @@ def test_a_transfer_word_without_goods_to_make_a_frame_with_sends_nothing_to_be_
                       "They were sold on to Iran.")
     assert chosen == ["Customs counted two tractors.", "They were sold on to Iran."]
     # goods further back, carried through a sentence with a transfer word
-    chosen, _ = _read("The weather was fine. Two tractors arrived in May. They were sold on. "
-                      "Then they were shipped to Iran.")
-    assert chosen == ["Two tractors arrived in May.", "They were sold on.",
+    chosen, _ = _read("The weather was fine. Two tractors were counted in May. They were sold "
+                      "on. Then they were shipped to Iran.")
+    assert chosen == ["Two tractors were counted in May.", "They were sold on.",
                       "Then they were shipped to Iran."]
     # "ships" is a transfer word or goods, never both at once: alone it makes no frame
     assert _read("The weather was fine. Ships registered in Panama were inspected.") == (

@@ -247,10 +247,11 @@ def test_a_transfer_word_that_qualifies_people_is_no_transfer(frames_scanner: Sc
         assert "workers" not in said(text, frame.goods)
 
 
-def test_state_to_state_deliveries_go_to_the_exempt_government(cli_scanner: Scanner) -> None:
+def test_state_to_state_also_through_a_light_verb_aid_or_a_minister(cli_scanner: Scanner
+                                                                      ) -> None:
     # the Somali government's forces are outside the embargo since December 2023
     for text in ("Turkey made two deliveries of rifles to Somalia in March 2024, officials said.",
-                 "A shipment of military aid was delivered to Somalia in March 2024, officials said.",
+                 "A shipment of military aid was delivered to Somalia in March 2024.",
                  "The rifles were received by Somalia's defence minister in March 2024."):
         assert "somalia.arms" not in categories(findings(cli_scanner, text)), text
     smuggled = "Smugglers delivered rifles to Somalia in March 2024, officials said."
@@ -306,6 +307,23 @@ def test_a_review_of_a_story_tells_no_event(cli_scanner: Scanner) -> None:
     assert not findings(cli_scanner, story, published=date(2025, 3, 1))
     news = "A smuggler shipped a Maybach limousine to Pyongyang for a general in 2024."
     assert "dprk.luxury_goods" in categories(findings(cli_scanner, news))
+
+
+def test_what_a_court_or_an_inspection_cleared_tells_no_event(cli_scanner: Scanner) -> None:
+    for text in ("A court acquitted a car dealer who had been charged with exporting two "
+                 "luxury sedans to North Korea in 2022.",
+                 "Officers searched a freighter suspected of carrying weapons to Libya in 2023 "
+                 "and found only building materials."):
+        assert not findings(cli_scanner, text), text
+    charged = ("Prosecutors charged a car dealer with exporting two luxury sedans to North "
+               "Korea in 2022.")
+    assert "dprk.luxury_goods" in categories(findings(cli_scanner, charged))
+
+
+def test_a_change_to_the_law_argued_for_tells_no_event(cli_scanner: Scanner) -> None:
+    text = ("Some diplomats argue the Security Council should allow North Korea to import "
+            "buses and tractors to help its economy.")
+    assert not findings(cli_scanner, text)
 
 
 # -- m5: time -----------------------------------------------------------------------------
@@ -364,6 +382,13 @@ def test_a_measure_that_covers_the_story_leaves_the_other_out(cli_scanner: Scann
     assert "dprk.workers" in found and "dprk.financial" not in found
     cash = "Couriers carried bulk cash to Pyongyang on flights from Beijing in 2024."
     assert "dprk.financial" in categories(findings(cli_scanner, cash))
+
+
+def test_an_event_under_two_measures_keeps_both(cli_scanner: Scanner) -> None:
+    text = ("A Syrian trader bought Roman mosaics from Islamic State commanders in 2015 and "
+            "sold them to dealers in Gaziantep, who shipped them on to collectors in Europe.")
+    found = categories(findings(cli_scanner, text, published=date(2016, 4, 12)))
+    assert {"isil_alqaida.designated", "isil_alqaida.cultural_property"} <= found
 
 
 # -- m7: measures with no goods -----------------------------------------------------------

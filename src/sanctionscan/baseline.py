@@ -30,6 +30,7 @@ STATUS_STRENGTH: dict[Status, int] = {
     Status.not_in_force: 0,
     Status.hypothetical: 0,
     Status.exempted: 0,
+    Status.cleared: 0,
     Status.denied: 1,
     Status.planned: 2,
     Status.attempted: 3,

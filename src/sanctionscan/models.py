@@ -38,11 +38,12 @@ class Status(str, Enum):
     not_in_force = "not_in_force"  # the text places the event before the measure began
     hypothetical = "hypothetical"  # a question or a condition: no event told
     exempted = "exempted"  # the text says the sanctions committee allowed it
+    cleared = "cleared"  # a court or an inspection found it did not happen
 
 
 # Statuses of frames that tell no event: no finding is made of them, whatever the rule says.
 NOT_EVENTS = frozenset([Status.legal_context, Status.not_in_force, Status.hypothetical,
-                        Status.exempted])
+                        Status.exempted, Status.cleared])
 
 
 class Direction(str, Enum):

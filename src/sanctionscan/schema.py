@@ -288,7 +288,7 @@ class ActionEntry(Strict):
 
 
 CueStatus = Literal["alleged", "denied", "attempted", "planned", "historical", "legal_context",
-                    "negation", "not_in_force", "hypothetical", "exempted"]
+                    "negation", "not_in_force", "hypothetical", "exempted", "cleared"]
 
 
 class CueEntry(Strict):

@@ -20,7 +20,7 @@ STATUS_FACTOR = {
     Status.planned: 0.45, Status.denied: 0.3,
     # never a finding (models.NOT_EVENTS); here so that every status has a factor
     Status.legal_context: 0.0, Status.not_in_force: 0.0, Status.hypothetical: 0.0,
-    Status.exempted: 0.0,
+    Status.exempted: 0.0, Status.cleared: 0.0,
 }
 
 

@@ -73,7 +73,8 @@ class GoodsRules(_FramesOnly):
                         continue
                     target, counter = hit
                     builder.record(loaded, direction, frame, goods, tags, target, counter)
-                    builder.goods_hit(loaded.regime, builder.party_id(target), frame)
+                    builder.goods_hit(loaded.regime, builder.party_id(target), frame,
+                                      loaded.targets)
                     break
 
 

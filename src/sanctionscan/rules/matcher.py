@@ -224,11 +224,20 @@ class FindingBuilder:
             return False
         return not rule.context_any or self._has_context(loaded, frame)
 
-    def goods_hit(self, regime: str, party: str, frame: Frame) -> None:
-        """A goods measure of `regime` flagged `party` here: a designation finding for the
-        same party (the Houthis, Al-Shabaab) would say nothing more."""
+    def goods_hit(self, regime: str, party: str, frame: Frame, targets: tuple[str, ...]
+                  ) -> None:
+        """A goods measure of `regime` (on `targets`) flagged `party` here: a designation
+        finding for the same party (the Houthis, Al-Shabaab) would say nothing more, nor one
+        for a group the measure also targets, told in the same sentence. A measure on no
+        group (antiquities taken from Syria) leaves the dealing with the group a finding of
+        its own: the event falls under two measures."""
         self._goods_hits.add((regime, party))
-        self._event_hits.add((regime, frame.sentence.start, frame.sentence.end))
+        if any(self._is_group(t) for t in targets):
+            self._event_hits.add((regime, frame.sentence.start, frame.sentence.end))
+
+    def _is_group(self, party: str) -> bool:
+        index = self.lex.party_index.get(party)
+        return index is not None and self.lex.parties[index].kind != "state"
 
     def record_listed(self, loaded: LoadedRule, frame: Frame, m: Mention, match: ListedName,
                       counter: Mention | None) -> None:
