@@ -31,6 +31,7 @@ class DocumentAnalysis:
     # travel, port-call and ship-to-ship words in the sentences read, sorted by start
     activities: list[Hit] = field(default_factory=list)
     _every: list[Sentence] | None = None
+    _first_named: dict[int, int] | None = None
 
     @property
     def grammar(self) -> CompiledGrammar:
@@ -42,3 +43,12 @@ class DocumentAnalysis:
         if self._every is None:
             self._every = segment(self.text, analysable_only=True)
         return self._every
+
+    def first_named(self, goods_ref: int) -> int | None:
+        """Where the text first names goods of lexicon entry `goods_ref`, if it does."""
+        if self._first_named is None:
+            first: dict[int, int] = {}
+            for hit in self.goods_everywhere:
+                first.setdefault(hit.ref, hit.start)
+            self._first_named = first
+        return self._first_named.get(goods_ref)

@@ -279,9 +279,8 @@ class _SentenceFrames:
         if not g.referring_before.search(folded, max(self.sentence.start, m.start - 30),
                                          m.start):
             return False
-        hits = self.doc.goods_everywhere
-        end = bisect_left(hits, (self.sentence.start,))
-        return any(hit[3] == m.ref for hit in hits[:end])
+        first = self.doc.first_named(m.ref)
+        return first is not None and first < self.sentence.start
 
     @property
     def when(self) -> date | None:
