@@ -26,6 +26,10 @@ The file holds two subsets, scored separately:
   sanctions) scored P 0.54, R 0.70, specificity 0.60 unseen; its errors led to the `cleared`
   status, laws argued for as legal context, antiquities traded with ISIL as a dealing beside
   the cultural-property measure, and two lexicon gaps (the GNA, a date we had mislabelled).
+  A fourth (m12, 20 more) scored P 0.89, R 0.80, specificity 0.90 unseen; one fix came of it
+  (a clause that says what the goods are for, "pumps that could be used in centrifuges",
+  ends no clause), one label was ours to correct (a denied report is a finding with status
+  denied), and money given as "$200,000" is still not read as goods.
 
 A change that takes the engine below any subset's floors fails CI.
 """
@@ -40,10 +44,10 @@ from sanctionscan.evaluate import LabelledDocument, as_document, read_corpus, sc
 
 CORPUS = Path(__file__).parent / "data" / "labelled_articles.jsonl"
 
-# Issue-13 articles carry their mechanism in the id, the fresh batches m9 to m11; everything
+# Issue-13 articles carry their mechanism in the id, the fresh batches m9 to m12; everything
 # else is the original set.
 _ISSUE13_ID = re.compile(r"(pos|neg)-m[1-8]-")
-_FRESH_ID = re.compile(r"(pos|neg)-m(9|10|11)-")
+_FRESH_ID = re.compile(r"(pos|neg)-m(9|10|11|12)-")
 
 # Measured after the second round of issue-13 work, minus 0.02 (see the module docstring).
 ORIGINAL_FLOORS = {"cat_precision": 0.93, "cat_recall": 0.92,
@@ -88,6 +92,6 @@ def test_issue13_articles_stay_above_floors(cli_scanner: Scanner) -> None:
 def test_fresh_articles_stay_above_floors(cli_scanner: Scanner) -> None:
     _, _, fresh = _subsets()
     summary = _summary(cli_scanner, fresh)
-    assert len(fresh) >= 60
+    assert len(fresh) >= 80
     for key, floor in FRESH_FLOORS.items():
         assert summary[key] >= floor, (key, summary)

@@ -227,3 +227,11 @@ def test_goods_that_cross_into_a_place_were_moved_there(scanner: Scanner) -> Non
     assert words(scanner, text, frame.recipients) == ["Sudanese"]
     # a ship or plane that arrives is no goods of its arrival
     assert not frames_of(scanner, "The tanker arrived in Nampo in May.")
+
+
+def test_a_clause_that_says_what_the_goods_are_for_ends_no_clause(scanner: Scanner) -> None:
+    text = ("A broker exported vacuum pumps that could be used in centrifuges to a company in "
+            "Tehran in 2011.")
+    exported = next(f for f in frames_of(scanner, text)
+                    if text[f.action.start:f.action.end] == "exported")
+    assert words(scanner, text, exported.recipients) == ["Tehran"]

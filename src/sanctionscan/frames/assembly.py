@@ -365,6 +365,8 @@ class _SentenceFrames:
         if not nominal and entry.kind == "acquire" and after < len(spans) \
                 and self._noun_object(action, spans[after], actions):
             after += 1  # "has received large shipments of perchlorate from China"
+        while after < len(spans) and self._describes_goods(spans[after][0]):
+            after += 1  # "exported pumps that could be used in centrifuges to a firm in Tehran"
         return _Clause(
             action=action, entry=entry, index=i, nominal=nominal,
             passive=passive,
@@ -373,6 +375,18 @@ class _SentenceFrames:
             goods=goods, cargo=near(self.cargo), parties=near(self.parties),
             markers=near(self.markers), modifiers=near(self.modifiers), cues=near(self.cues),
             actions=near(actions))
+
+    def _describes_goods(self, start: int) -> bool:
+        """Whether the transfer word at `start` opens no clause of its own but says what the
+        goods before it are for: "pumps that could be used in centrifuges"."""
+        g, folded = self.g, self.folded
+        i = bisect_left(self.goods, start, key=_start) - 1
+        if i < 0 or self.goods[i].end < self.sentence.start:
+            return False
+        between = words(folded[self.goods[i].end:start])
+        skip = g.be_forms | g.perfect_auxiliaries | g.adverbs | g.status.modals
+        return len(between) >= 1 and between[0] in g.relative_pronouns and all(
+            w in skip for w in between[1:])
 
     def _noun_object(self, verb: Mention, span: tuple[int, int], actions: list[Mention]
                      ) -> bool:
