@@ -320,6 +320,15 @@ def test_what_a_court_or_an_inspection_cleared_tells_no_event(cli_scanner: Scann
     assert "dprk.luxury_goods" in categories(findings(cli_scanner, charged))
 
 
+def test_a_suspicion_cleared_later_in_the_story_is_no_finding(cli_scanner: Scanner) -> None:
+    suspected = ("A frigate boarded a freighter bound for the Libyan port of Misrata in 2025 on "
+                 "suspicion that it was carrying military equipment.")
+    assert "libya.arms" in categories(findings(cli_scanner, suspected))
+    cleared = suspected + (" The cargo was identified as farm tractors, and the ship was "
+                           "allowed to continue its voyage.")
+    assert "libya.arms" not in categories(findings(cli_scanner, cleared))
+
+
 def test_a_change_to_the_law_argued_for_tells_no_event(cli_scanner: Scanner) -> None:
     text = ("Some diplomats argue the Security Council should allow North Korea to import "
             "buses and tractors to help its economy.")

@@ -149,6 +149,12 @@ class CompiledLexicon:
         # sentences apart without a scan
         self.hedge_words = frozenset(fold(t) for c in actions.cues if c.status == "alleged"
                                      for t in c.terms if " " not in t)
+        # what says a court or an inspection cleared it ("allowed to continue its voyage"),
+        # to find it in the later sentences of an event
+        cleared = sorted({fold(t) for c in actions.cues if c.status == "cleared"
+                          for t in c.terms}, key=len, reverse=True)
+        self.cleared_words = re.compile(
+            r"\b(?:" + "|".join(re.escape(t) for t in cleared) + r")\b" if cleared else "(?!)")
         self.modifier_tags: list[str] = list(goods.modifiers)
         # tag -> the tags of goods that take it when moved with goods that have it
         self.company_tags: dict[str, frozenset[str]] = {

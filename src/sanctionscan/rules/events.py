@@ -98,6 +98,15 @@ def _moves_unnamed_goods(doc: DocumentAnalysis, sentence: Sentence) -> bool:
     return not (i < len(hits) and hits[i][0] < sentence.end)
 
 
+def cleared(doc: DocumentAnalysis, event: list[Sentence], told: Iterable[Sentence]) -> bool:
+    """Whether a sentence of the event other than those it is told in says a court or an
+    inspection cleared it ("... and the ship was allowed to continue its voyage")."""
+    own = {(s.start, s.end) for s in told}
+    pattern = doc.lexicon.cleared_words
+    return any(pattern.search(doc.folded, s.start, s.end) for s in event
+               if (s.start, s.end) not in own)
+
+
 def main_sentence(doc: DocumentAnalysis, candidates: list[Sentence],
                   fallback: tuple[int, int]) -> tuple[int, int]:
     """The sentence to show first: the first that hedges or names a breach, else `fallback`."""

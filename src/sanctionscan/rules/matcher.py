@@ -31,7 +31,7 @@ from sanctionscan.models import (
     Status,
 )
 from sanctionscan.rules.confidence import activity_score, score
-from sanctionscan.rules.events import event_sentences, main_sentence
+from sanctionscan.rules.events import cleared, event_sentences, main_sentence
 from sanctionscan.rules.kinds import RULE_KINDS, GoodsRules
 from sanctionscan.ruleset import LoadedRule, RuleSet
 from sanctionscan.schema import GoodsEntry, GoodsSelector
@@ -396,6 +396,8 @@ class FindingBuilder:
             event = event_sentences(
                 self.analysis, list(draft.sentences.values()), (g.ref for g in draft.goods),
                 [str(self.mentions.listed[m.ref].ref) for m in draft.listed])
+            if cleared(self.analysis, event, draft.sentences.values()):
+                continue  # the suspicion was cleared later in the story
             spans = dict(draft.spans)
             for sentence in event:
                 spans[("sentence", sentence.start, sentence.end)] = None
