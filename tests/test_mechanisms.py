@@ -365,6 +365,12 @@ def test_a_luxury_car_is_both_a_vehicle_and_a_luxury_good(cli_scanner: Scanner) 
     assert {"dprk.vehicles", "dprk.luxury_goods"} <= categories(found)
 
 
+def test_what_workers_earn_is_no_financial_measure(cli_scanner: Scanner) -> None:
+    text = ("About 2,000 North Korean women are working in fish plants in Donggang, earning "
+            "wages that are paid to a North Korean state company, a report said in 2022.")
+    assert "dprk.financial" not in categories(findings(cli_scanner, text))
+
+
 def test_a_vague_goods_word_moved_with_arms_is_arms(cli_scanner: Scanner) -> None:
     found = findings(cli_scanner, "Russia supplied North Korea with six fighter jets and spare "
                                   "engines in 2024.")
