@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from itertools import accumulate, compress, repeat
+from math import ceil, floor
 from operator import add, attrgetter, is_, itemgetter
 from pathlib import Path
 from typing import Literal, NamedTuple, cast
@@ -897,6 +898,9 @@ class ListMatcher:
         self._word_needs: dict[str, frozenset[str]] = {}
         # word -> characters of the longest alias it anchors: how far a window reaches
         self._word_reach: dict[str, int] = {}
+        # letters of each form's folded words (spaces not counted): a window whose length
+        # alone keeps it below the form's threshold is never scored (see _try_windows)
+        self._form_chars = tuple(sum(map(len, form.folded)) for form in forms)
 
     @property
     def aliases(self) -> int:
@@ -1166,6 +1170,7 @@ class ListMatcher:
         hits = []
         whole_token_hits: set[int] = set()
         pair_keys: list[str] = []
+        letters: list[int] = []  # letters of the folded tokens before each, on first need
         for end, value in self._automaton.iter(keyed):
             first = token_at.get(end - value[0] + 1)
             if first is None:
@@ -1217,29 +1222,43 @@ class ListMatcher:
                         postings.extend(by_companion.get(tokens[j].key, ()))
                     if j + 1 < high:
                         postings.extend(by_companion.get(pair_keys[j], ()))
+            if postings and not letters:
+                letters = list(accumulate(map(len, map(_FOLDED_OF, tokens)), initial=0))
             for form_id, position in postings:
                 if (self._forms[form_id].entry, first) not in exact:
-                    self._try_windows(form_id, position, first, tokens, brks, tried, found)
+                    self._try_windows(form_id, position, first, tokens, brks, letters, tried,
+                                      found)
         return found
 
     def _try_windows(self, form_id: int, position: int, first: int, tokens: list[_Word],
-                     brks: list[bool], tried: set[tuple[int, int, int]],
+                     brks: list[bool], letters: list[int], tried: set[tuple[int, int, int]],
                      found: list[_Candidate]) -> None:
         """Score the windows around a blocking hit: the alias's length, one token less (two
-        words written as one) or one more (a name split in two, a nickname inside)."""
+        words written as one) or one more (a name split in two, a nickname inside).
+        `letters[i]`: the letters of the folded tokens before token i."""
         form = self._forms[form_id]
         n = len(form.keys)
-        for size in (n, n - 1, n + 1):
-            for start in range(first - position - 1, first - position + 2):
-                stop = start + size - 1
-                if size < 1 or start < 0 or stop >= len(tokens) or not start <= first <= stop:
-                    continue
-                if (form_id, start, size) in tried or _crosses_break(brks, start, stop):
-                    continue
-                tried.add((form_id, start, size))
-                candidate = self._score_window(form_id, form, tokens, start, stop)
-                if candidate is not None:
-                    found.append(candidate)
+        # Most windows are too long or too short for any score to reach the threshold: a
+        # window's length, from `letters`, says so before anything is joined or scored.
+        fewest, most = _length_range(form, self._form_chars[form_id])
+        spaced = form.kind != "typo"
+        count = len(tokens)
+        for offset, size in _window_shapes(n, position):
+            start = first + offset
+            stop = start + size - 1
+            if start < 0 or stop >= count:
+                continue
+            length = letters[stop + 1] - letters[start] + (size - 1 if spaced else 0)
+            if not fewest <= length <= most and not (
+                    size == n + 1 and form.quality != "low"
+                    and _skipping_may_fit(tokens, start, stop, length, fewest, most, spaced)):
+                continue
+            if (form_id, start, size) in tried or _crosses_break(brks, start, stop):
+                continue
+            tried.add((form_id, start, size))
+            candidate = self._score_window(form_id, form, tokens, start, stop)
+            if candidate is not None:
+                found.append(candidate)
 
     def _check_exact(self, form_id: int, form: _Form, tokens: list[_Word], brks: list[bool],
                      first: int, last: int) -> _Candidate | None:
@@ -1507,6 +1526,48 @@ def _distinctive_tokens_present(form: _Form, window: list[_Word]) -> bool:
         if not ok:
             return False
     return True
+
+
+@lru_cache(maxsize=1024)
+def _window_shapes(n: int, position: int) -> tuple[tuple[int, int], ...]:
+    """The windows _try_windows scores for a form of `n` tokens blocked at its token
+    `position`, as (first token relative to the blocking hit, tokens), in the order they are
+    tried: the form's length, one less, one more, each starting one token before, at, or one
+    after where the form would start; only windows that hold the hit."""
+    shapes = []
+    for size in (n, n - 1, n + 1):
+        for offset in (-position - 1, -position, -position + 1):
+            if size >= 1 and offset <= 0 <= offset + size - 1:
+                shapes.append((offset, size))
+    return tuple(shapes)
+
+
+# rapidfuzz's ratio of strings of lengths a and b is at most 200 * min(a, b) / (a + b) (their
+# Indel distance is at least the difference of their lengths); the margin keeps a float
+# rounding from ever deciding
+_RATIO_MARGIN = 1e-6
+
+
+def _length_range(form: _Form, letters: int) -> tuple[int, int]:
+    """The lengths a window may have for _similarity to find `form` in it (`letters`: the
+    form's letters): for a fuzzy form, of its folded tokens joined by spaces, for which the
+    ratio bound above can reach the threshold; for a "typo" form (one edit at most), of its
+    tokens joined without spaces."""
+    if form.kind == "typo":
+        return letters - 1, letters + 1
+    own = letters + len(form.keys) - 1
+    threshold = form.threshold - _RATIO_MARGIN
+    # 200 * min(a, own) >= threshold * (a + own), solved for a below and above own
+    return ceil(threshold * own / (200 - threshold)), floor(own * (200 - threshold) / threshold)
+
+
+def _skipping_may_fit(tokens: list[_Word], first: int, last: int, length: int, fewest: int,
+                      most: int, spaced: bool) -> bool:
+    """Whether the window without one of its inner name-like tokens (_score_window's
+    "word-skipped") has a length in fewest..most, `length` being the whole window's."""
+    space = 1 if spaced else 0
+    return any(fewest <= length - len(tokens[skip].folded) - space <= most
+               for skip in range(first + 1, last) if tokens[skip].raw[:1].isupper())
 
 
 def _crosses_break(brks: list[bool], first: int, last: int) -> bool:
