@@ -15,6 +15,7 @@ threshold it had to reach and the normalisation steps applied, so a finding can 
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
@@ -873,6 +874,11 @@ class _Candidate:
 
 
 _PLUS_ONE = (1).__add__
+# What the automaton holds for a word: its length; the forms it spells out whole (phrases);
+# the forms it blocks with no companion needed; companion key -> forms it blocks beside it,
+# each (form, position of the blocking key in the form)
+_Posting = tuple[int, tuple[int, ...], tuple[tuple[int, int], ...],
+                 dict[str, tuple[tuple[int, int], ...]]]
 
 
 class ListMatcher:
@@ -898,9 +904,11 @@ class ListMatcher:
         self._word_needs: dict[str, frozenset[str]] = {}
         # word -> characters of the longest alias it anchors: how far a window reaches
         self._word_reach: dict[str, int] = {}
-        # letters of each form's folded words (spaces not counted): a window whose length
-        # alone keeps it below the form's threshold is never scored (see _try_windows)
-        self._form_chars = tuple(sum(map(len, form.folded)) for form in forms)
+        # per form, the shortest and longest window it can be found in (see _length_range):
+        # a window whose length alone keeps its score below the threshold is never scored
+        ranges = [_length_range(form) for form in forms]
+        self._fewest = array("H", [r[0] for r in ranges])
+        self._most = array("H", [r[1] for r in ranges])
 
     @property
     def aliases(self) -> int:
@@ -1153,34 +1161,10 @@ class ListMatcher:
         return windows
 
     def _candidates(self, doc: _Doc) -> list[_Candidate]:
-        tokens, keys, breaks, brks = doc.words, doc.keys, doc.breaks, doc.brks
-        # Tokens joined by spaces, with "|" at clause breaks so no phrase key runs across one.
-        parts = list(keys)
-        for i in breaks:
-            parts[i] = "| " + parts[i]
-        keyed = " " + " ".join(parts) + " "
-        # offset of the space before each token's key -> token index
-        offsets = list(accumulate(map(_PLUS_ONE, map(len, parts)), initial=0))
-        for i in breaks:
-            offsets[i] += 2
-        token_at = dict(zip(offsets, range(len(parts))))
-
+        tokens, brks = doc.words, doc.brks
         found: list[_Candidate] = []
         tried: set[tuple[int, int, int]] = set()
-        hits = []
-        whole_token_hits: set[int] = set()
-        pair_keys: list[str] = []
-        letters: list[int] = []  # letters of the folded tokens before each, on first need
-        for end, value in self._automaton.iter(keyed):
-            first = token_at.get(end - value[0] + 1)
-            if first is None:
-                continue
-            prefix = keyed[end] != " "  # whole-token words end on the space after the token
-            if prefix and not tokens[first].raw[:1].isupper():
-                continue  # most hits: see the prefix rule below; a prefix has no phrases
-            hits.append((first, prefix, value))
-            if not prefix and (value[2] or value[3]):
-                whole_token_hits.add(first)
+        hits, whole_token_hits = self._hits(doc)
         # Whole aliases first: where an entry is already named word for word, fuzzy windows of
         # the same entry around it cannot do better, so they are not tried.
         exact: set[tuple[int, int]] = set()  # (entry, token index)
@@ -1194,6 +1178,9 @@ class ListMatcher:
                     found.append(candidate)
                     if candidate.score == 100:
                         exact.update((form.entry, i) for i in range(first, last + 1))
+        pair_keys: list[str] = []  # keys of adjacent tokens written as one, on first need
+        letters: list[int] = []  # letters of the folded tokens before each, on first need
+        fewest, most = self._fewest, self._most
         for first, prefix, (_, _phrases, always, by_companion) in hits:
             if tokens[first].raw[:1].islower():
                 # A blocking word is the rarest word of its alias, the one that anchors it
@@ -1207,28 +1194,75 @@ class ListMatcher:
             postings = list(always)
             if by_companion:
                 if not pair_keys and len(tokens) > 1:
-                    pair_keys = list(map(add, keys, keys[1:]))
-                # Companions are the tokens around the hit, and adjacent pairs written as one.
-                low = max(0, first - self._reach)
-                high = min(len(tokens), first + self._reach + 1)
-                # Most hits have no companion near them at all: two C-level set checks say so
-                # before the loop below looks up every neighbour.
-                companions = by_companion.keys()
-                if companions.isdisjoint(keys[low:high]) and companions.isdisjoint(
-                        pair_keys[low:high - 1]):
-                    low = high
-                for j in range(low, high):
-                    if j != first:
-                        postings.extend(by_companion.get(tokens[j].key, ()))
-                    if j + 1 < high:
-                        postings.extend(by_companion.get(pair_keys[j], ()))
-            if postings and not letters:
+                    pair_keys = list(map(add, doc.keys, doc.keys[1:]))
+                self._add_companions(postings, by_companion, first, doc.keys, pair_keys)
+            if not postings:
+                continue
+            if not letters:
                 letters = list(accumulate(map(len, map(_FOLDED_OF, tokens)), initial=0))
+            # Forms blocked here by the same token share their windows' lengths: the
+            # shortest and longest, per shape of form, rule out most forms in a look-up.
+            spans: dict[tuple[int, int, bool], tuple[int, int]] = {}
             for form_id, position in postings:
-                if (self._forms[form_id].entry, first) not in exact:
+                form = self._forms[form_id]
+                if (form.entry, first) in exact:
+                    continue
+                shape = (len(form.keys), position, form.kind != "typo")
+                span = spans.get(shape)
+                if span is None:
+                    span = spans[shape] = _lengths_around(tokens, letters, first, *shape)
+                if fewest[form_id] <= span[1] and most[form_id] >= span[0]:
                     self._try_windows(form_id, position, first, tokens, brks, letters, tried,
                                       found)
         return found
+
+    def _hits(self, doc: _Doc) -> tuple[list[tuple[int, bool, _Posting]], set[int]]:
+        """The automaton's hits on the tokens' keys, as (token index, whether only the first
+        letters of the token matched, what the automaton holds for the matched word), and the
+        tokens that block a fuzzy form as whole tokens."""
+        tokens, keys, breaks = doc.words, doc.keys, doc.breaks
+        # Tokens joined by spaces, with "|" at clause breaks so no phrase key runs across one.
+        parts = list(keys)
+        for i in breaks:
+            parts[i] = "| " + parts[i]
+        keyed = " " + " ".join(parts) + " "
+        # offset of the space before each token's key -> token index
+        offsets = list(accumulate(map(_PLUS_ONE, map(len, parts)), initial=0))
+        for i in breaks:
+            offsets[i] += 2
+        token_at = dict(zip(offsets, range(len(parts))))
+        hits = []
+        whole_token_hits: set[int] = set()
+        for end, value in self._automaton.iter(keyed):
+            first = token_at.get(end - value[0] + 1)
+            if first is None:
+                continue
+            prefix = keyed[end] != " "  # whole-token words end on the space after the token
+            if prefix and not tokens[first].raw[:1].isupper():
+                continue  # most hits: see the prefix rule in _candidates; a prefix has no phrases
+            hits.append((first, prefix, value))
+            if not prefix and (value[2] or value[3]):
+                whole_token_hits.add(first)
+        return hits, whole_token_hits
+
+    def _add_companions(self, postings: list[tuple[int, int]],
+                        by_companion: dict[str, tuple[tuple[int, int], ...]], first: int,
+                        keys: list[str], pair_keys: list[str]) -> None:
+        """Add to `postings` the forms blocked at token `first` that have one of their other
+        words among the tokens around it, or among adjacent pairs of them written as one."""
+        low = max(0, first - self._reach)
+        high = min(len(keys), first + self._reach + 1)
+        # Most hits have no companion near them at all: two C-level set checks say so
+        # before the loop below looks up every neighbour.
+        companions = by_companion.keys()
+        if companions.isdisjoint(keys[low:high]) and companions.isdisjoint(
+                pair_keys[low:high - 1]):
+            return
+        for j in range(low, high):
+            if j != first:
+                postings.extend(by_companion.get(keys[j], ()))
+            if j + 1 < high:
+                postings.extend(by_companion.get(pair_keys[j], ()))
 
     def _try_windows(self, form_id: int, position: int, first: int, tokens: list[_Word],
                      brks: list[bool], letters: list[int], tried: set[tuple[int, int, int]],
@@ -1240,7 +1274,7 @@ class ListMatcher:
         n = len(form.keys)
         # Most windows are too long or too short for any score to reach the threshold: a
         # window's length, from `letters`, says so before anything is joined or scored.
-        fewest, most = _length_range(form, self._form_chars[form_id])
+        fewest, most = self._fewest[form_id], self._most[form_id]
         spaced = form.kind != "typo"
         count = len(tokens)
         for offset, size in _window_shapes(n, position):
@@ -1548,17 +1582,41 @@ def _window_shapes(n: int, position: int) -> tuple[tuple[int, int], ...]:
 _RATIO_MARGIN = 1e-6
 
 
-def _length_range(form: _Form, letters: int) -> tuple[int, int]:
-    """The lengths a window may have for _similarity to find `form` in it (`letters`: the
-    form's letters): for a fuzzy form, of its folded tokens joined by spaces, for which the
-    ratio bound above can reach the threshold; for a "typo" form (one edit at most), of its
-    tokens joined without spaces."""
+def _length_range(form: _Form) -> tuple[int, int]:
+    """The lengths a window may have for _similarity to find `form` in it: for a fuzzy form,
+    of its folded tokens joined by spaces, for which the ratio bound above can reach the
+    threshold; for a "typo" form (one edit at most), of its tokens joined without spaces."""
+    letters = sum(map(len, form.folded))
     if form.kind == "typo":
-        return letters - 1, letters + 1
+        return max(0, letters - 1), letters + 1
     own = letters + len(form.keys) - 1
     threshold = form.threshold - _RATIO_MARGIN
     # 200 * min(a, own) >= threshold * (a + own), solved for a below and above own
     return ceil(threshold * own / (200 - threshold)), floor(own * (200 - threshold) / threshold)
+
+
+def _lengths_around(tokens: list[_Word], letters: list[int], first: int, n: int,
+                    position: int, spaced: bool) -> tuple[int, int]:
+    """The shortest and the longest length (as _length_range measures them) of the windows
+    _try_windows looks at for a form of `n` tokens blocked at its token `position` by token
+    `first`, counting each window one token longer than the form also without its longest
+    inner token ("word-skipped"). (A length range no window has, where there is none.)"""
+    shortest, longest = _NO_WINDOW
+    space = 1 if spaced else 0
+    for offset, size in _window_shapes(n, position):
+        start = first + offset
+        stop = start + size - 1
+        if start < 0 or stop >= len(tokens):
+            continue
+        length = letters[stop + 1] - letters[start] + (size - 1) * space
+        longest = max(longest, length)
+        if size == n + 1 and size > 2:
+            length -= max(len(tokens[i].folded) for i in range(start + 1, stop)) + space
+        shortest = min(shortest, length)
+    return shortest, longest
+
+
+_NO_WINDOW = (1 << 30, -1)
 
 
 def _skipping_may_fit(tokens: list[_Word], first: int, last: int, length: int, fewest: int,
