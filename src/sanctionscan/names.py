@@ -33,7 +33,7 @@ import regex
 import yaml
 from anyascii import anyascii
 from pydantic import BaseModel, ConfigDict, Field
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from sanctionscan.lists import AliasQuality, EntryType, ListEntry, SanctionsList
@@ -1180,7 +1180,6 @@ class ListMatcher:
                         exact.update((form.entry, i) for i in range(first, last + 1))
         pair_keys: list[str] = []  # keys of adjacent tokens written as one, on first need
         letters: list[int] = []  # letters of the folded tokens before each, on first need
-        fewest, most = self._fewest, self._most
         for first, prefix, (_, _phrases, always, by_companion) in hits:
             if tokens[first].raw[:1].islower():
                 # A blocking word is the rarest word of its alias, the one that anchors it
@@ -1200,21 +1199,33 @@ class ListMatcher:
                 continue
             if not letters:
                 letters = list(accumulate(map(len, map(_FOLDED_OF, tokens)), initial=0))
-            # Forms blocked here by the same token share their windows' lengths: the
-            # shortest and longest, per shape of form, rule out most forms in a look-up.
-            spans: dict[tuple[int, int, bool], tuple[int, int]] = {}
-            for form_id, position in postings:
-                form = self._forms[form_id]
-                if (form.entry, first) in exact:
-                    continue
-                shape = (len(form.keys), position, form.kind != "typo")
-                span = spans.get(shape)
-                if span is None:
-                    span = spans[shape] = _lengths_around(tokens, letters, first, *shape)
-                if fewest[form_id] <= span[1] and most[form_id] >= span[0]:
-                    self._try_windows(form_id, position, first, tokens, brks, letters, tried,
-                                      found)
+            self._try_postings(postings, first, tokens, brks, letters, exact, tried, found)
         return found
+
+    def _try_postings(self, postings: list[tuple[int, int]], first: int, tokens: list[_Word],
+                      brks: list[bool], letters: list[int], exact: set[tuple[int, int]],
+                      tried: set[tuple[int, int, int]], found: list[_Candidate]) -> None:
+        """Try the windows of each form blocked at token `first`, unless its entry is named
+        word for word there, or no window around the hit could hold it.
+
+        Forms of the same number of tokens blocked at the same position share their windows,
+        and every window lies in the same stretch of text, which must hold each name word of
+        the form (see _distinctive_tokens_present): that rules out nearly every form, once a
+        stretch's pieces are known, in a few set look-ups."""
+        stretches: dict[tuple[int, int], _Pieces] = {}
+        for form_id, position in postings:
+            form = self._forms[form_id]
+            if (form.entry, first) in exact:
+                continue
+            n = len(form.keys)
+            pieces = stretches.get((n, position))
+            if pieces is None:
+                # windows start at most one token before the form would, end one after
+                pieces = stretches[n, position] = _pieces(
+                    tokens[max(0, first - position - 1):first - position + n + 2])
+            if _distinctive_tokens_present(form, pieces):
+                self._try_windows(form_id, position, first, tokens, brks, letters, tried,
+                                  found)
 
     def _hits(self, doc: _Doc) -> tuple[list[tuple[int, bool, _Posting]], set[int]]:
         """The automaton's hits on the tokens' keys, as (token index, whether only the first
@@ -1353,7 +1364,7 @@ class ListMatcher:
                 if score is not None:
                     steps.append("word-skipped")
                     break
-        if score is None or not _distinctive_tokens_present(form, window):
+        if score is None or not _distinctive_tokens_present(form, _pieces(window)):
             return None
         if score < 100:
             steps.append("fuzzy")
@@ -1542,22 +1553,30 @@ def _word_spans(text: str, words: Iterable[str]) -> list[tuple[int, int]]:
 _WORD_TAIL = frozenset("_'’‘`´‐‑-")
 
 
-def _distinctive_tokens_present(form: _Form, window: list[_Word]) -> bool:
+class _Pieces(NamedTuple):
+    """The words of a stretch of tokens as a name may use them: each token, and each pair of
+    adjacent tokens written as one ("Kim Jongsik")."""
+
+    keys: set[str]
+    folded: list[str]
+
+
+def _pieces(window: list[_Word]) -> _Pieces:
+    pairs = list(zip(window, window[1:]))
+    return _Pieces({t.key for t in window} | {a.key + b.key for a, b in pairs},
+                   [t.folded for t in window] + [a.folded + b.folded for a, b in pairs])
+
+
+def _distinctive_tokens_present(form: _Form, pieces: _Pieces) -> bool:
     """Every name token of the alias must be in the window (exactly by key, or similar enough,
-    or written as one word with its neighbour): a shared surname or legal form is not enough."""
-    pieces = [(t.folded, t.key) for t in window]
-    pieces += [(a.folded + b.folded, a.key + b.key) for a, b in zip(window, window[1:])]
+    or written as one word with its neighbour): a shared surname or legal form is not enough.
+    (So it is for every window inside a stretch only if it is for the whole stretch.)"""
     for folded, key in zip(form.folded, form.keys):
-        if not _is_distinctive(folded):
+        if key in pieces.keys or not _is_distinctive(folded):
             continue
-        ok = False
-        for other, other_key in pieces:
-            if other_key == key or len(folded) > 3 and fuzz.ratio(folded, other,
-                                                score_cutoff=TOKEN_SIMILARITY):
-                ok = True
-            if ok:
-                break
-        if not ok:
+        if len(folded) <= 3 or process.extractOne(
+                folded, pieces.folded, scorer=fuzz.ratio,
+                score_cutoff=TOKEN_SIMILARITY) is None:
             return False
     return True
 
@@ -1593,30 +1612,6 @@ def _length_range(form: _Form) -> tuple[int, int]:
     threshold = form.threshold - _RATIO_MARGIN
     # 200 * min(a, own) >= threshold * (a + own), solved for a below and above own
     return ceil(threshold * own / (200 - threshold)), floor(own * (200 - threshold) / threshold)
-
-
-def _lengths_around(tokens: list[_Word], letters: list[int], first: int, n: int,
-                    position: int, spaced: bool) -> tuple[int, int]:
-    """The shortest and the longest length (as _length_range measures them) of the windows
-    _try_windows looks at for a form of `n` tokens blocked at its token `position` by token
-    `first`, counting each window one token longer than the form also without its longest
-    inner token ("word-skipped"). (A length range no window has, where there is none.)"""
-    shortest, longest = _NO_WINDOW
-    space = 1 if spaced else 0
-    for offset, size in _window_shapes(n, position):
-        start = first + offset
-        stop = start + size - 1
-        if start < 0 or stop >= len(tokens):
-            continue
-        length = letters[stop + 1] - letters[start] + (size - 1) * space
-        longest = max(longest, length)
-        if size == n + 1 and size > 2:
-            length -= max(len(tokens[i].folded) for i in range(start + 1, stop)) + space
-        shortest = min(shortest, length)
-    return shortest, longest
-
-
-_NO_WINDOW = (1 << 30, -1)
 
 
 def _skipping_may_fit(tokens: list[_Word], first: int, last: int, length: int, fewest: int,
