@@ -21,12 +21,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import accumulate, compress, repeat
 from math import ceil, floor
 from operator import add, attrgetter, is_, itemgetter
 from pathlib import Path
-from typing import Literal, NamedTuple, cast
+from typing import Literal, NamedTuple, TypeVar, cast
 
 import ahocorasick
 import regex
@@ -874,11 +874,19 @@ class _Candidate:
 
 
 _PLUS_ONE = (1).__add__
+_T = TypeVar("_T")
+
+
+def _shared(pool: dict[object, object], value: _T) -> _T:
+    """`value`, or an equal one met before: compiled structures keep one copy of each
+    (a pickle keeps the sharing)."""
+    return cast("_T", pool.setdefault(value, value))
+
 # What the automaton holds for a word: its length; the forms it spells out whole (phrases);
 # the forms it blocks with no companion needed; companion key -> forms it blocks beside it,
 # each (form, position of the blocking key in the form)
 _Posting = tuple[int, tuple[int, ...], tuple[tuple[int, int], ...],
-                 dict[str, tuple[tuple[int, int], ...]]]
+                 dict[str, tuple[tuple[int, int], ...]] | None]
 
 
 class ListMatcher:
@@ -936,6 +944,8 @@ class ListMatcher:
                 if _is_distinctive(folded):
                     entry_df[key].add(form.entry)
         forms = _without_common_names(forms, entry_df)
+        steps: dict[object, object] = {}  # a few dozen distinct tuples among 10^4 forms
+        forms = [form._replace(steps=_shared(steps, form.steps)) for form in forms]
 
         phrases: dict[str, list[int]] = defaultdict(list)
         # blocking key -> companion key -> (form, position of the key in the form). A form is
@@ -985,12 +995,18 @@ class ListMatcher:
                         always[prefix].append((form_id, i))
 
         automaton = ahocorasick.Automaton()
+        # Most words only spell out whole aliases, and many posting lists repeat (a form's
+        # blocking key beside each of its other words): equal lists are kept once, and a word
+        # with no companions holds None, not an empty dict of its own.
+        shared: dict[object, object] = {}
         for word in set(phrases) | set(always) | set(blocks):
-            by_companion = {k: tuple(v) for k, v in blocks[word].items()} if word in blocks else {}
-            automaton.add_word(word, (len(word), tuple(phrases.get(word, ())),
-                                      tuple(always.get(word, ())), by_companion))
+            by_companion = {k: _shared(shared, tuple(map(partial(_shared, shared), v)))
+                            for k, v in blocks[word].items()} if word in blocks else None
+            automaton.add_word(word, (len(word), _shared(shared, tuple(phrases.get(word, ()))),
+                                      _shared(shared, tuple(always.get(word, ()))),
+                                      by_companion))
         if len(automaton) == 0:
-            automaton.add_word(" \x00 ", (3, (), (), {}))  # an automaton needs one word
+            automaton.add_word(" \x00 ", (3, (), (), None))  # an automaton needs one word
         automaton.make_automaton()
 
         vessel_imo: dict[str, list[int]] = defaultdict(list)
@@ -1526,9 +1542,11 @@ def _anchoring(forms: Iterable[_Form], entry_df: dict[str, set[int]]) -> _Anchor
                 else:
                     continue
                 prefix_reach[prefix] = max(prefix_reach.get(prefix, 0), size)
+    shared: dict[object, object] = {}  # many keys need the same other keys: one set each
     return _Anchoring(
-        {k: frozenset() if k in free else frozenset(needs[k]) for k in set(needs) | free},
-        {p: frozenset() if p in free_prefixes else frozenset(prefix_needs[p])
+        {k: _shared(shared, frozenset() if k in free else frozenset(needs[k]))
+         for k in set(needs) | free},
+        {p: _shared(shared, frozenset() if p in free_prefixes else frozenset(prefix_needs[p]))
          for p in set(prefix_needs) | free_prefixes},
         reach, prefix_reach)
 
