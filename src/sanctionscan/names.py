@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache, partial
+from functools import lru_cache
 from itertools import accumulate, compress, repeat
 from math import ceil, floor
 from operator import add, attrgetter, is_, itemgetter
@@ -975,12 +975,13 @@ class ListMatcher:
                 companions = {k for j, (f, k) in enumerate(zip(form.folded, form.keys))
                               if j != i and k != form.keys[i] and _token_class(f) != "stop"}
                 key = form.keys[i]
+                posting = (form_id, i)  # one tuple in every list that holds it
                 # Keys are padded with spaces, and so is the document, so hits fall on whole
                 # tokens.
                 if not companions:
-                    always[f" {key} "].append((form_id, i))
+                    always[f" {key} "].append(posting)
                 for companion in companions:
-                    blocks[f" {key} "][companion].append((form_id, i))
+                    blocks[f" {key} "][companion].append(posting)
                 # A long key also blocks by its first letters (no closing space), so another
                 # ending ("Zubayr" for "Zubair") still finds the alias; a prefix is weak, so
                 # only another real name nearby makes such a hit a candidate.
@@ -989,22 +990,23 @@ class ListMatcher:
                     others = [k for j, (f, k) in enumerate(zip(form.folded, form.keys))
                               if j != i and k != key and _is_distinctive(f)]
                     for k in others:
-                        blocks[prefix][k].append((form_id, i))
+                        blocks[prefix][k].append(posting)
                     if not others and len(form.keys) == 1:
                         # a one-word name ("Ansarallah" / "Ansarullah") has no companion
-                        always[prefix].append((form_id, i))
+                        always[prefix].append(posting)
 
         automaton = ahocorasick.Automaton()
-        # Most words only spell out whole aliases, and many posting lists repeat (a form's
-        # blocking key beside each of its other words): equal lists are kept once, and a word
-        # with no companions holds None, not an empty dict of its own.
+        # Many companion lists repeat (a form's blocking key beside each of its other words):
+        # equal ones are kept once, and a word with no companions (most words only spell out
+        # whole aliases) holds None, not an empty dict of its own. The lists are let go of
+        # as the automaton takes them, so the two are never both held whole.
         shared: dict[object, object] = {}
         for word in set(phrases) | set(always) | set(blocks):
-            by_companion = {k: _shared(shared, tuple(map(partial(_shared, shared), v)))
-                            for k, v in blocks[word].items()} if word in blocks else None
-            automaton.add_word(word, (len(word), _shared(shared, tuple(phrases.get(word, ()))),
-                                      _shared(shared, tuple(always.get(word, ()))),
-                                      by_companion))
+            by_word = blocks.pop(word, None)
+            by_companion = {k: _shared(shared, tuple(v))
+                            for k, v in by_word.items()} if by_word else None
+            automaton.add_word(word, (len(word), tuple(phrases.pop(word, ())),
+                                      tuple(always.pop(word, ())), by_companion))
         if len(automaton) == 0:
             automaton.add_word(" \x00 ", (3, (), (), None))  # an automaton needs one word
         automaton.make_automaton()
