@@ -17,12 +17,12 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_left
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from itertools import accumulate, compress, repeat
+from itertools import accumulate, chain, compress, count, product, repeat
 from math import ceil, floor
 from operator import add, attrgetter, is_, itemgetter
 from pathlib import Path
@@ -874,6 +874,8 @@ class _Candidate:
 
 
 _PLUS_ONE = (1).__add__
+_FIRST_LETTERS = itemgetter(slice(0, BLOCK_PREFIX_CHARS))
+_WHERE_IT_ENDS = itemgetter(0)
 _T = TypeVar("_T")
 
 
@@ -882,11 +884,43 @@ def _shared(pool: dict[object, object], value: _T) -> _T:
     (a pickle keeps the sharing)."""
     return cast("_T", pool.setdefault(value, value))
 
-# What the automaton holds for a word: its length; the forms it spells out whole (phrases);
-# the forms it blocks with no companion needed; companion key -> forms it blocks beside it,
-# each (form, position of the blocking key in the form)
+# What the automaton holds for a word: its length; the forms it spells out whole
+# (phrases); the forms it blocks with no companion needed; companion key -> forms it blocks
+# beside it (None: none), each (form, position of the blocking key in the form)
 _Posting = tuple[int, tuple[int, ...], tuple[tuple[int, int], ...],
                  dict[str, tuple[tuple[int, int], ...]] | None]
+
+
+def _postings(length: int, phrases: Iterable[int], always: Iterable[tuple[int, int]],
+              by_companion: dict[str, list[tuple[int, int]]] | None,
+              shared: dict[object, object]) -> _Posting:
+    return (length, tuple(phrases), tuple(always), {
+        k: _shared(shared, tuple(v)) for k, v in by_companion.items()} if by_companion else None)
+
+
+class _KeyCodes(NamedTuple):
+    """The listed names' keys as the automaton reads them: each key a short code (one to three
+    letters, the most frequent keys the shortest), so a name of three words is about ten
+    characters deep in the automaton, not twenty, and a document's keys are read in fewer
+    steps. A document's tokens are written in the same code, a key no name has as "?", a
+    break as "|"; first letters of long keys are looked up per token instead."""
+
+    codes: dict[str, str]  # key -> its code
+    automaton: ahocorasick.Automaton  # " code code ... " -> _Posting
+    prefixes: dict[str, _Posting]  # first BLOCK_PREFIX_CHARS letters of a key -> postings
+
+
+# (not " ", "|" or "?"; few letters, as the automaton looks through a node's children in turn)
+_CODE_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+_NO_CODE = "?"
+
+
+def _key_codes(forms: Iterable[_Form]) -> dict[str, str]:
+    """A code for each key of the forms, the shortest for the keys most forms have."""
+    counts = Counter(key for form in forms for key in form.keys)
+    codes = chain.from_iterable(map("".join, product(_CODE_LETTERS, repeat=size))
+                                for size in count(1))
+    return dict(zip(sorted(counts, key=lambda key: (-counts[key], key)), codes))
 
 
 class ListMatcher:
@@ -894,14 +928,14 @@ class ListMatcher:
     one matcher can serve many documents and be pickled into worker processes."""
 
     def __init__(self, entries: tuple[ListEntry, ...], list_names: tuple[str, ...],
-                 forms: tuple[_Form, ...], automaton: ahocorasick.Automaton,
+                 forms: tuple[_Form, ...], keyed: _KeyCodes,
                  vessel_imo: dict[str, tuple[int, ...]],
                  company_imo: dict[str, tuple[int, ...]], reach: int,
                  anchors: _Anchoring) -> None:
         self._entries = entries
         self._list_names = list_names
         self._forms = forms
-        self._automaton = automaton
+        self._keyed = keyed
         self._vessel_imo = vessel_imo
         self._company_imo = company_imo
         self._reach = reach  # how far from a blocking token its companions can be
@@ -947,17 +981,23 @@ class ListMatcher:
         steps: dict[object, object] = {}  # a few dozen distinct tuples among 10^4 forms
         forms = [form._replace(steps=_shared(steps, form.steps)) for form in forms]
 
+        # Each key is a short code to the automaton (see _KeyCodes): word -> forms it spells
+        # out whole. Blocking key -> companion key -> (form, position of the key in the form):
+        # a form is a candidate only when its rare token and one of its other words are both
+        # near in the text, so a common word shared by thousands of aliases costs a few dict
+        # look-ups per occurrence instead of thousands of comparisons.
+        codes = _key_codes(forms)
         phrases: dict[str, list[int]] = defaultdict(list)
-        # blocking key -> companion key -> (form, position of the key in the form). A form is
-        # a candidate only when its rare token and one of its other words are both near in the
-        # text, so a common word shared by thousands of aliases costs a few dict look-ups per
-        # occurrence instead of thousands of comparisons.
         always: dict[str, list[tuple[int, int]]] = defaultdict(list)
         blocks: dict[str, dict[str, list[tuple[int, int]]]] = defaultdict(
             lambda: defaultdict(list))
+        # the same for the first letters of long blocking keys, looked up per token
+        prefix_always: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        prefix_blocks: dict[str, dict[str, list[tuple[int, int]]]] = defaultdict(
+            lambda: defaultdict(list))
         longest = 1
         for form_id, form in enumerate(forms):
-            phrases[" " + " ".join(form.keys) + " "].append(form_id)
+            phrases[" " + " ".join(map(codes.__getitem__, form.keys)) + " "].append(form_id)
             if form.kind not in _SCORED:
                 continue
             longest = max(longest, len(form.keys))
@@ -976,40 +1016,39 @@ class ListMatcher:
                               if j != i and k != form.keys[i] and _token_class(f) != "stop"}
                 key = form.keys[i]
                 posting = (form_id, i)  # one tuple in every list that holds it
-                # Keys are padded with spaces, and so is the document, so hits fall on whole
-                # tokens.
+                word = f" {codes[key]} "  # padded, as the document's codes are
                 if not companions:
-                    always[f" {key} "].append(posting)
+                    always[word].append(posting)
                 for companion in companions:
-                    blocks[f" {key} "][companion].append(posting)
-                # A long key also blocks by its first letters (no closing space), so another
-                # ending ("Zubayr" for "Zubair") still finds the alias; a prefix is weak, so
-                # only another real name nearby makes such a hit a candidate.
+                    blocks[word][companion].append(posting)
+                # A long key also blocks by its first letters, so another ending ("Zubayr"
+                # for "Zubair") still finds the alias; a prefix is weak, so only another real
+                # name nearby makes such a hit a candidate.
                 if len(key) >= BLOCK_PREFIX_MIN_CHARS:
-                    prefix = f" {key[:BLOCK_PREFIX_CHARS]}"
+                    prefix = key[:BLOCK_PREFIX_CHARS]
                     others = [k for j, (f, k) in enumerate(zip(form.folded, form.keys))
                               if j != i and k != key and _is_distinctive(f)]
                     for k in others:
-                        blocks[prefix][k].append(posting)
+                        prefix_blocks[prefix][k].append(posting)
                     if not others and len(form.keys) == 1:
                         # a one-word name ("Ansarallah" / "Ansarullah") has no companion
-                        always[prefix].append(posting)
+                        prefix_always[prefix].append(posting)
 
         automaton = ahocorasick.Automaton()
         # Many companion lists repeat (a form's blocking key beside each of its other words):
-        # equal ones are kept once, and a word with no companions (most words only spell out
-        # whole aliases) holds None, not an empty dict of its own. The lists are let go of
-        # as the automaton takes them, so the two are never both held whole.
+        # equal ones are kept once. The lists are let go of as the automaton takes them, so
+        # the two are never both held whole.
         shared: dict[object, object] = {}
         for word in set(phrases) | set(always) | set(blocks):
-            by_word = blocks.pop(word, None)
-            by_companion = {k: _shared(shared, tuple(v))
-                            for k, v in by_word.items()} if by_word else None
-            automaton.add_word(word, (len(word), tuple(phrases.pop(word, ())),
-                                      tuple(always.pop(word, ())), by_companion))
+            automaton.add_word(word, _postings(len(word), phrases.pop(word, ()),
+                                               always.pop(word, ()), blocks.pop(word, None),
+                                               shared))
         if len(automaton) == 0:
             automaton.add_word(" \x00 ", (3, (), (), None))  # an automaton needs one word
         automaton.make_automaton()
+        prefixes = {prefix: _postings(BLOCK_PREFIX_CHARS, (), prefix_always.pop(prefix, ()),
+                                      prefix_blocks.pop(prefix, None), shared)
+                    for prefix in set(prefix_always) | set(prefix_blocks)}
 
         vessel_imo: dict[str, list[int]] = defaultdict(list)
         company_imo: dict[str, list[int]] = defaultdict(list)
@@ -1019,7 +1058,8 @@ class ListMatcher:
             # A company number identifies the owner, never a ship: it only finds the company.
             for number in entry.company_imo:
                 company_imo[number].append(index)
-        return cls(tuple(entries), tuple(list_names), tuple(forms), automaton,
+        return cls(tuple(entries), tuple(list_names), tuple(forms),
+                   _KeyCodes(codes, automaton, prefixes),
                    {k: tuple(v) for k, v in vessel_imo.items()},
                    {k: tuple(v) for k, v in company_imo.items()}, longest + 1,
                    _anchoring(forms, entry_df))
@@ -1246,33 +1286,37 @@ class ListMatcher:
                                   found)
 
     def _hits(self, doc: _Doc) -> tuple[list[tuple[int, bool, _Posting]], set[int]]:
-        """The automaton's hits on the tokens' keys, as (token index, whether only the first
-        letters of the token matched, what the automaton holds for the matched word), and the
-        tokens that block a fuzzy form as whole tokens."""
+        """The hits on the tokens' keys, in the order of where they end, as (index of their
+        first token, whether only the first letters of a capitalised token matched, what is
+        held for the matched word), and the tokens that block a fuzzy form as whole tokens."""
         tokens, keys, breaks = doc.words, doc.keys, doc.breaks
-        # Tokens joined by spaces, with "|" at clause breaks so no phrase key runs across one.
-        parts = list(keys)
+        keyed_codes = self._keyed
+        # Codes joined by spaces, with "|" at clause breaks so no phrase runs across one.
+        parts = list(map(keyed_codes.codes.get, keys, repeat(_NO_CODE)))
         for i in breaks:
             parts[i] = "| " + parts[i]
         keyed = " " + " ".join(parts) + " "
-        # offset of the space before each token's key -> token index
+        # offset of the space before each token's code -> token index
         offsets = list(accumulate(map(_PLUS_ONE, map(len, parts)), initial=0))
         for i in breaks:
             offsets[i] += 2
         token_at = dict(zip(offsets, range(len(parts))))
-        hits = []
+        found = []  # (where the hit ends, ...)
         whole_token_hits: set[int] = set()
-        for end, value in self._automaton.iter(keyed):
-            first = token_at.get(end - value[0] + 1)
-            if first is None:
-                continue
-            prefix = keyed[end] != " "  # whole-token words end on the space after the token
-            if prefix and not tokens[first].raw[:1].isupper():
-                continue  # most hits: see the prefix rule in _candidates; a prefix has no phrases
-            hits.append((first, prefix, value))
-            if not prefix and (value[2] or value[3]):
+        for end, value in keyed_codes.automaton.iter(keyed):
+            first = token_at[end - value[0] + 1]
+            found.append((end, first, False, value))
+            if value[2] or value[3]:
                 whole_token_hits.add(first)
-        return hits, whole_token_hits
+        prefixes = keyed_codes.prefixes
+        has_prefix = map(prefixes.__contains__, map(_FIRST_LETTERS, keys))
+        for i in compress(range(len(keys)), has_prefix):
+            if tokens[i].raw[:1].isupper():  # see the prefix rule in _candidates
+                # ends inside the token: after the words ending on the one before, before
+                # those ending on it
+                found.append((offsets[i] + 1, i, True, prefixes[keys[i][:BLOCK_PREFIX_CHARS]]))
+        found.sort(key=_WHERE_IT_ENDS)
+        return [(first, prefix, value) for _, first, prefix, value in found], whole_token_hits
 
     def _add_companions(self, postings: list[tuple[int, int]],
                         by_companion: dict[str, tuple[tuple[int, int], ...]], first: int,
