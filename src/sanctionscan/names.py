@@ -980,6 +980,8 @@ class ListMatcher:
         forms = _without_common_names(forms, entry_df)
         steps: dict[object, object] = {}  # a few dozen distinct tuples among 10^4 forms
         forms = [form._replace(steps=_shared(steps, form.steps)) for form in forms]
+        # (before the automaton: the memory its working sets took is then the automaton's)
+        anchors = _anchoring(forms, entry_df)
 
         # Each key is a short code to the automaton (see _KeyCodes): word -> forms it spells
         # out whole. Blocking key -> companion key -> (form, position of the key in the form):
@@ -1061,8 +1063,7 @@ class ListMatcher:
         return cls(tuple(entries), tuple(list_names), tuple(forms),
                    _KeyCodes(codes, automaton, prefixes),
                    {k: tuple(v) for k, v in vessel_imo.items()},
-                   {k: tuple(v) for k, v in company_imo.items()}, longest + 1,
-                   _anchoring(forms, entry_df))
+                   {k: tuple(v) for k, v in company_imo.items()}, longest + 1, anchors)
 
     # ------------------------------------------------------------------ per document
 
@@ -1530,7 +1531,7 @@ def _details(entry: ListEntry) -> list[str]:
     return entry.details()
 
 
-_Needs = dict[str, frozenset[str]]
+_Needs = dict[str, tuple[str, ...]]
 
 
 class _Anchoring(NamedTuple):
@@ -1588,11 +1589,13 @@ def _anchoring(forms: Iterable[_Form], entry_df: dict[str, set[int]]) -> _Anchor
                 else:
                     continue
                 prefix_reach[prefix] = max(prefix_reach.get(prefix, 0), size)
-    shared: dict[object, object] = {}  # many keys need the same other keys: one set each
+    # (sorted tuples: a tenth of a set's size, and many keys need the same keys, kept once;
+    # _learn makes the one set a word needs)
+    shared: dict[object, object] = {}
     return _Anchoring(
-        {k: _shared(shared, frozenset() if k in free else frozenset(needs[k]))
+        {k: _shared(shared, () if k in free else tuple(sorted(needs[k])))
          for k in set(needs) | free},
-        {p: _shared(shared, frozenset() if p in free_prefixes else frozenset(prefix_needs[p]))
+        {p: _shared(shared, () if p in free_prefixes else tuple(sorted(prefix_needs[p])))
          for p in set(prefix_needs) | free_prefixes},
         reach, prefix_reach)
 
