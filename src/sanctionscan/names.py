@@ -1238,6 +1238,7 @@ class ListMatcher:
                     if candidate.score == 100:
                         exact.update((form.entry, i) for i in range(first, last + 1))
         pair_keys: list[str] = []  # keys of adjacent tokens written as one, on first need
+        window_keys: set[str] | None = None  # the keys and the pairs' keys, on first need
         letters: list[int] = []  # letters of the folded tokens before each, on first need
         for first, prefix, (_, _phrases, always, by_companion) in hits:
             if tokens[first].raw[:1].islower():
@@ -1251,9 +1252,13 @@ class ListMatcher:
                 continue
             postings = list(always)
             if by_companion:
-                if not pair_keys and len(tokens) > 1:
+                if window_keys is None:
                     pair_keys = list(map(add, doc.keys, doc.keys[1:]))
-                self._add_companions(postings, by_companion, first, doc.keys, pair_keys)
+                    window_keys = set(doc.keys).union(pair_keys)
+                # (most blocking words have no companion anywhere in the window: one set
+                # check says so before the tokens around the hit are looked at)
+                if not by_companion.keys().isdisjoint(window_keys):
+                    self._add_companions(postings, by_companion, first, doc.keys, pair_keys)
             if not postings:
                 continue
             if not letters:
