@@ -14,7 +14,7 @@ from datetime import date
 from sanctionscan.extract import Mentions
 from sanctionscan.grammar import CompiledGrammar
 from sanctionscan.lexicon import CompiledLexicon, Hit
-from sanctionscan.text import Sentence, segment
+from sanctionscan.text import Segmentation, Sentence, segment
 
 
 @dataclass(slots=True)
@@ -30,6 +30,8 @@ class DocumentAnalysis:
     goods_everywhere: list[Hit] = field(default_factory=list)
     # travel, port-call and ship-to-ship words in the sentences read, sorted by start
     activities: list[Hit] = field(default_factory=list)
+    # the engine's split of the text, which every_sentence goes on with
+    segmentation: Segmentation | None = None
     _every: list[Sentence] | None = None
     _first_named: dict[int, int] | None = None
 
@@ -41,7 +43,12 @@ class DocumentAnalysis:
         """Every analysable sentence of the text, not only those frames read: the sentences
         an event is told in (split on first need: only documents with a finding ask)."""
         if self._every is None:
-            self._every = segment(self.text, analysable_only=True)
+            split = self.segmentation
+            if split is not None and split.text is self.text and split.analysable_only \
+                    and split.reads_credits_as_segment():
+                self._every = split.up_to(None)  # the lines already split are not again
+            else:
+                self._every = segment(self.text, analysable_only=True)
         return self._every
 
     def first_named(self, goods_ref: int) -> int | None:

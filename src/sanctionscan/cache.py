@@ -30,7 +30,7 @@ from sanctionscan import __version__
 from sanctionscan.ruleset import RuleSet, collect_rule_files, default_rules_dir, load_ruleset
 
 _MAGIC = b"sanctionscan-ruleset-cache\x00"
-_FORMAT = 1
+_FORMAT = 3  # 3: the list matcher reads keys as one character each (names._KeyCodes)
 _KEEP = 8  # entries kept in the folder; older ones are deleted after a write
 
 

@@ -32,7 +32,7 @@ from sanctionscan.models import (
 )
 from sanctionscan.rules.matcher import FindingBuilder, RuleIndex
 from sanctionscan.ruleset import RuleSet
-from sanctionscan.text import segment, starting_in
+from sanctionscan.text import Segmentation, starting_in
 
 
 def _longest_first(hits: list[Hit]) -> list[Hit]:
@@ -85,7 +85,9 @@ class Scanner:
             return None
         # (the lines after the last trigger's are never read: not split either)
         last = max(max(found.triggers, default=(0,))[0], max(found.activities, default=(0,))[0])
-        sentences = segment(text, until=last, credits=found.credits, analysable_only=True)
+        segmentation = Segmentation(text, credits=found.credits, analysable_only=True)
+        sentences = segmentation.up_to(last)
+        analysis.segmentation = segmentation  # the sentences after `last` on first need
         chosen, read = frame_sentences(sentences, found, lexicon.implies_goods)
         analysis.sentences, analysis.read = with_activity_sentences(
             sentences, chosen, read, found.activities)

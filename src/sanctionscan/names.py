@@ -15,23 +15,25 @@ threshold it had to reach and the normalisation steps applied, so a finding can 
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_left
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from itertools import accumulate, compress, repeat
+from itertools import accumulate, chain, compress, count, product, repeat
+from math import ceil, floor
 from operator import add, attrgetter, is_, itemgetter
 from pathlib import Path
-from typing import Literal, NamedTuple, cast
+from typing import Literal, NamedTuple, TypeVar, cast
 
 import ahocorasick
 import regex
 import yaml
 from anyascii import anyascii
 from pydantic import BaseModel, ConfigDict, Field
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from sanctionscan.lists import AliasQuality, EntryType, ListEntry, SanctionsList
@@ -872,6 +874,53 @@ class _Candidate:
 
 
 _PLUS_ONE = (1).__add__
+_FIRST_LETTERS = itemgetter(slice(0, BLOCK_PREFIX_CHARS))
+_WHERE_IT_ENDS = itemgetter(0)
+_T = TypeVar("_T")
+
+
+def _shared(pool: dict[object, object], value: _T) -> _T:
+    """`value`, or an equal one met before: compiled structures keep one copy of each
+    (a pickle keeps the sharing)."""
+    return cast("_T", pool.setdefault(value, value))
+
+# What the automaton holds for a word: its length; the forms it spells out whole
+# (phrases); the forms it blocks with no companion needed; companion key -> forms it blocks
+# beside it (None: none), each (form, position of the blocking key in the form)
+_Posting = tuple[int, tuple[int, ...], tuple[tuple[int, int], ...],
+                 dict[str, tuple[tuple[int, int], ...]] | None]
+
+
+def _postings(length: int, phrases: Iterable[int], always: Iterable[tuple[int, int]],
+              by_companion: dict[str, list[tuple[int, int]]] | None,
+              shared: dict[object, object]) -> _Posting:
+    return (length, tuple(phrases), tuple(always), {
+        k: _shared(shared, tuple(v)) for k, v in by_companion.items()} if by_companion else None)
+
+
+class _KeyCodes(NamedTuple):
+    """The listed names' keys as the automaton reads them: each key a short code (one to three
+    letters, the most frequent keys the shortest), so a name of three words is about ten
+    characters deep in the automaton, not twenty, and a document's keys are read in fewer
+    steps. A document's tokens are written in the same code, a key no name has as "?", a
+    break as "|"; first letters of long keys are looked up per token instead."""
+
+    codes: dict[str, str]  # key -> its code
+    automaton: ahocorasick.Automaton  # " code code ... " -> _Posting
+    prefixes: dict[str, _Posting]  # first BLOCK_PREFIX_CHARS letters of a key -> postings
+
+
+# (not " ", "|" or "?"; few letters, as the automaton looks through a node's children in turn)
+_CODE_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+_NO_CODE = "?"
+
+
+def _key_codes(forms: Iterable[_Form]) -> dict[str, str]:
+    """A code for each key of the forms, the shortest for the keys most forms have."""
+    counts = Counter(key for form in forms for key in form.keys)
+    codes = chain.from_iterable(map("".join, product(_CODE_LETTERS, repeat=size))
+                                for size in count(1))
+    return dict(zip(sorted(counts, key=lambda key: (-counts[key], key)), codes))
 
 
 class ListMatcher:
@@ -879,14 +928,14 @@ class ListMatcher:
     one matcher can serve many documents and be pickled into worker processes."""
 
     def __init__(self, entries: tuple[ListEntry, ...], list_names: tuple[str, ...],
-                 forms: tuple[_Form, ...], automaton: ahocorasick.Automaton,
+                 forms: tuple[_Form, ...], keyed: _KeyCodes,
                  vessel_imo: dict[str, tuple[int, ...]],
                  company_imo: dict[str, tuple[int, ...]], reach: int,
                  anchors: _Anchoring) -> None:
         self._entries = entries
         self._list_names = list_names
         self._forms = forms
-        self._automaton = automaton
+        self._keyed = keyed
         self._vessel_imo = vessel_imo
         self._company_imo = company_imo
         self._reach = reach  # how far from a blocking token its companions can be
@@ -897,6 +946,11 @@ class ListMatcher:
         self._word_needs: dict[str, frozenset[str]] = {}
         # word -> characters of the longest alias it anchors: how far a window reaches
         self._word_reach: dict[str, int] = {}
+        # per form, the shortest and longest window it can be found in (see _length_range):
+        # a window whose length alone keeps its score below the threshold is never scored
+        ranges = [_length_range(form) for form in forms]
+        self._fewest = array("H", [r[0] for r in ranges])
+        self._most = array("H", [r[1] for r in ranges])
 
     @property
     def aliases(self) -> int:
@@ -924,18 +978,28 @@ class ListMatcher:
                 if _is_distinctive(folded):
                     entry_df[key].add(form.entry)
         forms = _without_common_names(forms, entry_df)
+        steps: dict[object, object] = {}  # a few dozen distinct tuples among 10^4 forms
+        forms = [form._replace(steps=_shared(steps, form.steps)) for form in forms]
+        # (before the automaton: the memory its working sets took is then the automaton's)
+        anchors = _anchoring(forms, entry_df)
 
+        # Each key is a short code to the automaton (see _KeyCodes): word -> forms it spells
+        # out whole. Blocking key -> companion key -> (form, position of the key in the form):
+        # a form is a candidate only when its rare token and one of its other words are both
+        # near in the text, so a common word shared by thousands of aliases costs a few dict
+        # look-ups per occurrence instead of thousands of comparisons.
+        codes = _key_codes(forms)
         phrases: dict[str, list[int]] = defaultdict(list)
-        # blocking key -> companion key -> (form, position of the key in the form). A form is
-        # a candidate only when its rare token and one of its other words are both near in the
-        # text, so a common word shared by thousands of aliases costs a few dict look-ups per
-        # occurrence instead of thousands of comparisons.
         always: dict[str, list[tuple[int, int]]] = defaultdict(list)
         blocks: dict[str, dict[str, list[tuple[int, int]]]] = defaultdict(
             lambda: defaultdict(list))
+        # the same for the first letters of long blocking keys, looked up per token
+        prefix_always: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        prefix_blocks: dict[str, dict[str, list[tuple[int, int]]]] = defaultdict(
+            lambda: defaultdict(list))
         longest = 1
         for form_id, form in enumerate(forms):
-            phrases[" " + " ".join(form.keys) + " "].append(form_id)
+            phrases[" " + " ".join(map(codes.__getitem__, form.keys)) + " "].append(form_id)
             if form.kind not in _SCORED:
                 continue
             longest = max(longest, len(form.keys))
@@ -953,33 +1017,40 @@ class ListMatcher:
                 companions = {k for j, (f, k) in enumerate(zip(form.folded, form.keys))
                               if j != i and k != form.keys[i] and _token_class(f) != "stop"}
                 key = form.keys[i]
-                # Keys are padded with spaces, and so is the document, so hits fall on whole
-                # tokens.
+                posting = (form_id, i)  # one tuple in every list that holds it
+                word = f" {codes[key]} "  # padded, as the document's codes are
                 if not companions:
-                    always[f" {key} "].append((form_id, i))
+                    always[word].append(posting)
                 for companion in companions:
-                    blocks[f" {key} "][companion].append((form_id, i))
-                # A long key also blocks by its first letters (no closing space), so another
-                # ending ("Zubayr" for "Zubair") still finds the alias; a prefix is weak, so
-                # only another real name nearby makes such a hit a candidate.
+                    blocks[word][companion].append(posting)
+                # A long key also blocks by its first letters, so another ending ("Zubayr"
+                # for "Zubair") still finds the alias; a prefix is weak, so only another real
+                # name nearby makes such a hit a candidate.
                 if len(key) >= BLOCK_PREFIX_MIN_CHARS:
-                    prefix = f" {key[:BLOCK_PREFIX_CHARS]}"
+                    prefix = key[:BLOCK_PREFIX_CHARS]
                     others = [k for j, (f, k) in enumerate(zip(form.folded, form.keys))
                               if j != i and k != key and _is_distinctive(f)]
                     for k in others:
-                        blocks[prefix][k].append((form_id, i))
+                        prefix_blocks[prefix][k].append(posting)
                     if not others and len(form.keys) == 1:
                         # a one-word name ("Ansarallah" / "Ansarullah") has no companion
-                        always[prefix].append((form_id, i))
+                        prefix_always[prefix].append(posting)
 
         automaton = ahocorasick.Automaton()
+        # Many companion lists repeat (a form's blocking key beside each of its other words):
+        # equal ones are kept once. The lists are let go of as the automaton takes them, so
+        # the two are never both held whole.
+        shared: dict[object, object] = {}
         for word in set(phrases) | set(always) | set(blocks):
-            by_companion = {k: tuple(v) for k, v in blocks[word].items()} if word in blocks else {}
-            automaton.add_word(word, (len(word), tuple(phrases.get(word, ())),
-                                      tuple(always.get(word, ())), by_companion))
+            automaton.add_word(word, _postings(len(word), phrases.pop(word, ()),
+                                               always.pop(word, ()), blocks.pop(word, None),
+                                               shared))
         if len(automaton) == 0:
-            automaton.add_word(" \x00 ", (3, (), (), {}))  # an automaton needs one word
+            automaton.add_word(" \x00 ", (3, (), (), None))  # an automaton needs one word
         automaton.make_automaton()
+        prefixes = {prefix: _postings(BLOCK_PREFIX_CHARS, (), prefix_always.pop(prefix, ()),
+                                      prefix_blocks.pop(prefix, None), shared)
+                    for prefix in set(prefix_always) | set(prefix_blocks)}
 
         vessel_imo: dict[str, list[int]] = defaultdict(list)
         company_imo: dict[str, list[int]] = defaultdict(list)
@@ -989,10 +1060,10 @@ class ListMatcher:
             # A company number identifies the owner, never a ship: it only finds the company.
             for number in entry.company_imo:
                 company_imo[number].append(index)
-        return cls(tuple(entries), tuple(list_names), tuple(forms), automaton,
+        return cls(tuple(entries), tuple(list_names), tuple(forms),
+                   _KeyCodes(codes, automaton, prefixes),
                    {k: tuple(v) for k, v in vessel_imo.items()},
-                   {k: tuple(v) for k, v in company_imo.items()}, longest + 1,
-                   _anchoring(forms, entry_df))
+                   {k: tuple(v) for k, v in company_imo.items()}, longest + 1, anchors)
 
     # ------------------------------------------------------------------ per document
 
@@ -1149,33 +1220,10 @@ class ListMatcher:
         return windows
 
     def _candidates(self, doc: _Doc) -> list[_Candidate]:
-        tokens, keys, breaks, brks = doc.words, doc.keys, doc.breaks, doc.brks
-        # Tokens joined by spaces, with "|" at clause breaks so no phrase key runs across one.
-        parts = list(keys)
-        for i in breaks:
-            parts[i] = "| " + parts[i]
-        keyed = " " + " ".join(parts) + " "
-        # offset of the space before each token's key -> token index
-        offsets = list(accumulate(map(_PLUS_ONE, map(len, parts)), initial=0))
-        for i in breaks:
-            offsets[i] += 2
-        token_at = dict(zip(offsets, range(len(parts))))
-
+        tokens, brks = doc.words, doc.brks
         found: list[_Candidate] = []
         tried: set[tuple[int, int, int]] = set()
-        hits = []
-        whole_token_hits: set[int] = set()
-        pair_keys: list[str] = []
-        for end, value in self._automaton.iter(keyed):
-            first = token_at.get(end - value[0] + 1)
-            if first is None:
-                continue
-            prefix = keyed[end] != " "  # whole-token words end on the space after the token
-            if prefix and not tokens[first].raw[:1].isupper():
-                continue  # most hits: see the prefix rule below; a prefix has no phrases
-            hits.append((first, prefix, value))
-            if not prefix and (value[2] or value[3]):
-                whole_token_hits.add(first)
+        hits, whole_token_hits = self._hits(doc)
         # Whole aliases first: where an entry is already named word for word, fuzzy windows of
         # the same entry around it cannot do better, so they are not tried.
         exact: set[tuple[int, int]] = set()  # (entry, token index)
@@ -1189,6 +1237,9 @@ class ListMatcher:
                     found.append(candidate)
                     if candidate.score == 100:
                         exact.update((form.entry, i) for i in range(first, last + 1))
+        pair_keys: list[str] = []  # keys of adjacent tokens written as one, on first need
+        window_keys: set[str] | None = None  # the keys and the pairs' keys, on first need
+        letters: list[int] = []  # letters of the folded tokens before each, on first need
         for first, prefix, (_, _phrases, always, by_companion) in hits:
             if tokens[first].raw[:1].islower():
                 # A blocking word is the rarest word of its alias, the one that anchors it
@@ -1201,45 +1252,126 @@ class ListMatcher:
                 continue
             postings = list(always)
             if by_companion:
-                if not pair_keys and len(tokens) > 1:
-                    pair_keys = list(map(add, keys, keys[1:]))
-                # Companions are the tokens around the hit, and adjacent pairs written as one.
-                low = max(0, first - self._reach)
-                high = min(len(tokens), first + self._reach + 1)
-                # Most hits have no companion near them at all: two C-level set checks say so
-                # before the loop below looks up every neighbour.
-                companions = by_companion.keys()
-                if companions.isdisjoint(keys[low:high]) and companions.isdisjoint(
-                        pair_keys[low:high - 1]):
-                    low = high
-                for j in range(low, high):
-                    if j != first:
-                        postings.extend(by_companion.get(tokens[j].key, ()))
-                    if j + 1 < high:
-                        postings.extend(by_companion.get(pair_keys[j], ()))
-            for form_id, position in postings:
-                if (self._forms[form_id].entry, first) not in exact:
-                    self._try_windows(form_id, position, first, tokens, brks, tried, found)
+                if window_keys is None:
+                    pair_keys = list(map(add, doc.keys, doc.keys[1:]))
+                    window_keys = set(doc.keys).union(pair_keys)
+                # (most blocking words have no companion anywhere in the window: one set
+                # check says so before the tokens around the hit are looked at)
+                if not by_companion.keys().isdisjoint(window_keys):
+                    self._add_companions(postings, by_companion, first, doc.keys, pair_keys)
+            if not postings:
+                continue
+            if not letters:
+                letters = list(accumulate(map(len, map(_FOLDED_OF, tokens)), initial=0))
+            self._try_postings(postings, first, tokens, brks, letters, exact, tried, found)
         return found
 
+    def _try_postings(self, postings: list[tuple[int, int]], first: int, tokens: list[_Word],
+                      brks: list[bool], letters: list[int], exact: set[tuple[int, int]],
+                      tried: set[tuple[int, int, int]], found: list[_Candidate]) -> None:
+        """Try the windows of each form blocked at token `first`, unless its entry is named
+        word for word there, or no window around the hit could hold it.
+
+        Forms of the same number of tokens blocked at the same position share their windows,
+        and every window lies in the same stretch of text, which must hold each name word of
+        the form (see _distinctive_tokens_present): that rules out nearly every form, once a
+        stretch's pieces are known, in a few set look-ups."""
+        stretches: dict[tuple[int, int], _Pieces] = {}
+        for form_id, position in postings:
+            form = self._forms[form_id]
+            if (form.entry, first) in exact:
+                continue
+            n = len(form.keys)
+            pieces = stretches.get((n, position))
+            if pieces is None:
+                # windows start at most one token before the form would, end one after
+                pieces = stretches[n, position] = _pieces(
+                    tokens[max(0, first - position - 1):first - position + n + 2])
+            if _distinctive_tokens_present(form, pieces):
+                self._try_windows(form_id, position, first, tokens, brks, letters, tried,
+                                  found)
+
+    def _hits(self, doc: _Doc) -> tuple[list[tuple[int, bool, _Posting]], set[int]]:
+        """The hits on the tokens' keys, in the order of where they end, as (index of their
+        first token, whether only the first letters of a capitalised token matched, what is
+        held for the matched word), and the tokens that block a fuzzy form as whole tokens."""
+        tokens, keys, breaks = doc.words, doc.keys, doc.breaks
+        keyed_codes = self._keyed
+        # Codes joined by spaces, with "|" at clause breaks so no phrase runs across one.
+        parts = list(map(keyed_codes.codes.get, keys, repeat(_NO_CODE)))
+        for i in breaks:
+            parts[i] = "| " + parts[i]
+        keyed = " " + " ".join(parts) + " "
+        # offset of the space before each token's code -> token index
+        offsets = list(accumulate(map(_PLUS_ONE, map(len, parts)), initial=0))
+        for i in breaks:
+            offsets[i] += 2
+        token_at = dict(zip(offsets, range(len(parts))))
+        found = []  # (where the hit ends, ...)
+        whole_token_hits: set[int] = set()
+        for end, value in keyed_codes.automaton.iter(keyed):
+            first = token_at[end - value[0] + 1]
+            found.append((end, first, False, value))
+            if value[2] or value[3]:
+                whole_token_hits.add(first)
+        prefixes = keyed_codes.prefixes
+        has_prefix = map(prefixes.__contains__, map(_FIRST_LETTERS, keys))
+        for i in compress(range(len(keys)), has_prefix):
+            if tokens[i].raw[:1].isupper():  # see the prefix rule in _candidates
+                # ends inside the token: after the words ending on the one before, before
+                # those ending on it
+                found.append((offsets[i] + 1, i, True, prefixes[keys[i][:BLOCK_PREFIX_CHARS]]))
+        found.sort(key=_WHERE_IT_ENDS)
+        return [(first, prefix, value) for _, first, prefix, value in found], whole_token_hits
+
+    def _add_companions(self, postings: list[tuple[int, int]],
+                        by_companion: dict[str, tuple[tuple[int, int], ...]], first: int,
+                        keys: list[str], pair_keys: list[str]) -> None:
+        """Add to `postings` the forms blocked at token `first` that have one of their other
+        words among the tokens around it, or among adjacent pairs of them written as one."""
+        low = max(0, first - self._reach)
+        high = min(len(keys), first + self._reach + 1)
+        # Most hits have no companion near them at all: two C-level set checks say so
+        # before the loop below looks up every neighbour.
+        companions = by_companion.keys()
+        if companions.isdisjoint(keys[low:high]) and companions.isdisjoint(
+                pair_keys[low:high - 1]):
+            return
+        for j in range(low, high):
+            if j != first:
+                postings.extend(by_companion.get(keys[j], ()))
+            if j + 1 < high:
+                postings.extend(by_companion.get(pair_keys[j], ()))
+
     def _try_windows(self, form_id: int, position: int, first: int, tokens: list[_Word],
-                     brks: list[bool], tried: set[tuple[int, int, int]],
+                     brks: list[bool], letters: list[int], tried: set[tuple[int, int, int]],
                      found: list[_Candidate]) -> None:
         """Score the windows around a blocking hit: the alias's length, one token less (two
-        words written as one) or one more (a name split in two, a nickname inside)."""
+        words written as one) or one more (a name split in two, a nickname inside).
+        `letters[i]`: the letters of the folded tokens before token i."""
         form = self._forms[form_id]
         n = len(form.keys)
-        for size in (n, n - 1, n + 1):
-            for start in range(first - position - 1, first - position + 2):
-                stop = start + size - 1
-                if size < 1 or start < 0 or stop >= len(tokens) or not start <= first <= stop:
-                    continue
-                if (form_id, start, size) in tried or _crosses_break(brks, start, stop):
-                    continue
-                tried.add((form_id, start, size))
-                candidate = self._score_window(form_id, form, tokens, start, stop)
-                if candidate is not None:
-                    found.append(candidate)
+        # Most windows are too long or too short for any score to reach the threshold: a
+        # window's length, from `letters`, says so before anything is joined or scored.
+        fewest, most = self._fewest[form_id], self._most[form_id]
+        spaced = form.kind != "typo"
+        count = len(tokens)
+        for offset, size in _window_shapes(n, position):
+            start = first + offset
+            stop = start + size - 1
+            if start < 0 or stop >= count:
+                continue
+            length = letters[stop + 1] - letters[start] + (size - 1 if spaced else 0)
+            if not fewest <= length <= most and not (
+                    size == n + 1 and form.quality != "low"
+                    and _skipping_may_fit(tokens, start, stop, length, fewest, most, spaced)):
+                continue
+            if (form_id, start, size) in tried or _crosses_break(brks, start, stop):
+                continue
+            tried.add((form_id, start, size))
+            candidate = self._score_window(form_id, form, tokens, start, stop)
+            if candidate is not None:
+                found.append(candidate)
 
     def _check_exact(self, form_id: int, form: _Form, tokens: list[_Word], brks: list[bool],
                      first: int, last: int) -> _Candidate | None:
@@ -1300,7 +1432,7 @@ class ListMatcher:
                 if score is not None:
                     steps.append("word-skipped")
                     break
-        if score is None or not _distinctive_tokens_present(form, window):
+        if score is None or not _distinctive_tokens_present(form, _pieces(window)):
             return None
         if score < 100:
             steps.append("fuzzy")
@@ -1404,7 +1536,7 @@ def _details(entry: ListEntry) -> list[str]:
     return entry.details()
 
 
-_Needs = dict[str, frozenset[str]]
+_Needs = dict[str, tuple[str, ...]]
 
 
 class _Anchoring(NamedTuple):
@@ -1462,9 +1594,13 @@ def _anchoring(forms: Iterable[_Form], entry_df: dict[str, set[int]]) -> _Anchor
                 else:
                     continue
                 prefix_reach[prefix] = max(prefix_reach.get(prefix, 0), size)
+    # (sorted tuples: a tenth of a set's size, and many keys need the same keys, kept once;
+    # _learn makes the one set a word needs)
+    shared: dict[object, object] = {}
     return _Anchoring(
-        {k: frozenset() if k in free else frozenset(needs[k]) for k in set(needs) | free},
-        {p: frozenset() if p in free_prefixes else frozenset(prefix_needs[p])
+        {k: _shared(shared, () if k in free else tuple(sorted(needs[k])))
+         for k in set(needs) | free},
+        {p: _shared(shared, () if p in free_prefixes else tuple(sorted(prefix_needs[p])))
          for p in set(prefix_needs) | free_prefixes},
         reach, prefix_reach)
 
@@ -1489,24 +1625,74 @@ def _word_spans(text: str, words: Iterable[str]) -> list[tuple[int, int]]:
 _WORD_TAIL = frozenset("_'’‘`´‐‑-")
 
 
-def _distinctive_tokens_present(form: _Form, window: list[_Word]) -> bool:
+class _Pieces(NamedTuple):
+    """The words of a stretch of tokens as a name may use them: each token, and each pair of
+    adjacent tokens written as one ("Kim Jongsik")."""
+
+    keys: set[str]
+    folded: list[str]
+
+
+def _pieces(window: list[_Word]) -> _Pieces:
+    pairs = list(zip(window, window[1:]))
+    return _Pieces({t.key for t in window} | {a.key + b.key for a, b in pairs},
+                   [t.folded for t in window] + [a.folded + b.folded for a, b in pairs])
+
+
+def _distinctive_tokens_present(form: _Form, pieces: _Pieces) -> bool:
     """Every name token of the alias must be in the window (exactly by key, or similar enough,
-    or written as one word with its neighbour): a shared surname or legal form is not enough."""
-    pieces = [(t.folded, t.key) for t in window]
-    pieces += [(a.folded + b.folded, a.key + b.key) for a, b in zip(window, window[1:])]
+    or written as one word with its neighbour): a shared surname or legal form is not enough.
+    (So it is for every window inside a stretch only if it is for the whole stretch.)"""
     for folded, key in zip(form.folded, form.keys):
-        if not _is_distinctive(folded):
+        if key in pieces.keys or not _is_distinctive(folded):
             continue
-        ok = False
-        for other, other_key in pieces:
-            if other_key == key or len(folded) > 3 and fuzz.ratio(folded, other,
-                                                score_cutoff=TOKEN_SIMILARITY):
-                ok = True
-            if ok:
-                break
-        if not ok:
+        if len(folded) <= 3 or process.extractOne(
+                folded, pieces.folded, scorer=fuzz.ratio,
+                score_cutoff=TOKEN_SIMILARITY) is None:
             return False
     return True
+
+
+@lru_cache(maxsize=1024)
+def _window_shapes(n: int, position: int) -> tuple[tuple[int, int], ...]:
+    """The windows _try_windows scores for a form of `n` tokens blocked at its token
+    `position`, as (first token relative to the blocking hit, tokens), in the order they are
+    tried: the form's length, one less, one more, each starting one token before, at, or one
+    after where the form would start; only windows that hold the hit."""
+    shapes = []
+    for size in (n, n - 1, n + 1):
+        for offset in (-position - 1, -position, -position + 1):
+            if size >= 1 and offset <= 0 <= offset + size - 1:
+                shapes.append((offset, size))
+    return tuple(shapes)
+
+
+# rapidfuzz's ratio of strings of lengths a and b is at most 200 * min(a, b) / (a + b) (their
+# Indel distance is at least the difference of their lengths); the margin keeps a float
+# rounding from ever deciding
+_RATIO_MARGIN = 1e-6
+
+
+def _length_range(form: _Form) -> tuple[int, int]:
+    """The lengths a window may have for _similarity to find `form` in it: for a fuzzy form,
+    of its folded tokens joined by spaces, for which the ratio bound above can reach the
+    threshold; for a "typo" form (one edit at most), of its tokens joined without spaces."""
+    letters = sum(map(len, form.folded))
+    if form.kind == "typo":
+        return max(0, letters - 1), letters + 1
+    own = letters + len(form.keys) - 1
+    threshold = form.threshold - _RATIO_MARGIN
+    # 200 * min(a, own) >= threshold * (a + own), solved for a below and above own
+    return ceil(threshold * own / (200 - threshold)), floor(own * (200 - threshold) / threshold)
+
+
+def _skipping_may_fit(tokens: list[_Word], first: int, last: int, length: int, fewest: int,
+                      most: int, spaced: bool) -> bool:
+    """Whether the window without one of its inner name-like tokens (_score_window's
+    "word-skipped") has a length in fewest..most, `length` being the whole window's."""
+    space = 1 if spaced else 0
+    return any(fewest <= length - len(tokens[skip].folded) - space <= most
+               for skip in range(first + 1, last) if tokens[skip].raw[:1].isupper())
 
 
 def _crosses_break(brks: list[bool], first: int, last: int) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from typing import Any, NamedTuple, TypeVar
 
 # Abbreviations whose period does not end a sentence. Lower-cased, without the final period.
@@ -106,7 +107,56 @@ def segment(text: str, until: int | None = None, credits: bool | None = None,
     word of the text (a whole word, punctuation as spaces, any case), so no line is looked
     at for a photo credit but those with characters beyond ASCII. `analysable_only`: only
     the sentences that are neither boilerplate nor a repeat (`Sentence.analysable`)."""
-    sentences: list[Sentence] = []
+    return Segmentation(text, credits, analysable_only).up_to(until)
+
+
+class Segmentation:
+    """`segment` of one text, split only as far as asked so far: a later stage that needs the
+    sentences beyond `until` gets them without the lines before being split again."""
+
+    def __init__(self, text: str, credits: bool | None = None,
+                 analysable_only: bool = False) -> None:
+        self.text = text
+        self.credits = credits
+        self.analysable_only = analysable_only
+        self._sentences: list[Sentence] = []
+        self._lines = _line_sentences(text, credits, analysable_only)
+        self._next: tuple[int, list[Sentence]] | None = None  # split, not yet asked for
+
+    def up_to(self, until: int | None = None) -> list[Sentence]:
+        """The sentences of the lines that start at or before `until` (None: all)."""
+        last = len(self.text) if until is None else until
+        while True:
+            if self._next is None:
+                self._next = next(self._lines, None)
+                if self._next is None:
+                    break
+            line_start, sentences = self._next
+            if line_start > last:
+                break
+            self._sentences += sentences
+            self._next = None
+        return list(self._sentences)
+
+    def reads_credits_as_segment(self) -> bool:
+        """Whether its sentences are those of `segment(text)` (credits not given): the caller's
+        word on photo credits, when given, is what segment would find itself."""
+        return self.credits is None or self.credits == _credit_words_in(self.text)
+
+
+def _credit_words_in(text: str) -> bool:
+    """What segment looks for photo credits in when not told: every line of a text whose
+    lower case is not its own length (or holds a capital sigma), else the ASCII lines only
+    when the text holds one of the words of CREDIT_WORDS."""
+    lowered = text.lower()
+    if len(lowered) != len(text) or "Σ" in text:
+        return True
+    return any(word in lowered for word in CREDIT_WORDS)
+
+
+def _line_sentences(text: str, credits: bool | None, analysable_only: bool
+                    ) -> Iterator[tuple[int, list[Sentence]]]:
+    """Each line's start and sentences, line by line (see `segment`)."""
     seen: dict[str, int] = {}
     in_trailer = False
     # One lower-cased copy of the text for the duplicate keys and the photo-credit words, where
@@ -123,11 +173,8 @@ def segment(text: str, until: int | None = None, credits: bool | None = None,
         word in low for word in CREDIT_WORDS)
     new = tuple.__new__
     line_start = 0
-    last = len(text) if until is None else until
     for line_text in text.split("\n"):  # the same lines as finditer("[^\n]+"), unmatched
         ls = line_start
-        if ls > last:
-            break
         le = ls + len(line_text)
         line_start = le + 1
         if not line_text:
@@ -146,6 +193,7 @@ def segment(text: str, until: int | None = None, credits: bool | None = None,
                 in_trailer = marked.start("trailer") >= 0
                 line_boilerplate = True
         stripped_end += ls
+        sentences: list[Sentence] = []
         for a, b in _line_spans(text, ls, le, stripped_end):
             duplicate = None
             # A key of 20 characters or fewer is never looked up, so it is not stored either;
@@ -167,7 +215,7 @@ def segment(text: str, until: int | None = None, credits: bool | None = None,
                 continue
             # Sentence(...) without the named tuple's Python-level __new__
             sentences.append(new(Sentence, (a, b, line_boilerplate, duplicate)))
-    return sentences
+        yield ls, sentences
 
 
 # Every character str.split() splits on but " " and "\n" (a sentence holds no newline); the
