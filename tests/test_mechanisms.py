@@ -141,6 +141,12 @@ def test_a_goods_word_inside_a_company_name_is_no_goods(cli_scanner: Scanner) ->
     assert "dprk.vehicles" not in categories(found)
 
 
+def test_a_goods_word_that_qualifies_another_noun_is_no_goods(cli_scanner: Scanner) -> None:
+    text = "Tanker delivered diesel to Nampo in 2019, ship tracking shows"
+    found = categories(findings(cli_scanner, text, published=date(2019, 7, 30)))
+    assert "dprk.petroleum" in found and "dprk.vehicles" not in found
+
+
 def test_the_people_a_story_is_told_by_are_no_goods(cli_scanner: Scanner) -> None:
     text = ("Seafood plants in Hunchun bought hundreds of tonnes of squid from North Korean "
             "fishing boats this summer, paying in cash at sea, according to three workers at "

@@ -288,13 +288,16 @@ def _add_entities(mentions: Mentions, final_entities: list[Hit], entities: list[
 
 def _not_goods(hit: Hit, text: str, folded: str, grammar: CompiledGrammar) -> bool:
     """A goods word that names no goods here: after a negating prefix ("anti-aircraft"), for
-    the source of the story ("according to three workers"), or capitalised inside an
-    organisation's name ("Hyundai Motor Company")."""
+    the source of the story ("according to three workers"), qualifying another noun ("ship
+    tracking", "car dealers"), or capitalised inside an organisation's name ("Hyundai Motor
+    Company")."""
     start = hit.start
     if start > 1 and folded[start - 1] == "-" and grammar.negating_prefix_before.search(
             folded, max(0, start - 12), start):
         return True
     if grammar.source_before.search(folded, max(0, start - 40), start):
+        return True
+    if grammar.qualified_head_after.match(folded, hit.end, hit.end + 16):
         return True
     if not text[start:start + 1].isupper():
         return False

@@ -108,6 +108,7 @@ class CompiledGrammar:
     of_after: re.Pattern[str]
     negating_prefix_before: re.Pattern[str]
     source_before: re.Pattern[str]  # "according to (three) workers"
+    qualified_head_after: re.Pattern[str]  # "(ship) tracking", "(car) dealers"
     exchange_link: re.Pattern[str]
     referring_before: re.Pattern[str]
     organisation_after: re.Pattern[str]
@@ -238,6 +239,8 @@ def compile_grammar(g: Grammar) -> CompiledGrammar:
         exchange_link=re.compile(rf"\b(?:{alt(goods.exchange_links) or '(?!)'})\b"),
         referring_before=re.compile(
             rf"\b(?:{alt(refs.referring_determiners) or '(?!)'})\s+(?:[\w-]+\s+){{0,2}}$"),
+        qualified_head_after=re.compile(
+            rf"[ \t]+(?:{alt(goods.qualified_heads) or '(?!)'})\b(?!-)"),
         source_before=re.compile(
             rf"\b(?:{alt(goods.source_markers) or '(?!)'})\s+(?:[\w-]+\s+){{0,2}}$"),
         negating_prefix_before=re.compile(

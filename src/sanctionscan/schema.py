@@ -417,6 +417,10 @@ class GoodsGrammar(Strict):
     source_markers: Words = Field(
         default_factory=list,
         description="'according to three workers': the people after these are the source")
+    qualified_heads: Words = Field(
+        default_factory=list,
+        description="'ship tracking', 'car dealers': a goods word right before these only "
+                    "qualifies them")
 
 
 class ReferencesGrammar(Strict):
