@@ -264,6 +264,16 @@ def test_state_to_state_also_through_a_light_verb_aid_or_a_minister(cli_scanner:
     assert "somalia.arms" in categories(findings(cli_scanner, smuggled))
 
 
+def test_gangs_in_an_article_filed_from_haiti_are_its_armed_gangs(cli_scanner: Scanner) -> None:
+    body = ("smugglers sold 100 rifles and boxes of ammunition to a gang that controls the "
+            "road to the airport in January 2025, police said.")
+    filed = "PORT-AU-PRINCE — Haitian police said " + body
+    found = [f for f in findings(cli_scanner, filed) if f.category == "haiti.arms"]
+    assert found and found[0].target == "HT-GANGS"
+    # without a dateline, a gang is no party: gangs are everywhere
+    assert "haiti.arms" not in categories(findings(cli_scanner, "Police said " + body))
+
+
 def test_an_abbreviation_the_article_defines_names_the_party_after(
         cli_scanner: Scanner) -> None:
     text = ("Fighters of Raia Mutomboki (RMK) held the mine for a week, officials said. "

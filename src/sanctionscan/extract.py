@@ -128,7 +128,8 @@ def find_mentions_folded(text: str, folded: str, lexicon: CompiledLexicon,
         mentions.listed.append(match)
         listed_hits.append(Hit(match.start, match.end, Layer.PARTY, i, -1))
     defined = _defined_abbreviations(entities + listed_hits, text, within)
-    kept_entities = _longest(entities + listed_hits + defined, _entity_rank)
+    groups = _home_groups(entities, text, folded, lexicon, within)
+    kept_entities = _longest(entities + listed_hits + defined + groups, _entity_rank)
     goods_ends = {h.end for h in kept_entities if h.layer is Layer.GOODS}
     kept_actions = _transfer_words(actions, folded, lexicon, goods_ends)
     final_entities, kept_actions = _goods_or_verbs(kept_entities, kept_actions, folded, lexicon)
@@ -138,6 +139,39 @@ def find_mentions_folded(text: str, folded: str, lexicon: CompiledLexicon,
 
 
 _new = tuple.__new__  # Mention(...) without the named tuple's Python-level __new__
+
+# "BANGUI —", "PORT-AU-PRINCE, Haiti (Reuters) -": a place opening a line as a dateline
+_DATELINE_TAIL = re.compile(r"(?:,[ \t]*[\w .'-]{2,30}?)?[ \t]*(?:\([^)\n]{1,40}\)[ \t]*)?"
+                            r"(?:—|–|--?|:)[ \t]")
+
+
+def _home_groups(entities: list[Hit], text: str, folded: str, lexicon: CompiledLexicon,
+                 within: list[tuple[int, int]] | None) -> list[Hit]:
+    """In an article filed from a state whose entry gives its armed groups (a dateline
+    "PORT-AU-PRINCE —"), "a gang", "armed groups" and the like name those groups."""
+    home = _dateline_state(entities, text, lexicon)
+    if home is None:
+        return []
+    group = lexicon.party_index.get(lexicon.parties[home].armed_groups or "")
+    if group is None:
+        return []
+    pattern = lexicon.grammar.unnamed_group
+    spans = within if within is not None else [(0, len(folded))]
+    return [Hit(m.start(), m.end(), Layer.PARTY, group, PartyForm.NAME)
+            for lo, hi in spans for m in pattern.finditer(folded, lo, hi)]
+
+
+def _dateline_state(entities: list[Hit], text: str, lexicon: CompiledLexicon) -> int | None:
+    """The state (party index) whose place opens a line of the article as its dateline."""
+    firsts = sorted(h for h in entities if h.layer is Layer.PARTY)
+    for hit in firsts:
+        line_start = text.rfind("\n", 0, hit.start) + 1
+        if text[line_start:hit.start].strip() or not text[hit.start:hit.end].isupper():
+            continue
+        if _DATELINE_TAIL.match(text, hit.end) and lexicon.parties[hit.ref].kind == "state":
+            return hit.ref
+    return None
+
 
 # "al-Nusrah Front (ANF)": an upper-case abbreviation in brackets right after a name
 _DEFINITION = re.compile(r"\s*\(([A-Z][A-Z0-9]{1,7})\)")

@@ -109,6 +109,7 @@ class CompiledGrammar:
     negating_prefix_before: re.Pattern[str]
     source_before: re.Pattern[str]  # "according to (three) workers"
     qualified_head_after: re.Pattern[str]  # "(ship) tracking", "(car) dealers"
+    unnamed_group: re.Pattern[str]  # "a gang", "armed groups": the home state's groups
     exchange_link: re.Pattern[str]
     referring_before: re.Pattern[str]
     organisation_after: re.Pattern[str]
@@ -239,6 +240,7 @@ def compile_grammar(g: Grammar) -> CompiledGrammar:
         exchange_link=re.compile(rf"\b(?:{alt(goods.exchange_links) or '(?!)'})\b"),
         referring_before=re.compile(
             rf"\b(?:{alt(refs.referring_determiners) or '(?!)'})\s+(?:[\w-]+\s+){{0,2}}$"),
+        unnamed_group=re.compile(rf"\b(?:{alt(np.unnamed_groups) or '(?!)'})\b"),
         qualified_head_after=re.compile(
             rf"[ \t]+(?:{alt(goods.qualified_heads) or '(?!)'})\b(?!-)"),
         source_before=re.compile(

@@ -235,6 +235,10 @@ class PartyEntry(Strict):
         default=None,
         description="the party that '<name>'s government / army / police' stands for, where "
                     "the regime treats the state's own forces differently (SO -> SO-GOV)")
+    armed_groups: PartyId | None = Field(
+        default=None,
+        description="the party 'gangs' or 'armed groups' stand for in an article filed from "
+                    "this state (HT -> HT-GANGS), where no group is named")
     short_forms: list[Term] = Field(
         default_factory=list,
         description="short names ('Kim') that count only after a full name in the same article")
@@ -330,6 +334,10 @@ class NounPhraseGrammar(Strict):
                                            "the goods ('the smuggled cars')")
     noun_determiners: Words = Field(description="words before a transfer word that make it a "
                                                 "noun ('the supply')")
+    unnamed_groups: Words = Field(
+        default_factory=list,
+        description="'a gang', 'armed groups': in an article filed from a state whose party "
+                    "gives armed_groups, they stand for those groups")
     group_nouns: Words = Field(description="nouns for a group that a place or party names "
                                            "('forces in eastern Libya')")
     group_links: Words = Field(description="prepositions tying a group noun to its place")
@@ -521,6 +529,7 @@ _REFERENCES: dict[tuple[str, str], str] = {
     ("Rule", "target"): "party",
     ("RegimeFile", "target"): "party",
     ("PartyEntry", "government"): "party",
+    ("PartyEntry", "armed_groups"): "party",
 }
 
 
