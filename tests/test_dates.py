@@ -60,6 +60,14 @@ def test_since_is_a_lower_bound_and_a_measure_date_is_no_event_date() -> None:
                   published) == date(2019, 7, 1)
 
 
+def test_since_last_year_bounds_the_event_and_is_no_date_of_its_own() -> None:
+    published = date(2014, 3, 19)
+    assert _event("A tanker loaded crude at a terminal that rebels have held since August "
+                  "last year.", published) == published
+    assert _event("A tanker loaded crude at the terminal last year.", published) == date(
+        2013, 3, 19)
+
+
 def test_last_year_from_a_leap_day() -> None:
     assert _event("Cars arrived last year.", date(2024, 2, 29)) == date(2023, 2, 28)
 

@@ -135,7 +135,9 @@ def event_date(sentence_folded: str, published: date | None, dating: EventDating
     own, lower = own_dates if own_dates is not None else own_date(sentence_folded, dating)
     if own is not None:
         return own
-    if published is not None and dating.last_year.search(sentence_folded):
+    # ("since August last year" is no "last year" of the event's own)
+    if published is not None and dating.last_year.search(
+            dating.lower_bound.sub(_blank, sentence_folded)):
         return published.replace(year=published.year - 1) if not (
             published.month == 2 and published.day == 29) else date(published.year - 1, 2, 28)
     if lower is not None and (published is None or published < lower):

@@ -115,15 +115,20 @@ class CompiledGrammar:
     organisation_after: re.Pattern[str]
 
 
-def _dated_by(words: list[str], months: list[str]) -> re.Pattern[str]:
+def _dated_by(words: list[str], months: list[str], relative: list[str] | None = None
+              ) -> re.Pattern[str]:
     """A date after one of `words`: "since 2014", "since the UN lifted its embargo in December
-    2023" (up to eight words between), "adopted on 22 December 2017"."""
+    2023" (up to eight words between), "adopted on 22 December 2017", and with `relative`
+    ("last year") "since August last year"."""
     if not words:
         return re.compile(r"(?!)")
     month = _alternation(months)
+    year = rf"(?:19|20)\d\d\b"
+    if relative:
+        year = rf"(?:{year}|(?:{_alternation(relative)})\b)"
     return re.compile(
         rf"\b(?:{_alternation(words)})\s+(?:[\w'-]+\s+){{0,8}}?"
-        rf"(?:\d{{1,2}}\s+)?(?:(?:{month})\s+)?(?:\d{{1,2}},?\s+)?(?:19|20)\d\d\b")
+        rf"(?:\d{{1,2}}\s+)?(?:(?:{month})\s+)?(?:\d{{1,2}},?\s+)?{year}")
 
 
 def _status_scope(g: Grammar) -> StatusScope:
@@ -148,7 +153,7 @@ def _event_dating(g: Grammar) -> EventDating:
         month_year=re.compile(
             rf"\b({_alternation(g.dates.months)})\s+(?:\d{{1,2}},?\s+)?(\d{{4}})\b"),
         last_year=re.compile(rf"\b(?:{_alternation(g.dates.last_year)})\b"),
-        lower_bound=_dated_by(g.dates.lower_bound, g.dates.months),
+        lower_bound=_dated_by(g.dates.lower_bound, g.dates.months, g.dates.last_year),
         measure=_dated_by(g.dates.measure_dated, g.dates.months))
 
 
