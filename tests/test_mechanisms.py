@@ -147,6 +147,16 @@ def test_a_goods_word_that_qualifies_another_noun_is_no_goods(cli_scanner: Scann
     assert "dprk.petroleum" in found and "dprk.vehicles" not in found
 
 
+def test_a_sum_of_money_is_goods_but_a_price_is_not(cli_scanner: Scanner) -> None:
+    paid = "Businesses in Kismayo paid $2 million to Al-Shabaab in 2023, investigators said."
+    assert "somalia.arms" in categories(findings(cli_scanner, paid))
+    for text in ("Steel bars worth at least $14 million were exported to North Korea in 2023.",
+                 "A broker sold $800,000 worth of steel bars to North Korea in 2023."):
+        found = findings(cli_scanner, text)
+        assert categories(found) == {"dprk.machinery_metals"}, text
+        assert all("$" not in f.goods.text for f in found)
+
+
 def test_the_people_a_story_is_told_by_are_no_goods(cli_scanner: Scanner) -> None:
     text = ("Seafood plants in Hunchun bought hundreds of tonnes of squid from North Korean "
             "fishing boats this summer, paying in cash at sea, according to three workers at "

@@ -333,6 +333,10 @@ def _not_goods(hit: Hit, text: str, folded: str, grammar: CompiledGrammar) -> bo
         return True
     if grammar.qualified_head_after.match(folded, hit.end, hit.end + 16):
         return True
+    if (grammar.money_value_before.search(folded, max(0, start - 30), start)
+            or grammar.money_value_after.match(folded, hit.end)) \
+            and grammar.money.match(folded, start):
+        return True  # "worth at least $14 million", "$800,000 worth of": a value, not money
     if not text[start:start + 1].isupper():
         return False
     name_tail = grammar.organisation_after.match(folded, hit.end, hit.end + 40)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sanctionscan.dates import EventDating
-from sanctionscan.schema import Grammar, StatusName
+from sanctionscan.schema import Grammar, MoneyGrammar, StatusName
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -110,6 +110,10 @@ class CompiledGrammar:
     source_before: re.Pattern[str]  # "according to (three) workers"
     qualified_head_after: re.Pattern[str]  # "(ship) tracking", "(car) dealers"
     unnamed_group: re.Pattern[str]  # "a gang", "armed groups": the home state's groups
+    money: re.Pattern[str]  # "$10 million": a sum of money (see money_term)
+    money_value_before: re.Pattern[str]  # "worth (at least) $14 million": a price
+    money_value_after: re.Pattern[str]  # "$800,000 worth of": the value of goods
+    money_term: str | None
     exchange_link: re.Pattern[str]
     referring_before: re.Pattern[str]
     organisation_after: re.Pattern[str]
@@ -123,12 +127,31 @@ def _dated_by(words: list[str], months: list[str], relative: list[str] | None = 
     if not words:
         return re.compile(r"(?!)")
     month = _alternation(months)
-    year = rf"(?:19|20)\d\d\b"
+    year = r"(?:19|20)\d\d\b"
     if relative:
         year = rf"(?:{year}|(?:{_alternation(relative)})\b)"
     return re.compile(
         rf"\b(?:{_alternation(words)})\s+(?:[\w'-]+\s+){{0,8}}?"
         rf"(?:\d{{1,2}}\s+)?(?:(?:{month})\s+)?(?:\d{{1,2}},?\s+)?{year}")
+
+
+def _money(money: MoneyGrammar | None) -> re.Pattern[str]:
+    """ "$10 million", "US$ 200,000", "€5m": a currency sign, a number, a multiplier."""
+    if money is None:
+        return re.compile(r"(?!)")
+    signs = "|".join(re.escape(s) for s in sorted(money.currency_signs, key=len, reverse=True))
+    multipliers = _alternation(money.multipliers)
+    tail = rf"(?:\s?(?:{multipliers})\b)?" if multipliers else ""
+    return re.compile(rf"(?<![\w$€£])(?:{signs})\s?\d[\d,.]*\d?{tail}")
+
+
+def _money_value(money: MoneyGrammar | None) -> re.Pattern[str]:
+    """ "worth (at least) ", "for ": what makes the sum after it a price or a value."""
+    if money is None or not money.value_markers:
+        return re.compile(r"(?!)")
+    approx = _alternation(money.approximators)
+    between = rf"(?:(?:{approx})\s+)?" if approx else ""
+    return re.compile(rf"\b(?:{_alternation(money.value_markers)})\s+{between}$")
 
 
 def _status_scope(g: Grammar) -> StatusScope:
@@ -245,6 +268,12 @@ def compile_grammar(g: Grammar) -> CompiledGrammar:
         exchange_link=re.compile(rf"\b(?:{alt(goods.exchange_links) or '(?!)'})\b"),
         referring_before=re.compile(
             rf"\b(?:{alt(refs.referring_determiners) or '(?!)'})\s+(?:[\w-]+\s+){{0,2}}$"),
+        money=_money(goods.money),
+        money_value_before=_money_value(goods.money),
+        money_value_after=re.compile(
+            rf"\s+(?:{alt(goods.money.value_after) if goods.money else ''})\b"
+            if goods.money and goods.money.value_after else r"(?!)"),
+        money_term=goods.money.term if goods.money else None,
         unnamed_group=re.compile(rf"\b(?:{alt(np.unnamed_groups) or '(?!)'})\b"),
         qualified_head_after=re.compile(
             rf"[ \t]+(?:{alt(goods.qualified_heads) or '(?!)'})\b(?!-)"),

@@ -175,6 +175,12 @@ class CompiledLexicon:
             for term in entry.terms:
                 add(term, Layer.GOODS, i, plural=True, exact=entry.case_sensitive)
                 self.goods_by_term.setdefault(fold(term), []).append(i)
+        # sums of money ("$10 million") are goods of the grammar's money term
+        money_term = self.grammar.money_term
+        refs = self.goods_by_term.get(fold(money_term)) if money_term else None
+        self._money_ref: int | None = refs[0] if refs else None
+        money = grammar.goods.money
+        self._money_signs = tuple(fold(s) for s in money.currency_signs) if money else ()
         for i, party in enumerate(self.parties):
             exact = set(party.case_sensitive)
             for names, form, plural in (
@@ -242,13 +248,26 @@ class CompiledLexicon:
         and the rest (cues, markers, modifiers), each group in the order the automaton finds
         them (by end, longer first)."""
         actions, goods, _, _, _ = self._transfers.scan(text, folded, None)
+        goods = self._with_money(folded, goods)
         parties, others = self._context.scan(text, folded, None)
         return _merged(goods, parties), actions, others
+
+    def _with_money(self, folded: str, goods: list[Hit]) -> list[Hit]:
+        """`goods` and the sums of money of the text ("$10 million"), in the automaton's order
+        (by end, longer first)."""
+        if self._money_ref is None or not any(s in folded for s in self._money_signs):
+            return goods
+        found = [Hit(m.start(), m.end(), Layer.GOODS, self._money_ref, 0)
+                 for m in self.grammar.money.finditer(folded)]
+        if not found:
+            return goods
+        return sorted(goods + found, key=lambda h: (h.end, h.start))
 
     def scan_transfers(self, text: str, folded: str) -> Transfers:
         """The transfer words of `text` (as `scan_split` gives them), those of them that can
         make a frame in it, and its goods words."""
         actions, goods, modifiers, credits, activities = self._transfers.scan(text, folded, None)
+        goods = self._with_money(folded, goods)
         triggers = actions
         if not goods and self.implies_goods.isdisjoint([a[3] for a in actions]):
             triggers = []  # no goods, and no word that stands for them: no frame

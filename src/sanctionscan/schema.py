@@ -408,6 +408,21 @@ class VerbsGrammar(Strict):
     origin_compounds: Words = Field(description="'Iranian-made': a demonym names the origin")
 
 
+class MoneyGrammar(Strict):
+    currency_signs: Words = Field(min_length=1, description="'$', 'US$', '€'")
+    multipliers: Words = Field(default_factory=list, description="'million', 'bn'")
+    term: Term = Field(description="the goods term whose lexicon entry a sum of money is")
+    value_markers: Words = Field(
+        default_factory=list,
+        description="'worth $14 million', 'for $25 a barrel': a sum after these is a price or a "
+                    "value, not money handed over")
+    approximators: Words = Field(
+        default_factory=list, description="'worth at least $14 million': words before a sum")
+    value_after: Words = Field(
+        default_factory=list,
+        description="'$800,000 worth of steel': a sum before these is the goods' value")
+
+
 class GoodsGrammar(Strict):
     carrier_tags: list[Tag] = Field(description="goods tags of things that carry goods")
     conveyance_prepositions: Words = Field(description="'on a dhow': the means of transport")
@@ -425,6 +440,10 @@ class GoodsGrammar(Strict):
     source_markers: Words = Field(
         default_factory=list,
         description="'according to three workers': the people after these are the source")
+    money: MoneyGrammar | None = Field(
+        default=None,
+        description="sums of money written with a currency sign ('$10 million'): goods of "
+                    "the lexicon entry of `term`")
     qualified_heads: Words = Field(
         default_factory=list,
         description="'ship tracking', 'car dealers': a goods word right before these only "
