@@ -14,11 +14,12 @@ its most confident frame's.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
 from sanctionscan.analysis import DocumentAnalysis
-from sanctionscan.extract import Kind
+from sanctionscan.extract import Kind, Mention
+from sanctionscan.lexicon import Hit
 from sanctionscan.text import Sentence, words
 
 # An event's evidence stays readable: its frames' sentences, at most this many more that name
@@ -27,6 +28,7 @@ MAX_EXTRA_SENTENCES = 5
 MAX_NEAR_SENTENCES = 2
 
 _Key = TypeVar("_Key", int, str)
+_Item = TypeVar("_Item", Hit, Mention)
 
 
 class EventIndex:
@@ -41,25 +43,28 @@ class EventIndex:
         self._position = {(s.start, s.end): i for i, s in enumerate(self.sentences)}
         self._by_goods: dict[int, list[int]] = {}
         self._by_listed: dict[str, list[int]] = {}
-        starts = [s.start for s in self.sentences]
-        for hit in doc.goods_everywhere:
-            i = self._holding(starts, hit.start)
-            if i is not None:
-                _add(self._by_goods, hit.ref, i)
+        for hit, i in self._in_sentences(doc.goods_everywhere):
+            _add(self._by_goods, hit.ref, i)
         mentions = doc.mentions
-        for m in mentions.parties:
-            if m.kind is not Kind.LISTED:
-                continue
-            i = self._holding(starts, m.start)
-            if i is not None and m.end <= self.sentences[i].end:
+        listed = [m for m in mentions.parties if m.kind is Kind.LISTED]
+        for m, i in self._in_sentences(listed):
+            if m.end <= self.sentences[i].end:
                 _add(self._by_listed, str(mentions.listed[m.ref].ref), i)
-        # whether a sentence only points back near an event, on first need
+        # per sentence, on first need: whether it only points back near an event, says the
+        # event was cleared, hedges or names a breach (findings share their sentences)
         self._points_back: dict[int, bool] = {}
+        self._clears: dict[tuple[int, int], bool] = {}
+        self._hedges: dict[tuple[int, int], bool] = {}
 
-    def _holding(self, starts: list[int], offset: int) -> int | None:
-        """The sentence in which `offset` lies, if any."""
-        i = bisect_right(starts, offset) - 1
-        return i if i >= 0 and offset < self.sentences[i].end else None
+    def _in_sentences(self, items: list[_Item]) -> Iterator[tuple[_Item, int]]:
+        """Each of `items` (sorted by start) that starts inside a sentence, with the position
+        of that sentence: one walk over both, the sentences being sorted and disjoint."""
+        sentences, i = self.sentences, 0
+        for item in items:
+            while i < len(sentences) and sentences[i].end <= item.start:
+                i += 1
+            if i < len(sentences) and sentences[i].start <= item.start:
+                yield item, i
 
     def event_sentences(self, core: list[Sentence], goods_refs: Iterable[int],
                         listed_refs: Iterable[str]) -> list[Sentence]:
@@ -118,6 +123,40 @@ class EventIndex:
         return found
 
 
+    def cleared(self, event: list[Sentence], told: Iterable[Sentence]) -> bool:
+        """Whether a sentence of the event other than those it is told in says a court or an
+        inspection cleared it ("... and the ship was allowed to continue its voyage")."""
+        own = {(s.start, s.end) for s in told}
+        return any(self._says_cleared(s) for s in event if (s.start, s.end) not in own)
+
+    def _says_cleared(self, sentence: Sentence) -> bool:
+        key = (sentence.start, sentence.end)
+        found = self._clears.get(key)
+        if found is None:
+            found = bool(self.doc.lexicon.cleared_words.search(self.doc.folded, *key))
+            self._clears[key] = found
+        return found
+
+    def main_sentence(self, candidates: list[Sentence], fallback: tuple[int, int]
+                      ) -> tuple[int, int]:
+        """The sentence to show first: the first that hedges or names a breach, else
+        `fallback`."""
+        for sentence in candidates:
+            if self._hedges_or_breaches(sentence):
+                return sentence.start, sentence.end
+        return fallback
+
+    def _hedges_or_breaches(self, sentence: Sentence) -> bool:
+        key = (sentence.start, sentence.end)
+        found = self._hedges.get(key)
+        if found is None:
+            breach, hedges = self.doc.grammar.violation_words, self.doc.lexicon.hedge_words
+            found = any(w in breach or w in hedges
+                        for w in words(self.doc.folded[sentence.start:sentence.end]))
+            self._hedges[key] = found
+        return found
+
+
 def _add(index: dict[_Key, list[int]], key: _Key, i: int) -> None:
     found = index.setdefault(key, [])
     if not found or found[-1] != i:  # (hits come in text order)
@@ -142,23 +181,3 @@ def _moves_unnamed_goods(doc: DocumentAnalysis, sentence: Sentence) -> bool:
     hits = doc.goods_everywhere
     i = bisect_left(hits, (sentence.start,))
     return not (i < len(hits) and hits[i][0] < sentence.end)
-
-
-def cleared(doc: DocumentAnalysis, event: list[Sentence], told: Iterable[Sentence]) -> bool:
-    """Whether a sentence of the event other than those it is told in says a court or an
-    inspection cleared it ("... and the ship was allowed to continue its voyage")."""
-    own = {(s.start, s.end) for s in told}
-    pattern = doc.lexicon.cleared_words
-    return any(pattern.search(doc.folded, s.start, s.end) for s in event
-               if (s.start, s.end) not in own)
-
-
-def main_sentence(doc: DocumentAnalysis, candidates: list[Sentence],
-                  fallback: tuple[int, int]) -> tuple[int, int]:
-    """The sentence to show first: the first that hedges or names a breach, else `fallback`."""
-    breach, hedges = doc.grammar.violation_words, doc.lexicon.hedge_words
-    for sentence in candidates:
-        said = words(doc.folded[sentence.start:sentence.end])
-        if any(w in breach or w in hedges for w in said):
-            return sentence.start, sentence.end
-    return fallback
