@@ -117,6 +117,10 @@ def _blank(match: re.Match[str]) -> str:
 def own_date(sentence_folded: str, dating: EventDating) -> tuple[date | None, date | None]:
     """The date a sentence gives its own event, and a date the event is after ("since
     2014"); a measure's date ("adopted in 2017") is neither."""
+    if not _FOUR_DIGITS.search(sentence_folded):
+        # (no year, so no date: the two dates are the latest of stretches of the sentence,
+        # and most sentences name no year)
+        return None, None
     lower = None
     for found in dating.lower_bound.finditer(sentence_folded):
         bound = _latest(found.group(), dating)

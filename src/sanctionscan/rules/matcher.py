@@ -31,7 +31,7 @@ from sanctionscan.models import (
     Status,
 )
 from sanctionscan.rules.confidence import activity_score, score
-from sanctionscan.rules.events import cleared, event_sentences, main_sentence
+from sanctionscan.rules.events import EventIndex
 from sanctionscan.rules.kinds import RULE_KINDS, GoodsRules
 from sanctionscan.ruleset import LoadedRule, RuleSet
 from sanctionscan.schema import GoodsEntry, GoodsSelector
@@ -374,6 +374,7 @@ class FindingBuilder:
         out = []
         drafts = self._merge_unnamed_sides()
         told = {(d.rule.rule.category, d.target) for d in drafts}
+        events: EventIndex | None = None  # built for the first finding that needs its event
         for draft in drafts:
             rule = draft.rule.rule
             if rule.listed is not None and self._covered_by_goods(draft):
@@ -393,10 +394,12 @@ class FindingBuilder:
             fingerprint = hashlib.sha256("\x1f".join(
                 [rule.id, self.doc_id, draft.target, draft.counterparty or "",
                  *goods_keys]).encode()).hexdigest()[:32]
-            event = event_sentences(
-                self.analysis, list(draft.sentences.values()), (g.ref for g in draft.goods),
+            if events is None:
+                events = EventIndex(self.analysis)
+            event = events.event_sentences(
+                list(draft.sentences.values()), (g.ref for g in draft.goods),
                 [str(self.mentions.listed[m.ref].ref) for m in draft.listed])
-            if cleared(self.analysis, event, draft.sentences.values()):
+            if events.cleared(event, draft.sentences.values()):
                 continue  # the suspicion was cleared later in the story
             spans = dict(draft.spans)
             for sentence in event:
@@ -405,7 +408,7 @@ class FindingBuilder:
                 Evidence(role=role, start=s, end=e, text=self.text[s:e])
                 for role, s, e in sorted(spans, key=lambda k: (k[1], k[2], k[0]))
             ]
-            shown = main_sentence(self.analysis, event, draft.sentence) \
+            shown = events.main_sentence(event, draft.sentence) \
                 if draft.sentence is not None else None
             out.append(Finding(
                 rule_id=rule.id, category=rule.category, title=rule.title,
