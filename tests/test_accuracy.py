@@ -35,7 +35,9 @@ The file holds two subsets, scored separately:
   read as workers (a common noun for people is too often no worker at all). A sixth (m14, 20
   more) scored P 0.91, R 0.83, specificity 1.00, evidence hit 1.00 unseen: "ship tracking"
   read as a ship (fixed: a goods word that qualifies another noun is no goods); machines
-  "imported" with no importer named, and a factory built for a state, still missed.
+  "imported" with no importer named, and a factory built for a state, still missed. A seventh
+  (m15, 20 more) scored P 1.00, R 0.83, specificity 1.00, evidence hit 1.00 unseen: North
+  Korea's provinces and "handed ... to" were missing from the lexicon (added).
 
 A change that takes the engine below any subset's floors fails CI.
 """
@@ -50,10 +52,10 @@ from sanctionscan.evaluate import LabelledDocument, as_document, read_corpus, sc
 
 CORPUS = Path(__file__).parent / "data" / "labelled_articles.jsonl"
 
-# Issue-13 articles carry their mechanism in the id, the fresh batches m9 to m14; everything
+# Issue-13 articles carry their mechanism in the id, the fresh batches m9 to m15; everything
 # else is the original set.
 _ISSUE13_ID = re.compile(r"(pos|neg)-m[1-8]-")
-_FRESH_ID = re.compile(r"(pos|neg)-m(9|1[0-4])-")
+_FRESH_ID = re.compile(r"(pos|neg)-m(9|1[0-5])-")
 
 # Measured after the second round of issue-13 work, minus 0.02 (see the module docstring).
 ORIGINAL_FLOORS = {"cat_precision": 0.93, "cat_recall": 0.92,
@@ -98,6 +100,6 @@ def test_issue13_articles_stay_above_floors(cli_scanner: Scanner) -> None:
 def test_fresh_articles_stay_above_floors(cli_scanner: Scanner) -> None:
     _, _, fresh = _subsets()
     summary = _summary(cli_scanner, fresh)
-    assert len(fresh) >= 120
+    assert len(fresh) >= 140
     for key, floor in FRESH_FLOORS.items():
         assert summary[key] >= floor, (key, summary)

@@ -157,6 +157,13 @@ def test_a_sum_of_money_is_goods_but_a_price_is_not(cli_scanner: Scanner) -> Non
         assert all("$" not in f.goods.text for f in found)
 
 
+def test_goods_handed_to_a_party_and_a_province_as_the_place(cli_scanner: Scanner) -> None:
+    handed = "Belarus has handed jamming systems and drones to the M23 rebels in 2025."
+    assert "drc.arms" in categories(findings(cli_scanner, handed))
+    province = "New Chinese heavy trucks were delivered to North Hamgyong province in 2021."
+    assert "dprk.vehicles" in categories(findings(cli_scanner, province))
+
+
 def test_the_people_a_story_is_told_by_are_no_goods(cli_scanner: Scanner) -> None:
     text = ("Seafood plants in Hunchun bought hundreds of tonnes of squid from North Korean "
             "fishing boats this summer, paying in cash at sea, according to three workers at "
