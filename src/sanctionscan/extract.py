@@ -175,27 +175,32 @@ def _dateline_state(entities: list[Hit], text: str, lexicon: CompiledLexicon) ->
 
 # "al-Nusrah Front (ANF)": an upper-case abbreviation in brackets right after a name
 _DEFINITION = re.compile(r"\s*\(([A-Z][A-Z0-9]{1,7})\)")
+# an upper-case word of the shape of such an abbreviation, standing alone
+_ABBREVIATION = re.compile(r"(?<![\w-])[A-Z][A-Z0-9]{1,7}(?![\w-])")
 
 
 def _defined_abbreviations(entities: list[Hit], text: str,
                            within: list[tuple[int, int]] | None) -> list[Hit]:
     """A party's abbreviation the article defines ("the Coalition for the North-East (CNE)")
-    stands for the party wherever it is used after the definition (where mentions are read)."""
-    out: list[Hit] = []
-    defined: set[str] = set()
+    stands for the party wherever it is used after the definition (where mentions are read).
+    One pass over the text's upper-case words, whatever the number of definitions."""
+    definitions: dict[str, tuple[int, Hit]] = {}  # abbreviation -> (where defined, party)
+    # (in the order given: the lexicon's party before a listed name on the same words)
     for hit in entities:
         if hit.layer is not Layer.PARTY:
             continue
         found = _DEFINITION.match(text, hit.end, hit.end + 12)
-        if found is None or found.group(1) in defined:
-            continue
-        abbreviation = found.group(1)
-        defined.add(abbreviation)
-        used = re.compile(rf"(?<![\w-]){re.escape(abbreviation)}(?![\w-])")
-        uses = [Hit(m.start(), m.end(), Layer.PARTY, hit.ref, hit.form)
-                for m in used.finditer(text, found.end())]
-        out.extend(uses if within is None else starting_in(uses, within))
-    return out
+        if found is not None:
+            definitions.setdefault(found.group(1), (found.end(), hit))
+    if not definitions:
+        return []
+    uses = []
+    for m in _ABBREVIATION.finditer(text, min(end for end, _ in definitions.values())):
+        defined = definitions.get(m.group())
+        if defined is not None and m.start() >= defined[0]:
+            party = defined[1]
+            uses.append(Hit(m.start(), m.end(), Layer.PARTY, party.ref, party.form))
+    return uses if within is None else starting_in(uses, within)
 
 
 def _add_cue_words(mentions: Mentions, others: list[Hit]) -> None:
