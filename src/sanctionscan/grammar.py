@@ -68,6 +68,9 @@ class CompiledGrammar:
     non_subject_prepositions: frozenset[str]
     gap_breakers: frozenset[str]
     be_forms: frozenset[str]
+    # be-forms, perfect auxiliaries, adverbs and modals: what may stand between a relative
+    # pronoun and its verb ("that could be used", "that had loaded")
+    auxiliaries: frozenset[str]
     adverbs: frozenset[str]
     irregular_participles: frozenset[str]
     after_reduced_relative: frozenset[str]
@@ -163,6 +166,13 @@ def _money_value(money: MoneyGrammar | None) -> re.Pattern[str]:
     return re.compile(rf"\b(?:{_alternation(money.value_markers)})\s+{between}$")
 
 
+def _money_value_after(money: MoneyGrammar | None) -> re.Pattern[str]:
+    """ " worth (of)": what makes the sum before it the value of goods."""
+    if money is None or not money.value_after:
+        return re.compile(r"(?!)")
+    return re.compile(rf"\s+(?:{_alternation(money.value_after)})\b")
+
+
 def _status_scope(g: Grammar) -> StatusScope:
     st = g.status
     conditionals = _alternation(st.conditionals) or r"(?!)"
@@ -208,6 +218,8 @@ def compile_grammar(g: Grammar) -> CompiledGrammar:
         non_subject_prepositions=frozenset(roles.non_subject_prepositions),
         gap_breakers=frozenset(roles.gap_breakers),
         be_forms=frozenset(verbs.be_forms),
+        auxiliaries=frozenset([*verbs.be_forms, *verbs.perfect_auxiliaries, *verbs.adverbs,
+                               *g.status.modals]),
         adverbs=frozenset(verbs.adverbs),
         irregular_participles=frozenset(verbs.irregular_participles),
         after_reduced_relative=frozenset(verbs.after_reduced_relative),
@@ -280,9 +292,7 @@ def compile_grammar(g: Grammar) -> CompiledGrammar:
             rf"\b(?:{alt(refs.referring_determiners) or '(?!)'})\s+(?:[\w-]+\s+){{0,2}}$"),
         money=_money(goods.money),
         money_value_before=_money_value(goods.money),
-        money_value_after=re.compile(
-            rf"\s+(?:{alt(goods.money.value_after) if goods.money else ''})\b"
-            if goods.money and goods.money.value_after else r"(?!)"),
+        money_value_after=_money_value_after(goods.money),
         money_term=goods.money.term if goods.money else None,
         unnamed_group=re.compile(rf"\b(?:{alt(np.unnamed_groups) or '(?!)'})\b"),
         qualified_head_after=re.compile(

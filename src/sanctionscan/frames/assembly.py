@@ -384,9 +384,8 @@ class _SentenceFrames:
         if i < 0 or self.goods[i].end < self.sentence.start:
             return False
         between = words(folded[self.goods[i].end:start])
-        skip = g.be_forms | g.perfect_auxiliaries | g.adverbs | g.status.modals
         return len(between) >= 1 and between[0] in g.relative_pronouns and all(
-            w in skip for w in between[1:])
+            w in g.auxiliaries for w in between[1:])
 
     def _noun_object(self, verb: Mention, span: tuple[int, int], actions: list[Mention]
                      ) -> bool:

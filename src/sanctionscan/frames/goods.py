@@ -116,9 +116,8 @@ def _carrier_subject(g: CompiledGrammar, lex: CompiledLexicon | None, folded: st
     if lex is None or g.carrier_tags.isdisjoint(lex.goods[m.ref].tags):
         return False
     # ("the ship that had loaded them": a relative clause's subject too)
-    between = [w for w in words(folded[m.end:action.start]) if w not in g.adverbs
-               and w not in g.relative_pronouns and w not in g.perfect_auxiliaries
-               and w not in g.be_forms]
+    between = [w for w in words(folded[m.end:action.start])
+               if w not in g.relative_pronouns and w not in g.auxiliaries]
     return not between or (text is not None and _is_name(text[m.end:action.start]))
 
 
